@@ -1,0 +1,30 @@
+#pragma once
+#include "dc/core/box_label.h"
+#include "dc/core/calibration.h"
+#include "dc/core/frame.h"
+#include "dc/core/ingest_error.h"
+#include "dc/core/pose.h"
+#include "dc/core/sensor.h"
+
+#include <string>
+#include <vector>
+
+namespace dc::core {
+
+// One recording as a reader parsed it: metadata and payload locations, never payloads.
+struct Drive {
+  std::string name;     // unique in the catalog, e.g. "2011_09_26_drive_0001_sync" or "kitti-object/training"
+  std::string format;   // reader format id: "kitti-raw", "kitti-object"
+  std::string root;     // absolute folder
+  std::vector<Sensor> sensors;
+  Calibration calibration;
+  std::vector<Frame> frames;     // all sensors, any order
+  std::vector<Pose> poses;
+  std::vector<BoxLabel> labels;  // ground truth shipped with the drive
+  std::vector<IngestError> errors;  // problems found while reading; the rest was read
+
+  const Sensor* find_sensor(const std::string& sensor_name) const;
+  std::string lidar_sensor() const;  // first lidar's name, "" when none
+};
+
+}  // namespace dc::core

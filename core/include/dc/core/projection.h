@@ -1,0 +1,23 @@
+#pragma once
+#include "dc/core/camera_intrinsics.h"
+#include "dc/core/point_cloud.h"
+
+#include <Eigen/Geometry>
+#include <cstdint>
+#include <vector>
+
+namespace dc::core {
+
+// Lidar points projected into one camera. The single projection entry point of the project.
+struct ProjectedPoints {
+  std::vector<float> u, v, depth;          // per input point; valid only where valid[i]
+  std::vector<std::uint8_t> valid;         // in front of the camera and inside the image
+  std::vector<float> depth_image;          // width*height, nearest depth per pixel, 0 where empty
+  int width = 0, height = 0;
+  std::size_t valid_count = 0;
+};
+
+ProjectedPoints project_points(const PointCloud& cloud, const Eigen::Isometry3d& T_cam_from_lidar,
+                               const CameraIntrinsics& intrinsics, bool with_depth_image = true);
+
+}  // namespace dc::core

@@ -1,0 +1,17 @@
+#include "dc/core/drive.h"
+
+namespace dc::core {
+
+const Sensor* Drive::find_sensor(const std::string& sensor_name) const {
+  for (const auto& s : sensors)
+    if (s.name == sensor_name) return &s;
+  return nullptr;
+}
+
+std::string Drive::lidar_sensor() const {
+  for (const auto& s : sensors)
+    if (s.kind == SensorKind::Lidar) return s.name;
+  return {};
+}
+
+}  // namespace dc::core

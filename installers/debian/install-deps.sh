@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs every build, run and test dependency of DriveCurator from Debian 12 packages.
+# Idempotent and non-interactive; runs as root or through sudo.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git
+  # Qt 6 (Widgets, OpenGLWidgets, Concurrent, Charts, Test)
+  qt6-base-dev libqt6opengl6-dev qt6-charts-dev qt6-qpa-plugins
+  # VTK 9.1 for rendering (never libvtk9-qt-dev: it is built on Qt 5); its CMake package needs MPI
+  libvtk9-dev mpi-default-dev
+  # OpenCV 4.6 (codecs, projection reference, calibration helpers)
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-calib3d-dev
+  # catalog, math, formats, CLI, logging
+  libsqlite3-dev sqlite3 libtinyxml2-dev libceres-dev libeigen3-dev nlohmann-json3-dev libcli11-dev
+  libspdlog-dev libfmt-dev libzstd-dev liblz4-dev
+  # GUI tests and screenshots under a virtual display, software OpenGL
+  xvfb xauth libgl1-mesa-dri libglx-mesa0 mesa-utils
+  # Slurm cluster executor and its tests
+  slurm-wlm munge
+)
+
+SUDO=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
+  SUDO=(sudo -E)
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages already installed"
+  exit 0
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,64 @@
+#include "test_support.h"
+
+#include <QProcess>
+#include <QStringList>
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace dc::test {
+
+namespace fs = std::filesystem;
+
+fs::path shared_data_dir() { return fs::path(DC_SHARED_DATA_DIR); }
+
+fs::path resources_dir() { return fs::path(DC_RESOURCES_DIR); }
+
+fs::path fresh_work_dir(const std::string& name) {
+  fs::path dir = fs::path(DC_TEST_WORK_DIR) / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args) {
+  QStringList qargs;
+  for (const auto& a : args) qargs << QString::fromStdString(a);
+  QProcess process;
+  process.start(QString::fromStdString(program), qargs);
+  CommandResult result;
+  if (!process.waitForStarted(10000)) {
+    result.err = "failed to start " + program;
+    return result;
+  }
+  process.closeWriteChannel();
+  process.waitForFinished(600000);
+  result.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+  result.out = process.readAllStandardOutput().toStdString();
+  result.err = process.readAllStandardError().toStdString();
+  return result;
+}
+
+CommandResult run_cli(const std::vector<std::string>& args) { return run_program(DC_CLI_PATH, args); }
+
+std::string read_text(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file.string());
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_text(const fs::path& file, const std::string& text) {
+  fs::create_directories(file.parent_path());
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  out << text;
+}
+
+void copy_tree(const fs::path& from, const fs::path& to) {
+  fs::create_directories(to);
+  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
+}  // namespace dc::test

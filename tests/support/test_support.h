@@ -1,0 +1,30 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace dc::test {
+
+// ../shared/data next to the project root (real KITTI samples).
+std::filesystem::path shared_data_dir();
+// A fresh, empty folder under the build tree for one test: <build>/tests/work/<name>.
+std::filesystem::path fresh_work_dir(const std::string& name);
+// Project resources (baselines, sample configs).
+std::filesystem::path resources_dir();
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+// Runs drivecurator-cli with an argument vector (no shell) and captures stdout and stderr.
+CommandResult run_cli(const std::vector<std::string>& args);
+// Runs any program with an argument vector.
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args);
+
+std::string read_text(const std::filesystem::path& file);
+void write_text(const std::filesystem::path& file, const std::string& text);
+// Copies a folder tree (used to make a damaged copy of real data).
+void copy_tree(const std::filesystem::path& from, const std::filesystem::path& to);
+
+}  // namespace dc::test
