@@ -14,4 +14,10 @@ std::string Drive::lidar_sensor() const {
   return {};
 }
 
+const Calibration* Drive::calibration_at(TimestampNs t) const {
+  for (const auto& c : calibrations)
+    if (t >= c.valid_from_ns && t < c.valid_to_ns) return &c;
+  return nullptr;
+}
+
 }  // namespace dc::core

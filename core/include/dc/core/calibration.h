@@ -2,6 +2,7 @@
 #include "dc/core/camera_intrinsics.h"
 #include "dc/core/rigid_transform.h"
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -9,8 +10,11 @@
 
 namespace dc::core {
 
-// All calibration of one drive: intrinsics per camera sensor and extrinsics between frames.
+// Calibration valid over a time interval: intrinsics per camera sensor and extrinsics between frames.
+// Several can exist per drive with different validity (the KITTI object split has one per frame).
 struct Calibration {
+  std::int64_t valid_from_ns = INT64_MIN;  // validity interval [from, to), open by default
+  std::int64_t valid_to_ns = INT64_MAX;
   std::map<std::string, CameraIntrinsics> cameras;  // keyed by camera sensor name ("image_02")
   std::vector<RigidTransform> extrinsics;
 

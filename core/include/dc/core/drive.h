@@ -17,7 +17,7 @@ struct Drive {
   std::string format;   // reader format id: "kitti-raw", "kitti-object"
   std::string root;     // absolute folder
   std::vector<Sensor> sensors;
-  Calibration calibration;
+  std::vector<Calibration> calibrations;  // one per validity interval; KITTI raw has one
   std::vector<Frame> frames;     // all sensors, any order
   std::vector<Pose> poses;
   std::vector<BoxLabel> labels;  // ground truth shipped with the drive
@@ -25,6 +25,7 @@ struct Drive {
 
   const Sensor* find_sensor(const std::string& sensor_name) const;
   std::string lidar_sensor() const;  // first lidar's name, "" when none
+  const Calibration* calibration_at(TimestampNs t) const;  // nullptr when none covers t
 };
 
 }  // namespace dc::core
