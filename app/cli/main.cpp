@@ -1,1 +1,317 @@
-int main() { return 0; }
+// drivecurator-cli: headless access to the catalog; also what cluster jobs run.
+// Exit codes: 0 success, 1 bad input (files, catalog, unknown drive), 2 usage.
+#include "progress_printer.h"
+
+#include "dc/core/catalog.h"
+#include "dc/core/catalog_error.h"
+#include "dc/core/drive_generator.h"
+#include "dc/core/ingester.h"
+#include "dc/core/time_stamp.h"
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <iostream>
+#include <optional>
+
+namespace {
+
+using nlohmann::json;
+namespace core = dc::core;
+
+constexpr int kOk = 0;
+constexpr int kBadInput = 1;
+constexpr int kUsage = 2;
+
+struct Options {
+  std::string catalog;
+  bool json = false;
+  bool quiet = false;
+};
+
+core::TimestampNs parse_time(const std::string& text) {
+  // Either integer nanoseconds since the epoch or "YYYY-MM-DD HH:MM:SS[.fff]" (also with 'T').
+  if (!text.empty() && text.find_first_not_of("-0123456789") == std::string::npos) return std::stoll(text);
+  std::string t = text;
+  if (t.size() > 10 && t[10] == 'T') t[10] = ' ';
+  if (!t.empty() && t.back() == 'Z') t.pop_back();
+  return core::parse_kitti_timestamp(t);
+}
+
+std::filesystem::path catalog_path(const Options& o) {
+  return o.catalog.empty() ? core::Catalog::default_path() : std::filesystem::path(o.catalog);
+}
+
+core::DriveSummary require_drive(const core::Catalog& catalog, const std::string& name) {
+  auto d = catalog.find_drive(name);
+  if (!d) throw std::invalid_argument("no drive '" + name + "' in " + catalog.path().string() +
+                                      " (see 'drivecurator-cli drives')");
+  return *d;
+}
+
+json drive_json(const core::DriveSummary& d) {
+  return {{"id", d.id},
+          {"name", d.name},
+          {"format", d.format},
+          {"root", d.root},
+          {"start_ns", d.start_ns},
+          {"end_ns", d.end_ns},
+          {"start", core::format_iso8601(d.start_ns)},
+          {"duration_s", d.duration_s()},
+          {"frames", d.frames_per_sensor},
+          {"samples", d.samples},
+          {"labels", d.labels}};
+}
+
+json error_json(const core::IngestError& e) {
+  return {{"path", e.path}, {"line", e.line}, {"message", e.message}, {"drive", e.drive}};
+}
+
+std::string error_text(const core::IngestError& e) {
+  return e.path + (e.line > 0 ? ":" + std::to_string(e.line) : "") + ": " + e.message;
+}
+
+int cmd_generate(const Options& o, core::GeneratorOptions g) {
+  dc::app::ProgressPrinter printer("generate", o.quiet);
+  auto result = core::generate_drive(g, printer.progress());
+  printer.finish();
+  if (o.json)
+    std::cout << json{{"drive_dir", result.drive_dir.string()},
+                      {"date_dir", result.date_dir.string()},
+                      {"frames", result.frames},
+                      {"objects", result.objects}}
+                     .dump(2)
+              << "\n";
+  else
+    std::cout << "generated " << result.frames << " frames, " << result.objects << " objects in "
+              << result.drive_dir.string() << "\n";
+  return kOk;
+}
+
+int cmd_ingest(const Options& o, const std::vector<std::string>& paths) {
+  core::Catalog catalog(catalog_path(o));
+  dc::app::ProgressPrinter printer("ingest", o.quiet);
+  std::vector<std::filesystem::path> p(paths.begin(), paths.end());
+  auto report = core::Ingester(catalog).ingest(p, printer.progress());
+  printer.finish();
+  const auto& s = report.stats;
+  if (o.json) {
+    json errors = json::array();
+    for (const auto& e : report.errors) errors.push_back(error_json(e));
+    std::cout << json{{"catalog", catalog.path().string()},
+                      {"drives", report.drives},
+                      {"drives_added", s.drives_added},
+                      {"frames_added", s.frames_added},
+                      {"frames_updated", s.frames_updated},
+                      {"samples_added", s.samples_added},
+                      {"labels_added", s.labels_added},
+                      {"poses_added", s.poses_added},
+                      {"errors", errors}}
+                     .dump(2)
+              << "\n";
+  } else {
+    std::cout << "ingested " << report.drives.size() << " drive(s) into " << catalog.path().string() << ": "
+              << s.drives_added << " new drives, " << s.frames_added << " new frames, " << s.frames_updated
+              << " updated frames, " << s.samples_added << " new samples, " << s.labels_added << " new labels, "
+              << s.poses_added << " new poses\n";
+  }
+  for (const auto& e : report.errors) std::cerr << "error: " << error_text(e) << "\n";
+  return report.errors.empty() ? kOk : kBadInput;
+}
+
+int cmd_drives(const Options& o) {
+  core::Catalog catalog(catalog_path(o));
+  auto drives = catalog.drives();
+  if (o.json) {
+    json arr = json::array();
+    for (const auto& d : drives) arr.push_back(drive_json(d));
+    std::cout << arr.dump(2) << "\n";
+    return kOk;
+  }
+  std::printf("%-40s %-13s %-24s %9s %8s  %s\n", "NAME", "FORMAT", "START", "DURATION", "SAMPLES", "FRAMES");
+  for (const auto& d : drives) {
+    std::string frames;
+    for (const auto& [sensor, n] : d.frames_per_sensor) frames += sensor + "=" + std::to_string(n) + " ";
+    std::printf("%-40s %-13s %-24s %8.1fs %8lld  %s\n", d.name.c_str(), d.format.c_str(),
+                core::format_iso8601(d.start_ns).c_str(), d.duration_s(), static_cast<long long>(d.samples),
+                frames.c_str());
+  }
+  return kOk;
+}
+
+int cmd_info(const Options& o, const std::string& name) {
+  core::Catalog catalog(catalog_path(o));
+  auto d = require_drive(catalog, name);
+  auto sensors = catalog.sensors(d.id);
+  auto calibrations = catalog.calibrations(d.id);
+  auto poses = catalog.poses(d.id);
+  if (o.json) {
+    json j = drive_json(d);
+    json s = json::array();
+    for (const auto& x : sensors)
+      s.push_back({{"name", x.name}, {"kind", core::to_string(x.kind)}, {"rate_hz", x.rate_hz},
+                   {"frame_id", x.frame_id}, {"model", x.model}, {"frames", d.frames_per_sensor[x.name]}});
+    j["sensors"] = s;
+    j["calibrations"] = calibrations.size();
+    j["poses"] = poses.size();
+    std::cout << j.dump(2) << "\n";
+    return kOk;
+  }
+  std::cout << "drive     " << d.name << " (id " << d.id << ")\nformat    " << d.format << "\nroot      " << d.root
+            << "\nstart     " << core::format_iso8601(d.start_ns) << "\nduration  " << d.duration_s()
+            << " s\nsamples   " << d.samples << "\nlabels    " << d.labels << "\nposes     " << poses.size()
+            << "\ncalibrations " << calibrations.size() << "\nsensors\n";
+  for (const auto& x : sensors)
+    std::printf("  %-18s %-9s %5.1f Hz  frame %-6s %6lld frames  %s\n", x.name.c_str(), core::to_string(x.kind),
+                x.rate_hz, x.frame_id.c_str(), static_cast<long long>(d.frames_per_sensor[x.name]), x.model.c_str());
+  return kOk;
+}
+
+int cmd_frames(const Options& o, const std::string& name, const std::string& sensor, const std::string& from,
+               const std::string& to, std::int64_t limit) {
+  core::Catalog catalog(catalog_path(o));
+  auto d = require_drive(catalog, name);
+  core::FrameQuery q;
+  if (!sensor.empty()) q.sensor = sensor;
+  if (!from.empty()) q.from_ns = parse_time(from);
+  if (!to.empty()) q.to_ns = parse_time(to);
+  if (limit > 0) q.limit = limit;
+  auto frames = catalog.frames(d.id, q);
+  if (o.json) {
+    json arr = json::array();
+    for (const auto& f : frames)
+      arr.push_back({{"sensor", f.sensor}, {"index", f.index}, {"timestamp_ns", f.timestamp_ns},
+                     {"file", f.file}, {"offset", f.offset}, {"size", f.size}});
+    std::cout << arr.dump(2) << "\n";
+    return kOk;
+  }
+  for (const auto& f : frames)
+    std::printf("%-16s %6lld  %s  %10llu  %s\n", f.sensor.c_str(), static_cast<long long>(f.index),
+                core::format_kitti_timestamp(f.timestamp_ns).c_str(), static_cast<unsigned long long>(f.size),
+                f.file.empty() ? "(payload missing)" : f.file.c_str());
+  return kOk;
+}
+
+int cmd_samples(const Options& o, const std::string& name) {
+  core::Catalog catalog(catalog_path(o));
+  auto d = require_drive(catalog, name);
+  auto samples = catalog.samples(d.id);
+  if (o.json) {
+    json arr = json::array();
+    for (const auto& s : samples) {
+      json members = json::array();
+      for (const auto& m : s.members)
+        members.push_back({{"sensor", m.sensor}, {"frame_index", m.frame_index}, {"skew_ns", m.skew_ns}});
+      arr.push_back({{"index", s.index}, {"timestamp_ns", s.timestamp_ns}, {"lidar_sensor", s.lidar_sensor},
+                     {"lidar_frame_index", s.lidar_frame_index}, {"members", members}});
+    }
+    std::cout << arr.dump(2) << "\n";
+    return kOk;
+  }
+  for (const auto& s : samples) {
+    std::printf("%6lld  %s  %s#%lld", static_cast<long long>(s.index),
+                core::format_kitti_timestamp(s.timestamp_ns).c_str(), s.lidar_sensor.c_str(),
+                static_cast<long long>(s.lidar_frame_index));
+    for (const auto& m : s.members)
+      std::printf("  %s#%lld(%+.1fms)", m.sensor.c_str(), static_cast<long long>(m.frame_index),
+                  static_cast<double>(m.skew_ns) * 1e-6);
+    std::printf("\n");
+  }
+  return kOk;
+}
+
+int cmd_errors(const Options& o) {
+  core::Catalog catalog(catalog_path(o));
+  auto errors = catalog.ingest_errors();
+  if (o.json) {
+    json arr = json::array();
+    for (const auto& e : errors) arr.push_back(error_json(e));
+    std::cout << arr.dump(2) << "\n";
+    return kOk;
+  }
+  for (const auto& e : errors) std::cout << error_text(e) << "\n";
+  return kOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"DriveCurator command line: generate, ingest and query drives in the catalog"};
+  app.require_subcommand(1);
+  Options o;
+  app.add_option("--catalog", o.catalog, "catalog file (default $XDG_DATA_HOME/drivecurator/catalog.sqlite)");
+  app.add_flag("--json", o.json, "machine-readable output");
+  app.add_flag("-q,--quiet", o.quiet, "no progress on stderr");
+
+  core::GeneratorOptions g;
+  std::string out;
+  auto* generate = app.add_subcommand("generate", "write a synthetic KITTI raw drive");
+  generate->add_option("--out", out, "output folder")->required();
+  generate->add_option("--frames", g.frames, "number of lidar sweeps")->check(CLI::Range(1, 1000000));
+  generate->add_option("--seed", g.seed, "random seed (same seed, same bytes)");
+  generate->add_option("--cameras", g.cameras, "color cameras (1 or 2)")->check(CLI::Range(1, 2));
+  generate->add_option("--width", g.image_width, "image width")->check(CLI::Range(64, 8192));
+  generate->add_option("--height", g.image_height, "image height")->check(CLI::Range(48, 8192));
+  generate->add_option("--beams", g.lidar_beams, "lidar beams")->check(CLI::Range(1, 256));
+  generate->add_option("--columns", g.lidar_columns, "lidar azimuth steps per sweep")->check(CLI::Range(16, 100000));
+  generate->add_option("--date", g.date, "date folder name, YYYY_MM_DD");
+  generate->add_option("--drive", g.drive_number, "drive number")->check(CLI::Range(0, 9999));
+  generate->add_option("--threads", g.threads, "worker threads (0: all cores)")->check(CLI::Range(0, 1024));
+
+  std::vector<std::string> ingest_paths;
+  auto* ingest = app.add_subcommand("ingest", "index drive folders into the catalog");
+  ingest->add_option("paths", ingest_paths, "drive folders or folders containing drives")->required();
+
+  auto* drives = app.add_subcommand("drives", "list the catalog's drives");
+
+  std::string drive_name, sensor, from, to;
+  std::int64_t limit = 0;
+  auto* info = app.add_subcommand("info", "details of one drive");
+  info->add_option("drive", drive_name, "drive name or id")->required();
+  auto* frames = app.add_subcommand("frames", "frames of one drive");
+  frames->add_option("drive", drive_name, "drive name or id")->required();
+  frames->add_option("--sensor", sensor, "only this sensor");
+  frames->add_option("--from", from, "start time (ns since epoch or 'YYYY-MM-DD HH:MM:SS.fff')");
+  frames->add_option("--to", to, "end time, inclusive");
+  frames->add_option("--limit", limit, "at most this many frames");
+  auto* samples = app.add_subcommand("samples", "lidar-keyed samples of one drive");
+  samples->add_option("drive", drive_name, "drive name or id")->required();
+  auto* errors = app.add_subcommand("errors", "problems recorded while ingesting");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::Success& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kUsage;
+  }
+
+  dc::app::install_interrupt_handler();
+  try {
+    if (*generate) {
+      g.out = out;
+      return cmd_generate(o, g);
+    }
+    if (*ingest) return cmd_ingest(o, ingest_paths);
+    if (*drives) return cmd_drives(o);
+    if (*info) return cmd_info(o, drive_name);
+    if (*frames) return cmd_frames(o, drive_name, sensor, from, to, limit);
+    if (*samples) return cmd_samples(o, drive_name);
+    if (*errors) return cmd_errors(o);
+  } catch (const core::Cancelled&) {
+    std::cerr << "cancelled\n";
+    return kBadInput;
+  } catch (const core::CatalogError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return kBadInput;
+  }
+  return kUsage;
+}

@@ -1,0 +1,30 @@
+#pragma once
+#include "dc/core/catalog.h"
+#include "dc/core/ingest_stats.h"
+#include "dc/core/progress.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace dc::core {
+
+struct IngestReport {
+  IngestStats stats;
+  std::vector<std::string> drives;      // names of the drives found (new or already known)
+  std::vector<IngestError> errors;      // every problem found in this run (also recorded in the catalog)
+};
+
+// Walks folders, detects drive layouts with the reader registry, and stores what is new in the catalog.
+// A bad file or folder is recorded as an ingest error and the walk goes on; one drive is one transaction.
+class Ingester {
+public:
+  explicit Ingester(Catalog& catalog) : catalog_(catalog) {}
+  IngestReport ingest(const std::vector<std::filesystem::path>& paths, const Progress& progress = {});
+
+private:
+  void collect(const std::filesystem::path& folder, std::vector<std::filesystem::path>& drives, int depth);
+  Catalog& catalog_;
+};
+
+}  // namespace dc::core

@@ -1,0 +1,154 @@
+#include "catalog/catalog_schema.h"
+
+namespace dc::core {
+
+const std::vector<std::string>& catalog_migrations() {
+  static const std::vector<std::string> migrations = {
+      // 1: drives, sensors, calibrations, frames, samples, poses, labels, ingest errors.
+      R"sql(
+CREATE TABLE drives (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  format TEXT NOT NULL,
+  root TEXT NOT NULL,
+  start_ns INTEGER,
+  end_ns INTEGER,
+  ingested_ns INTEGER NOT NULL
+);
+CREATE TABLE sensors (
+  id INTEGER PRIMARY KEY,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  rate_hz REAL NOT NULL DEFAULT 0,
+  frame_id TEXT NOT NULL DEFAULT '',
+  model TEXT NOT NULL DEFAULT '',
+  UNIQUE (drive_id, name)
+);
+CREATE TABLE calibrations (
+  id INTEGER PRIMARY KEY,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  valid_from_ns INTEGER NOT NULL,
+  valid_to_ns INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  UNIQUE (drive_id, valid_from_ns)
+);
+CREATE TABLE frames (
+  id INTEGER PRIMARY KEY,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  sensor_id INTEGER NOT NULL REFERENCES sensors(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  timestamp_ns INTEGER NOT NULL,
+  file TEXT NOT NULL,
+  offset INTEGER NOT NULL DEFAULT 0,
+  size INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (sensor_id, idx)
+);
+CREATE INDEX frames_by_time ON frames (drive_id, sensor_id, timestamp_ns);
+CREATE TABLE samples (
+  id INTEGER PRIMARY KEY,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  idx INTEGER NOT NULL,
+  timestamp_ns INTEGER NOT NULL,
+  lidar_frame_id INTEGER NOT NULL REFERENCES frames(id) ON DELETE CASCADE,
+  UNIQUE (drive_id, idx)
+);
+CREATE INDEX samples_by_time ON samples (drive_id, timestamp_ns);
+CREATE TABLE sample_frames (
+  sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+  sensor_id INTEGER NOT NULL REFERENCES sensors(id) ON DELETE CASCADE,
+  frame_id INTEGER NOT NULL REFERENCES frames(id) ON DELETE CASCADE,
+  skew_ns INTEGER NOT NULL,
+  PRIMARY KEY (sample_id, sensor_id)
+);
+CREATE TABLE poses (
+  id INTEGER PRIMARY KEY,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  timestamp_ns INTEGER NOT NULL,
+  transform TEXT NOT NULL,
+  latitude REAL, longitude REAL, altitude REAL,
+  roll REAL, pitch REAL, yaw REAL,
+  forward_velocity REAL,
+  UNIQUE (drive_id, timestamp_ns)
+);
+CREATE TABLE labels (
+  id INTEGER PRIMARY KEY,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  frame_id INTEGER NOT NULL REFERENCES frames(id) ON DELETE CASCADE,
+  source_key TEXT NOT NULL,
+  timestamp_ns INTEGER NOT NULL,
+  cx REAL NOT NULL, cy REAL NOT NULL, cz REAL NOT NULL,
+  length REAL NOT NULL, width REAL NOT NULL, height REAL NOT NULL, yaw REAL NOT NULL,
+  category TEXT NOT NULL,
+  track_id TEXT NOT NULL DEFAULT '',
+  score REAL NOT NULL DEFAULT 1,
+  source TEXT NOT NULL,
+  review TEXT NOT NULL DEFAULT 'unreviewed',
+  revision INTEGER NOT NULL DEFAULT 0,
+  truncation REAL, occlusion INTEGER, alpha REAL,
+  bbox_left REAL, bbox_top REAL, bbox_right REAL, bbox_bottom REAL,
+  UNIQUE (frame_id, source, source_key)
+);
+CREATE INDEX labels_by_frame ON labels (drive_id, frame_id);
+CREATE TABLE ingest_errors (
+  id INTEGER PRIMARY KEY,
+  drive TEXT NOT NULL DEFAULT '',
+  path TEXT NOT NULL,
+  line INTEGER NOT NULL DEFAULT 0,
+  message TEXT NOT NULL,
+  first_seen_ns INTEGER NOT NULL,
+  UNIQUE (path, line, message)
+);
+)sql",
+      // 2: findings, jobs, tags, collections, exports (filled by passes and curation).
+      R"sql(
+CREATE TABLE jobs (
+  id INTEGER PRIMARY KEY,
+  pass TEXT NOT NULL,
+  pass_version TEXT NOT NULL DEFAULT '',
+  parameters TEXT NOT NULL DEFAULT '{}',
+  executor TEXT NOT NULL DEFAULT 'local',
+  external_id TEXT NOT NULL DEFAULT '',
+  state TEXT NOT NULL DEFAULT 'pending',
+  progress REAL NOT NULL DEFAULT 0,
+  submitted_ns INTEGER, started_ns INTEGER, finished_ns INTEGER,
+  host TEXT NOT NULL DEFAULT '', device TEXT NOT NULL DEFAULT '',
+  log_path TEXT NOT NULL DEFAULT '', result_path TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE findings (
+  id INTEGER PRIMARY KEY,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  job_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+  check_name TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  start_ns INTEGER NOT NULL, end_ns INTEGER NOT NULL,
+  sample_id INTEGER REFERENCES samples(id) ON DELETE SET NULL,
+  sensor TEXT NOT NULL DEFAULT '',
+  message TEXT NOT NULL,
+  details TEXT NOT NULL DEFAULT '{}',
+  review TEXT NOT NULL DEFAULT 'unreviewed'
+);
+CREATE INDEX findings_by_drive ON findings (drive_id, start_ns);
+CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+CREATE TABLE sample_tags (
+  sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+  tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+  PRIMARY KEY (sample_id, tag_id)
+);
+CREATE TABLE collections (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_ns INTEGER NOT NULL);
+CREATE TABLE collection_samples (
+  collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+  sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+  PRIMARY KEY (collection_id, sample_id)
+);
+CREATE TABLE exports (
+  id INTEGER PRIMARY KEY,
+  collection_id INTEGER REFERENCES collections(id) ON DELETE SET NULL,
+  format TEXT NOT NULL, path TEXT NOT NULL, created_ns INTEGER NOT NULL, manifest TEXT NOT NULL DEFAULT '{}'
+);
+)sql",
+  };
+  return migrations;
+}
+
+}  // namespace dc::core
