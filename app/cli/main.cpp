@@ -239,6 +239,7 @@ int cmd_errors(const Options& o) {
 int main(int argc, char** argv) {
   CLI::App app{"DriveCurator command line: generate, ingest and query drives in the catalog"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand too
   Options o;
   app.add_option("--catalog", o.catalog, "catalog file (default $XDG_DATA_HOME/drivecurator/catalog.sqlite)");
   app.add_flag("--json", o.json, "machine-readable output");

@@ -10,6 +10,8 @@ namespace dc::core {
 // plane that contains it: lidar yaw is the azimuth of the camera heading seen in the lidar frame, and the
 // inverse picks the camera heading lying in the lidar plane of that yaw. Both directions are exact inverses
 // for any extrinsic, and the map is derived from the transform rather than assuming -ry - pi/2.
+// KITTI's matrices are printed with 7 digits and are not exactly orthonormal, so the true matrix inverse is used
+// (not the transpose) to keep round trips exact.
 
 namespace {
 constexpr double kPi = 3.14159265358979323846;
@@ -21,13 +23,13 @@ double wrap_angle(double a) {
 }  // namespace
 
 BoxLabel lidar_box_from_kitti(const KittiCameraBox& box, const Eigen::Isometry3d& T_rect_from_lidar) {
-  const Eigen::Isometry3d T_lidar_from_rect = T_rect_from_lidar.inverse();
+  const Eigen::Matrix3d R_lidar_from_rect = T_rect_from_lidar.linear().inverse();
   const Eigen::Vector3d center_rect = box.bottom_center - Eigen::Vector3d(0, box.h / 2, 0);
   const Eigen::Vector3d heading_rect(std::cos(box.rotation_y), 0, -std::sin(box.rotation_y));
-  const Eigen::Vector3d heading_lidar = T_lidar_from_rect.linear() * heading_rect;
+  const Eigen::Vector3d heading_lidar = R_lidar_from_rect * heading_rect;
 
   BoxLabel out;
-  out.center = T_lidar_from_rect * center_rect;
+  out.center = R_lidar_from_rect * (center_rect - T_rect_from_lidar.translation());
   out.length = box.l;
   out.width = box.w;
   out.height = box.h;
@@ -36,10 +38,11 @@ BoxLabel lidar_box_from_kitti(const KittiCameraBox& box, const Eigen::Isometry3d
 }
 
 KittiCameraBox kitti_box_from_lidar(const BoxLabel& box, const Eigen::Isometry3d& T_rect_from_lidar) {
-  const Eigen::Matrix3d R_rect_from_lidar = T_rect_from_lidar.linear();
-  // Normal of the lidar vertical plane that holds the heading, and the heading itself, in the camera frame.
-  const Eigen::Vector3d n_rect = R_rect_from_lidar * Eigen::Vector3d(-std::sin(box.yaw), std::cos(box.yaw), 0);
-  const Eigen::Vector3d forward_rect = R_rect_from_lidar * Eigen::Vector3d(std::cos(box.yaw), std::sin(box.yaw), 0);
+  // Covectors map with the inverse transpose: heading_lidar . n_lidar = heading_rect . (A^-T n_lidar).
+  const Eigen::Matrix3d A_inv_T = T_rect_from_lidar.linear().inverse().transpose();
+  // Normal of the lidar vertical plane that holds the heading, and the forward test direction, as covectors.
+  const Eigen::Vector3d n_rect = A_inv_T * Eigen::Vector3d(-std::sin(box.yaw), std::cos(box.yaw), 0);
+  const Eigen::Vector3d forward_rect = A_inv_T * Eigen::Vector3d(std::cos(box.yaw), std::sin(box.yaw), 0);
   // (cos ry, 0, -sin ry) . n = 0  ->  ry = atan2(n.x, n.z) or that + pi; keep the one pointing forward.
   double ry = std::atan2(n_rect.x(), n_rect.z());
   if (std::cos(ry) * forward_rect.x() - std::sin(ry) * forward_rect.z() < 0) ry += kPi;

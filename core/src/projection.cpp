@@ -44,19 +44,19 @@ ProjectedPoints project_points(const PointCloud& cloud, const Eigen::Isometry3d&
       y = yd;
     }
     const double w = K(2, 0) * x + K(2, 1) * y + K(2, 2);
-    const double u = (K(0, 0) * x + K(0, 1) * y + K(0, 2)) / w;
-    const double v = (K(1, 0) * x + K(1, 1) * y + K(1, 2)) / w;
-    if (!(u >= 0 && u < out.width && v >= 0 && v < out.height)) continue;
+    // Bounds and pixel are decided on the float values handed out, so that callers see the same pixel.
+    const auto u = static_cast<float>((K(0, 0) * x + K(0, 1) * y + K(0, 2)) / w);
+    const auto v = static_cast<float>((K(1, 0) * x + K(1, 1) * y + K(1, 2)) / w);
+    if (!(u >= 0.f && u < static_cast<float>(out.width) && v >= 0.f && v < static_cast<float>(out.height))) continue;
 
-    out.u[i] = static_cast<float>(u);
-    out.v[i] = static_cast<float>(v);
+    out.u[i] = u;
+    out.v[i] = v;
     out.depth[i] = static_cast<float>(pc.z());
     out.valid[i] = 1;
     ++out.valid_count;
     if (with_depth_image) {
-      // Pixel index from the double coordinates: the float copy may round up to width/height.
-      const std::size_t px = static_cast<std::size_t>(v) * static_cast<std::size_t>(out.width) +
-                             static_cast<std::size_t>(u);
+      const std::size_t px =
+          static_cast<std::size_t>(v) * static_cast<std::size_t>(out.width) + static_cast<std::size_t>(u);
       float& d = out.depth_image[px];
       if (d == 0.f || out.depth[i] < d) d = out.depth[i];
     }

@@ -50,7 +50,7 @@ unsigned days_in_month(std::int64_t y, unsigned m) {
                               "': " + why + " (expected YYYY-MM-DD HH:MM:SS.fffffffff)");
 }
 
-// Reads exactly `count` decimal digits at `pos`.
+// Reads exactly `count` decimal digits at `pos`; `field` names them in the message ("month must be 2 digits").
 unsigned digits(std::string_view text, std::size_t pos, std::size_t count, const char* field) {
   unsigned value = 0;
   for (std::size_t i = 0; i < count; ++i) {
@@ -115,6 +115,8 @@ TimestampNs parse_kitti_timestamp(std::string_view text) {
   const std::size_t fraction_digits = text.size() - 20;
   if (fraction_digits < 1 || fraction_digits > 9)
     reject(text, "fraction must have 1 to 9 digits, got " + std::to_string(fraction_digits) + " characters");
+  for (std::size_t i = 20; i < text.size(); ++i)
+    if (text[i] < '0' || text[i] > '9') reject(text, "fraction must be 1 to 9 digits");
   std::int64_t ns = digits(text, 20, fraction_digits, "fraction");
   for (std::size_t i = fraction_digits; i < 9; ++i) ns *= 10;
 

@@ -2,7 +2,17 @@
 
 #include "dc/core/time_stamp.h"
 
+#include <QStringList>
+
 namespace dc::widgets {
+
+namespace {
+QString sensors_text(const dc::core::DriveSummary& d) {
+  QStringList names;
+  for (const auto& [sensor, n] : d.frames_per_sensor) names << QString::fromStdString(sensor);
+  return names.join(", ");
+}
+}  // namespace
 
 DriveTableModel::DriveTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -14,6 +24,13 @@ void DriveTableModel::set_drives(std::vector<dc::core::DriveSummary> drives) {
 
 const dc::core::DriveSummary* DriveTableModel::drive_at(int row) const {
   return row >= 0 && row < static_cast<int>(drives_.size()) ? &drives_[static_cast<std::size_t>(row)] : nullptr;
+}
+
+int DriveTableModel::row_of(const QString& name) const {
+  const std::string key = name.toStdString();
+  for (std::size_t i = 0; i < drives_.size(); ++i)
+    if (drives_[i].name == key) return static_cast<int>(i);
+  return -1;
 }
 
 int DriveTableModel::rowCount(const QModelIndex& parent) const {
@@ -32,6 +49,8 @@ QVariant DriveTableModel::data(const QModelIndex& index, int role) const {
       case Start: return QString::fromStdString(dc::core::format_iso8601(d->start_ns));
       case Duration: return QString::number(d->duration_s(), 'f', 1) + " s";
       case Samples: return QVariant::fromValue(static_cast<qlonglong>(d->samples));
+      case Labels: return QVariant::fromValue(static_cast<qlonglong>(d->labels));
+      case Sensors: return sensors_text(*d);
       case Frames: {
         QStringList parts;
         for (const auto& [sensor, n] : d->frames_per_sensor)
@@ -41,15 +60,29 @@ QVariant DriveTableModel::data(const QModelIndex& index, int role) const {
     }
   }
   if (role == Qt::ToolTipRole) return QString::fromStdString(d->root);
-  if (role == Qt::UserRole) {  // sort keys
+  if (role == SortRole) {
     switch (index.column()) {
       case Start: return QVariant::fromValue(static_cast<qlonglong>(d->start_ns));
       case Duration: return d->duration_s();
       case Samples: return QVariant::fromValue(static_cast<qlonglong>(d->samples));
+      case Labels: return QVariant::fromValue(static_cast<qlonglong>(d->labels));
       default: return data(index, Qt::DisplayRole);
     }
   }
-  if (role == Qt::TextAlignmentRole && (index.column() == Duration || index.column() == Samples))
+  if (role == FilterRole) {
+    // ISO date and KITTI's folder date (2011_09_26) both match.
+    const QString iso = QString::fromStdString(dc::core::format_iso8601(d->start_ns));
+    QString date = iso.left(10);
+    QString kitti_date = date;
+    kitti_date.replace('-', '_');
+    return QStringList{QString::fromStdString(d->name), QString::fromStdString(d->format), iso, kitti_date,
+                       sensors_text(*d)}
+        .join(' ')
+        .toLower();
+  }
+  if (role == NameRole) return QString::fromStdString(d->name);
+  if (role == Qt::TextAlignmentRole &&
+      (index.column() == Duration || index.column() == Samples || index.column() == Labels))
     return int(Qt::AlignRight | Qt::AlignVCenter);
   return {};
 }
@@ -62,6 +95,8 @@ QVariant DriveTableModel::headerData(int section, Qt::Orientation orientation, i
     case Start: return tr("Start");
     case Duration: return tr("Duration");
     case Samples: return tr("Samples");
+    case Labels: return tr("Labels");
+    case Sensors: return tr("Sensors");
     case Frames: return tr("Frames per sensor");
   }
   return {};

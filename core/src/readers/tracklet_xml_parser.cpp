@@ -29,6 +29,24 @@ std::string text_of(const XMLElement* parent, const char* name, const std::files
   return trim(e->GetText());
 }
 
+// tinyxml2's ErrorStr() reads "Error=XML_ERROR_... ErrorID=14 (0xe) Line number=5: detail"; keep it short.
+std::string describe(const tinyxml2::XMLDocument& doc) {
+  std::string what;
+  switch (doc.ErrorID()) {
+    case tinyxml2::XML_ERROR_MISMATCHED_ELEMENT: what = "element not closed or closed by the wrong tag"; break;
+    case tinyxml2::XML_ERROR_PARSING_ELEMENT: what = "cannot parse element"; break;
+    case tinyxml2::XML_ERROR_PARSING_ATTRIBUTE: what = "cannot parse attribute"; break;
+    case tinyxml2::XML_ERROR_PARSING_TEXT: what = "cannot parse text"; break;
+    case tinyxml2::XML_ERROR_PARSING_COMMENT: what = "cannot parse comment"; break;
+    case tinyxml2::XML_ERROR_EMPTY_DOCUMENT: what = "empty document"; break;
+    default: what = doc.ErrorName(); break;
+  }
+  const std::string full = doc.ErrorStr() ? doc.ErrorStr() : "";
+  const auto colon = full.find(": ");
+  if (colon != std::string::npos) what += " (" + full.substr(colon + 2) + ")";
+  return what;
+}
+
 }  // namespace
 
 TrackletParseResult parse_tracklets(const std::filesystem::path& file) {
@@ -37,10 +55,7 @@ TrackletParseResult parse_tracklets(const std::filesystem::path& file) {
   if (rc == tinyxml2::XML_ERROR_FILE_NOT_FOUND || rc == tinyxml2::XML_ERROR_FILE_COULD_NOT_BE_OPENED ||
       rc == tinyxml2::XML_ERROR_FILE_READ_ERROR)
     throw ParseError(file, "cannot open tracklet file");
-  if (rc != tinyxml2::XML_SUCCESS) {
-    const char* detail = doc.ErrorStr();
-    throw ParseError(file, doc.ErrorLineNum(), std::string("malformed XML: ") + (detail ? detail : doc.ErrorName()));
-  }
+  if (rc != tinyxml2::XML_SUCCESS) throw ParseError(file, doc.ErrorLineNum(), "malformed XML: " + describe(doc));
 
   // KITTI wraps <tracklets> in <boost_serialization>; accept it bare too.
   const XMLElement* root = doc.RootElement();

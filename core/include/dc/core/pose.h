@@ -5,8 +5,9 @@
 
 namespace dc::core {
 
-// Ego pose from GNSS/IMU. T_world_from_imu maps IMU-frame points into a local east-north-up world frame
-// anchored at the drive's first fix (Mercator scale of that first fix, as KITTI's devkit does).
+// Ego pose from GNSS/IMU. T_world_from_imu maps IMU-frame points into the drive's world frame, which is the
+// IMU frame of the first fix (first pose is the identity), positions from a Mercator projection with the scale
+// of that first fix, as KITTI's devkit does.
 struct Pose {
   TimestampNs timestamp_ns = 0;
   Eigen::Isometry3d T_world_from_imu = Eigen::Isometry3d::Identity();

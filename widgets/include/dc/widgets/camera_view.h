@@ -1,0 +1,85 @@
+#pragma once
+#include "dc/core/box_label.h"
+#include "dc/core/camera_intrinsics.h"
+#include "dc/core/point_cloud.h"
+#include "dc/core/projection.h"
+#include "dc/widgets/view_options.h"
+
+#include <Eigen/Geometry>
+#include <QImage>
+#include <QLineF>
+#include <QPointF>
+#include <QRectF>
+#include <QTransform>
+#include <QWidget>
+#include <memory>
+#include <opencv2/core/mat.hpp>
+#include <vector>
+
+namespace dc::widgets {
+
+// One camera image with lidar points projected into it (colored by depth: near red, far blue), the labels' 3D
+// boxes projected as wireframes and their 2D boxes where the label has one (KITTI object).
+//
+// Mouse: wheel zooms around the cursor, drag pans, double-click fits the image to the window, a click on a box
+// selects it. Image coordinates follow OpenCV: pixel (u, v) has its centre at (u, v).
+class CameraView : public QWidget {
+  Q_OBJECT
+public:
+  explicit CameraView(QWidget* parent = nullptr);
+  ~CameraView() override;
+
+  // image: BGR (or gray) 8-bit as dc::core::load_image gives it; cloud may be null (no points drawn); boxes are in
+  // the lidar frame. Intrinsics without a size take the image's size.
+  void set_frame(cv::Mat image, const dc::core::PointCloud* cloud, std::vector<dc::core::BoxLabel> boxes,
+                 const Eigen::Isometry3d& T_cam_from_lidar, const dc::core::CameraIntrinsics& intrinsics);
+  void clear();
+  void set_options(const ViewOptions& options);
+  const ViewOptions& options() const;
+
+  // Lidar points that landed in the image (in front of the camera, inside its bounds).
+  std::size_t projected_point_count() const;
+  // True when every projected point lies inside the image bounds.
+  bool points_inside_image() const;
+  const dc::core::ProjectedPoints& projection() const;
+
+  const std::vector<dc::core::BoxLabel>& boxes() const;
+  std::size_t drawn_box_count() const;                  // boxes with at least one visible projected edge
+  std::vector<QLineF> projected_box_edges(int index) const;  // image pixels, clipped; empty when not visible
+  QRectF projected_box_rect(int index) const;           // bounds of those edges; null when not visible
+  int selected_box() const;
+  int box_at_image_point(const QPointF& image_point) const;  // innermost box under the point, -1 when none
+
+  QSize image_size() const;
+  double zoom() const;  // widget pixels per image pixel
+  QPointF widget_to_image(const QPointF& widget_point) const;
+  QPointF image_to_widget(const QPointF& image_point) const;
+
+  // What the widget shows, at the widget's size.
+  QImage render_to_image();
+  // The image at its own resolution with the overlays drawn on it (no zoom, no pan).
+  QImage render_image_overlay() const;
+
+public slots:
+  void fit_to_window();
+  void zoom_at(double factor, const QPointF& widget_anchor);
+  void select_box(int index);  // -1 clears; emits box_selected when the selection changes
+
+signals:
+  void box_selected(int index);
+
+protected:
+  void paintEvent(QPaintEvent* event) override;
+  void resizeEvent(QResizeEvent* event) override;
+  void wheelEvent(QWheelEvent* event) override;
+  void mousePressEvent(QMouseEvent* event) override;
+  void mouseMoveEvent(QMouseEvent* event) override;
+  void mouseReleaseEvent(QMouseEvent* event) override;
+  void mouseDoubleClickEvent(QMouseEvent* event) override;
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dc::widgets

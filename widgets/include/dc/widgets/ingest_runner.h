@@ -1,0 +1,63 @@
+#pragma once
+#include "dc/core/ingester.h"
+
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QThreadPool>
+#include <atomic>
+#include <filesystem>
+#include <mutex>
+
+class QProgressDialog;
+class QWidget;
+
+namespace dc::widgets {
+
+// Runs dc::core::Ingester on folders in a worker thread with its own catalog connection, so the GUI stays live.
+// Progress and the result arrive as signals on the GUI thread; cancel() stops between drives.
+class IngestRunner : public QObject {
+  Q_OBJECT
+public:
+  explicit IngestRunner(std::filesystem::path catalog_file, QObject* parent = nullptr);
+  ~IngestRunner() override;  // cancels and waits for the worker
+
+  const std::filesystem::path& catalog_file() const { return catalog_file_; }
+  // Starts ingesting; false (and nothing happens) while a run is going on or when paths is empty.
+  bool start(const QStringList& paths);
+  bool is_running() const { return running_; }
+  bool was_cancelled() const { return cancelled_; }
+  // Of the last finished run (empty before): what was found and every problem.
+  const dc::core::IngestReport& report() const { return report_; }
+  QString failure() const { return failure_; }  // the exception that ended the last run early, "" when none
+
+  // A progress dialog that follows this runner (percent, message, Cancel) and closes itself when it finishes.
+  QProgressDialog* show_progress_dialog(QWidget* parent);
+
+public slots:
+  void cancel();
+
+signals:
+  void started();
+  void progress(int percent, const QString& message);
+  // summary: one line ("2 drive(s), 60 frames added, 1 error" / "cancelled" / the failure); errors: how many
+  // problems were found (a failure counts as one).
+  void finished(const QString& summary, int errors);
+
+private:
+  void report_progress(double done, double total, const std::string& message);
+  void on_worker_done(dc::core::IngestReport report, QString failure, bool cancelled);
+
+  std::filesystem::path catalog_file_;
+  QThreadPool pool_;
+  std::atomic<bool> cancel_{false};
+  bool running_ = false;
+  bool cancelled_ = false;
+  dc::core::IngestReport report_;
+  QString failure_;
+  std::mutex progress_mutex_;  // the progress callback may come from several threads
+  int last_percent_ = -1;
+  qint64 last_post_ms_ = 0;
+};
+
+}  // namespace dc::widgets

@@ -1,0 +1,43 @@
+#pragma once
+#include "dc/core/box_label.h"
+#include "dc/widgets/drive_session.h"
+#include "dc/widgets/sample_data.h"
+
+#include <QWidget>
+#include <memory>
+
+class QTreeWidget;
+class QTreeWidgetItem;
+
+namespace dc::widgets {
+
+// Property tree for the selected sample (time, per-sensor skew, ego pose, calibration in use) and the selected box.
+class InspectorPanel : public QWidget {
+  Q_OBJECT
+public:
+  explicit InspectorPanel(QWidget* parent = nullptr);
+
+  void set_session(std::shared_ptr<const DriveSession> session);  // clears what is shown
+  QTreeWidget* tree() const { return tree_; }
+  // Text of the value at a path of first-column names, e.g. "Sample/Index" or "Calibration/image_02/fx fy";
+  // empty when there is no such row.
+  QString value(const QString& path) const;
+
+public slots:
+  void show_sample(int sample);
+  void show_sample_data(std::shared_ptr<const dc::widgets::SampleData> data);  // adds points, images, load errors
+  void show_box(const dc::core::BoxLabel& box);
+  void clear_box();
+  void clear();
+
+private:
+  QTreeWidgetItem* section(const QString& name);
+  void fill_calibration(int sample);
+
+  QTreeWidget* tree_ = nullptr;
+  std::shared_ptr<const DriveSession> session_;
+  const dc::core::Calibration* shown_calibration_ = nullptr;
+  int shown_sample_ = -1;
+};
+
+}  // namespace dc::widgets

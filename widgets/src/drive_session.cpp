@@ -1,0 +1,179 @@
+#include "dc/widgets/drive_session.h"
+
+#include "dc/core/catalog_error.h"
+#include "dc/core/sample_builder.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace dc::widgets {
+
+using dc::core::TimestampNs;
+
+std::shared_ptr<const DriveSession> DriveSession::open(const dc::core::Catalog& catalog,
+                                                       const std::string& drive_name) {
+  auto summary = catalog.find_drive(drive_name);
+  if (!summary) throw dc::core::CatalogError(catalog.path().string() + ": no drive named '" + drive_name + "'");
+  dc::core::Drive drive = catalog.load_drive(summary->name);
+  return std::make_shared<const DriveSession>(std::move(drive), catalog.samples(summary->id));
+}
+
+std::shared_ptr<const DriveSession> DriveSession::open(const std::filesystem::path& catalog_file,
+                                                       const std::string& drive_name) {
+  dc::core::Catalog catalog(catalog_file);
+  return open(catalog, drive_name);
+}
+
+namespace {
+int kind_rank(const dc::core::Sensor* s) {
+  if (!s) return 3;
+  switch (s->kind) {
+    case dc::core::SensorKind::Lidar: return 0;
+    case dc::core::SensorKind::Camera: return 1;
+    case dc::core::SensorKind::GnssImu: return 2;
+  }
+  return 3;
+}
+}  // namespace
+
+DriveSession::DriveSession(dc::core::Drive drive, std::vector<dc::core::Sample> samples)
+    : drive_(std::move(drive)), samples_(std::move(samples)) {
+  lidar_sensor_ = drive_.lidar_sensor();
+  for (const auto& s : drive_.sensors)
+    if (s.kind == dc::core::SensorKind::GnssImu && gnss_sensor_.empty()) gnss_sensor_ = s.name;
+  if (samples_.empty() && !lidar_sensor_.empty()) samples_ = dc::core::build_samples(drive_.frames, lidar_sensor_);
+  std::sort(samples_.begin(), samples_.end(), [](const auto& a, const auto& b) {
+    return a.timestamp_ns != b.timestamp_ns ? a.timestamp_ns < b.timestamp_ns : a.index < b.index;
+  });
+  sample_times_.reserve(samples_.size());
+  for (const auto& s : samples_) sample_times_.push_back(s.timestamp_ns);
+
+  for (const auto& f : drive_.frames) frames_by_sensor_[f.sensor].push_back(f);
+  for (auto& [sensor, frames] : frames_by_sensor_) {
+    std::stable_sort(frames.begin(), frames.end(), [](const auto& a, const auto& b) {
+      return a.timestamp_ns != b.timestamp_ns ? a.timestamp_ns < b.timestamp_ns : a.index < b.index;
+    });
+    auto& slots = frame_slot_[sensor];
+    for (std::size_t i = 0; i < frames.size(); ++i) slots[frames[i].index] = i;
+    sensor_names_.push_back(sensor);
+  }
+  std::stable_sort(sensor_names_.begin(), sensor_names_.end(), [this](const auto& a, const auto& b) {
+    const int ra = kind_rank(drive_.find_sensor(a)), rb = kind_rank(drive_.find_sensor(b));
+    return ra != rb ? ra < rb : a < b;
+  });
+
+  std::sort(drive_.poses.begin(), drive_.poses.end(),
+            [](const auto& a, const auto& b) { return a.timestamp_ns < b.timestamp_ns; });
+  for (const auto& l : drive_.labels) labels_by_frame_[l.frame_index].push_back(l);
+}
+
+int DriveSession::nearest_sample(TimestampNs t) const {
+  if (sample_times_.empty()) return -1;
+  auto it = std::lower_bound(sample_times_.begin(), sample_times_.end(), t);
+  if (it == sample_times_.end()) return sample_count() - 1;
+  int i = static_cast<int>(it - sample_times_.begin());
+  if (i > 0 && t - sample_times_[static_cast<std::size_t>(i - 1)] <= *it - t) --i;
+  return i;
+}
+
+TimestampNs DriveSession::start_ns() const {
+  TimestampNs t = sample_times_.empty() ? 0 : sample_times_.front();
+  for (const auto& [sensor, frames] : frames_by_sensor_)
+    if (!frames.empty() && (t == 0 || frames.front().timestamp_ns < t)) t = frames.front().timestamp_ns;
+  return t;
+}
+
+TimestampNs DriveSession::end_ns() const {
+  TimestampNs t = sample_times_.empty() ? 0 : sample_times_.back();
+  for (const auto& [sensor, frames] : frames_by_sensor_)
+    if (!frames.empty() && frames.back().timestamp_ns > t) t = frames.back().timestamp_ns;
+  return t;
+}
+
+const std::vector<dc::core::Frame>& DriveSession::frames(const std::string& sensor) const {
+  static const std::vector<dc::core::Frame> none;
+  auto it = frames_by_sensor_.find(sensor);
+  return it == frames_by_sensor_.end() ? none : it->second;
+}
+
+const dc::core::Frame* DriveSession::frame(const std::string& sensor, std::int64_t frame_index) const {
+  auto s = frame_slot_.find(sensor);
+  if (s == frame_slot_.end()) return nullptr;
+  auto f = s->second.find(frame_index);
+  if (f == s->second.end()) return nullptr;
+  return &frames_by_sensor_.at(sensor)[f->second];
+}
+
+const dc::core::Frame* DriveSession::lidar_frame(int sample) const {
+  if (sample < 0 || sample >= sample_count()) return nullptr;
+  const auto& s = samples_[static_cast<std::size_t>(sample)];
+  return frame(s.lidar_sensor.empty() ? lidar_sensor_ : s.lidar_sensor, s.lidar_frame_index);
+}
+
+const std::vector<dc::core::BoxLabel>& DriveSession::labels(int sample) const {
+  static const std::vector<dc::core::BoxLabel> none;
+  if (sample < 0 || sample >= sample_count()) return none;
+  auto it = labels_by_frame_.find(samples_[static_cast<std::size_t>(sample)].lidar_frame_index);
+  return it == labels_by_frame_.end() ? none : it->second;
+}
+
+const dc::core::Calibration* DriveSession::calibration(int sample) const {
+  if (sample < 0 || sample >= sample_count()) return nullptr;
+  return drive_.calibration_at(sample_times_[static_cast<std::size_t>(sample)]);
+}
+
+const dc::core::Pose* DriveSession::nearest_pose(TimestampNs t) const {
+  const auto& poses = drive_.poses;
+  if (poses.empty()) return nullptr;
+  auto it = std::lower_bound(poses.begin(), poses.end(), t,
+                             [](const dc::core::Pose& p, TimestampNs v) { return p.timestamp_ns < v; });
+  if (it == poses.end()) return &poses.back();
+  if (it != poses.begin() && t - std::prev(it)->timestamp_ns <= it->timestamp_ns - t) --it;
+  return &*it;
+}
+
+std::optional<dc::core::Pose> DriveSession::pose(int sample) const {
+  if (sample < 0 || sample >= sample_count()) return std::nullopt;
+  const auto& s = samples_[static_cast<std::size_t>(sample)];
+  // The sample's GNSS member is the fix the sample builder matched; its time finds the pose.
+  TimestampNs t = s.timestamp_ns;
+  for (const auto& m : s.members)
+    if (m.sensor == gnss_sensor_) t = s.timestamp_ns + m.skew_ns;
+  const auto* p = nearest_pose(t);
+  return p ? std::optional<dc::core::Pose>(*p) : std::nullopt;
+}
+
+std::string DriveSession::frame_id_of(const std::string& sensor, const char* fallback) const {
+  const auto* s = drive_.find_sensor(sensor);
+  return s && !s->frame_id.empty() ? s->frame_id : std::string(fallback);
+}
+
+Eigen::Isometry3d DriveSession::T_lidar_from_imu(int sample) const {
+  const auto* calib = calibration(sample);
+  if (!calib) return Eigen::Isometry3d::Identity();
+  auto t = calib->transform(frame_id_of(lidar_sensor_, "velo"), frame_id_of(gnss_sensor_, "imu"));
+  return t ? *t : Eigen::Isometry3d::Identity();
+}
+
+std::optional<Eigen::Isometry3d> DriveSession::T_camera_from_lidar(int sample, const std::string& camera) const {
+  const auto* calib = calibration(sample);
+  if (!calib) return std::nullopt;
+  return calib->transform(frame_id_of(camera, camera.c_str()), frame_id_of(lidar_sensor_, "velo"));
+}
+
+std::vector<Eigen::Vector3d> DriveSession::ego_path(int sample, double behind_s, double ahead_s) const {
+  std::vector<Eigen::Vector3d> path;
+  const auto here = pose(sample);
+  if (!here) return path;
+  // p_lidar = T_lidar_from_imu * T_imu_from_world(now) * T_world_from_imu(k) * 0
+  const Eigen::Isometry3d T_lidar_from_world = T_lidar_from_imu(sample) * here->T_world_from_imu.inverse();
+  const double t0 = static_cast<double>(here->timestamp_ns);
+  for (const auto& p : drive_.poses) {
+    const double dt = (static_cast<double>(p.timestamp_ns) - t0) * 1e-9;
+    if (dt < -behind_s || dt > ahead_s) continue;
+    path.push_back(T_lidar_from_world * p.T_world_from_imu.translation());
+  }
+  return path;
+}
+
+}  // namespace dc::widgets
