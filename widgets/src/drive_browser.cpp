@@ -100,8 +100,11 @@ DriveBrowser::DriveBrowser(QWidget* parent) : QWidget(parent) {
   style_table(drives_view_);
   // activated covers double-click and Enter (and single click where the platform style asks for it).
   connect(drives_view_, &QTableView::activated, this, &DriveBrowser::activate_row);
-  connect(drives_view_->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-          [this](const QModelIndex&, const QModelIndex&) { emit drive_selected(selected_drive()); });
+  // selectionChanged, not currentRowChanged: the latter comes before the row is selected.
+  connect(drives_view_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] {
+    const QString name = selected_drive();
+    if (name != last_selected_) emit drive_selected(last_selected_ = name);
+  });
 
   auto* samples_model = new SampleListModel(this);
   samples_model_ = samples_model;

@@ -8,8 +8,6 @@
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QOpenGLContext>
-#include <QOpenGLFunctions>
-#include <QOpenGLExtraFunctions>
 #include <QWheelEvent>
 
 #include <vtkActor.h>
@@ -17,7 +15,6 @@
 #include <vtkCommand.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkLookupTable.h>
-#include <vtkOpenGLFramebufferObject.h>
 #include <vtkOpenGLState.h>
 #include <vtkPolyData.h>
 #include <vtkPolyDataMapper.h>
@@ -230,6 +227,8 @@ PointCloudView::Impl::Impl(PointCloudView* view) : self(view) {
   legend->SetNumberOfLabels(5);
   legend->SetLabelFormat("%.1f");
   legend->UnconstrainedFontSizeOn();
+  legend->SetVerticalTitleSeparation(8);
+  legend->SetTextPad(3);
   for (vtkTextProperty* text : {legend->GetTitleTextProperty(), legend->GetLabelTextProperty(),
                                 legend->GetAnnotationTextProperty()}) {
     text->SetColor(0.9, 0.9, 0.9);
@@ -248,7 +247,11 @@ PointCloudView::Impl::Impl(PointCloudView* view) : self(view) {
 
 void PointCloudView::Impl::on_window_event(vtkObject*, unsigned long event, void* call_data) {
   switch (event) {
-    case vtkCommand::WindowMakeCurrentEvent: self->makeCurrent(); break;
+    case vtkCommand::WindowMakeCurrentEvent:
+      // QOpenGLWidget::makeCurrent() also rebinds the widget's framebuffer behind VTK's state cache, which makes
+      // VTK attach its textures to Qt's framebuffer; only switch when another context is current.
+      if (QOpenGLContext::currentContext() != self->context()) self->makeCurrent();
+      break;
     case vtkCommand::WindowIsCurrentEvent: {
       const QOpenGLContext* current = QOpenGLContext::currentContext();
       *static_cast<bool*>(call_data) = current != nullptr && current == self->context();
@@ -576,26 +579,19 @@ void PointCloudView::set_point_size(float pixels) {
 void PointCloudView::initializeGL() {
   auto& w = *impl_->window;
   w.SetOwnContext(false);  // Qt owns the context
-  // VTK renders into its own framebuffers; paintGL copies the result into the one Qt composes the widget from.
-  w.SetFrameBlitModeToNoBlit();
+  // VTK renders into its own framebuffers and, at the end of a frame, blits into the framebuffer that was bound
+  // when rendering started: the one Qt composes this widget from.
+  w.SetFrameBlitModeToBlitToCurrent();
   w.SetReadyForRendering(true);
-  const bool ok = w.InitializeFromCurrentContext();
-  qDebug("DBG init ok=%d current=%d ready=%d fbo=%u", ok, w.IsCurrent(), w.GetReadyForRendering(), defaultFramebufferObject());
-  impl_->gl_ready = true;
+  impl_->gl_ready = w.InitializeFromCurrentContext();
   // Reparenting (e.g. floating a dock) destroys the context: VTK's GL objects must go with it.
-  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] { impl_->release_gl(); },
-          Qt::UniqueConnection);
+  connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] { impl_->release_gl(); });
 }
 
 void PointCloudView::paintGL() {
   if (!impl_->gl_ready) return;
   auto& w = *impl_->window;
   // VTK caches GL state; tell it which framebuffer Qt bound for this widget before it renders.
-  {
-    auto* f = context()->extraFunctions();
-    GLint rb = -1, db = -1; f->glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &rb); f->glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &db);
-    qDebug("DBG pre status read=%x draw=%x rb=%d db=%d same=%d", f->glCheckFramebufferStatus(GL_READ_FRAMEBUFFER), f->glCheckFramebufferStatus(GL_DRAW_FRAMEBUFFER), rb, db, QOpenGLContext::currentContext() == context());
-  }
   w.GetState()->ResetFramebufferBindings();
   const qreal dpr = devicePixelRatioF();
   const int pw = std::max(1, static_cast<int>(std::lround(width() * dpr)));
@@ -604,28 +600,6 @@ void PointCloudView::paintGL() {
   impl_->camera.apply(impl_->renderer->GetActiveCamera());
   impl_->renderer->ResetCameraClippingRange();
   w.Render();
-  qDebug("DBG paint current=%d ready=%d fbo=%u rendered=%d %d", w.IsCurrent(), w.GetReadyForRendering(), defaultFramebufferObject(), w.GetDisplayFramebuffer() ? w.GetDisplayFramebuffer()->GetLastSize()[0] : -1, pw);
-
-  // Copy VTK's finished frame into this widget's framebuffer (through VTK's state cache so it stays in sync).
-  vtkOpenGLState* state = w.GetState();
-  state->vtkglBindFramebuffer(GL_DRAW_FRAMEBUFFER, defaultFramebufferObject());
-  unsigned int draw_buffer = GL_COLOR_ATTACHMENT0;
-  state->vtkglDrawBuffers(1, &draw_buffer);
-  vtkOpenGLFramebufferObject* source = w.GetRenderFramebuffer();
-  int* rendered = source->GetLastSize();
-  source->Bind(GL_READ_FRAMEBUFFER);
-  source->ActivateReadBuffer(0);
-  auto* f = context()->extraFunctions();
-  unsigned char px[4] = {0,0,0,0};
-  f->glReadPixels(2, 2, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
-  GLint rb = -1, db = -1; f->glGetIntegerv(GL_READ_FRAMEBUFFER_BINDING, &rb); f->glGetIntegerv(GL_DRAW_FRAMEBUFFER_BINDING, &db);
-  qDebug("DBG status read=%x draw=%x", f->glCheckFramebufferStatus(GL_READ_FRAMEBUFFER), f->glCheckFramebufferStatus(GL_DRAW_FRAMEBUFFER));
-  qDebug("DBG vtk fb px %d %d %d %d err=%x read=%d draw=%d vtkfbo=%u", px[0], px[1], px[2], px[3], f->glGetError(), rb, db, source->GetFBOIndex());
-  state->vtkglBlitFramebuffer(0, 0, rendered[0], rendered[1], 0, 0, pw, ph, GL_COLOR_BUFFER_BIT, GL_NEAREST);
-  qDebug("DBG blit err=%x", f->glGetError());
-  f->glBindFramebuffer(GL_READ_FRAMEBUFFER, defaultFramebufferObject());
-  f->glReadPixels(2, 2, 1, 1, GL_RGBA, GL_UNSIGNED_BYTE, px);
-  qDebug("DBG qt fb px %d %d %d %d err=%x", px[0], px[1], px[2], px[3], f->glGetError());
 }
 
 void PointCloudView::mousePressEvent(QMouseEvent* event) {

@@ -451,15 +451,22 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
 
   // Gutter on top of the lanes' left edge so that marks never run under the names.
   p.fillRect(QRect(0, 0, kGutterWidth - 1, height()), kGutter);
-  p.setPen(kText);
   const QFontMetrics fm(font());
   for (int i = 0; i < lane_count(); ++i) {
     const QRect r = lane_rect(i).adjusted(6, 0, 0, 0);
     const auto& state = lanes_[static_cast<std::size_t>(i)];
     QString name = state.lane.name;
     if (!state.gaps.empty()) name += QString(" (%1)").arg(state.gaps.size());
-    p.drawText(QRect(r.left(), r.top(), kGutterWidth - 10, r.height()), Qt::AlignVCenter | Qt::AlignLeft,
-               fm.elidedText(name, Qt::ElideRight, kGutterWidth - 10));
+    QString scale;  // bars: the value of a full-height bar, right-aligned in the gutter
+    if (state.lane.kind == TimelineLane::Kind::Bars && state.max_value > 0) scale = QString::number(state.max_value);
+    const int scale_width = scale.isEmpty() ? 0 : fm.horizontalAdvance(scale) + 6;
+    p.setPen(kText);
+    p.drawText(QRect(r.left(), r.top(), kGutterWidth - 10 - scale_width, r.height()), Qt::AlignVCenter | Qt::AlignLeft,
+               fm.elidedText(name, Qt::ElideRight, kGutterWidth - 10 - scale_width));
+    if (!scale.isEmpty()) {
+      p.setPen(kGrid.lighter(160));
+      p.drawText(QRect(0, r.top() + 2, kGutterWidth - 6, r.height()), Qt::AlignTop | Qt::AlignRight, scale);
+    }
   }
   p.setPen(kGrid);
   p.drawLine(kGutterWidth - 1, 0, kGutterWidth - 1, height());
@@ -507,7 +514,7 @@ void TimelineWidget::paint_axis(QPainter& p) const {
     p.drawLine(QPointF(x, kAxisHeight - 5), QPointF(x, height()));
     p.setPen(kText);
     const QString label = format_offset(static_cast<double>(t - origin) * 1e-9, decimals);
-    p.drawText(QPointF(x + 3, kAxisHeight - 7), label);
+    if (x + 3 + fm.horizontalAdvance(label) <= width()) p.drawText(QPointF(x + 3, kAxisHeight - 7), label);
   }
   p.setPen(kGrid);
   p.drawLine(0, kAxisHeight - 1, width(), kAxisHeight - 1);
@@ -563,9 +570,6 @@ void TimelineWidget::paint_lane(QPainter& p, int index) const {
         const double h = std::max(1.0, full * item.value / state.max_value);
         p.fillRect(QRectF(x - w / 2, r.bottom() - 2 - h, w, h), item.color.isValid() ? item.color : color);
       }
-      p.setPen(kText);
-      p.drawText(QRectF(right - 60, r.top(), 56, 12), Qt::AlignRight | Qt::AlignTop,
-                 QString("max %1").arg(state.max_value));
       break;
     }
     case TimelineLane::Kind::Spans: {

@@ -29,6 +29,7 @@ struct BoxLabel {
   ReviewState review = ReviewState::Unreviewed;
   int revision = 0;
   // KITTI object extras (kept for export round trips); -1 / empty when unknown.
+  // KITTI object: truncated fraction 0..1. KITTI raw tracklets: state 0 in image, 1 truncated, 2 out, 99 ignore.
   double truncation = -1;
   int occlusion = -1;
   double alpha = -10;

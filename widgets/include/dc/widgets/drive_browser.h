@@ -57,6 +57,7 @@ private:
   QTableView* samples_view_ = nullptr;
   QAbstractTableModel* samples_model_ = nullptr;
   QLabel* samples_title_ = nullptr;
+  QString last_selected_;
 };
 
 }  // namespace dc::widgets

@@ -1,0 +1,347 @@
+#include "dc/core/kitti_box_conversion.h"
+#include "dc/core/payload_loader.h"
+#include "dc/core/reader_registry.h"
+#include "dc/widgets/camera_view.h"
+#include "test_support.h"
+
+#include <QApplication>
+#include <QSignalSpy>
+#include <QSurfaceFormat>
+#include <QTest>
+
+#include <cmath>
+
+using dc::core::BoxLabel;
+using dc::core::PointCloud;
+using dc::widgets::CameraView;
+using dc::widgets::ViewOptions;
+
+namespace {
+
+std::size_t count_differing(const QImage& a, const QImage& b, int threshold = 8) {
+  std::size_t n = 0;
+  for (int y = 0; y < a.height(); ++y)
+    for (int x = 0; x < a.width(); ++x) {
+      const QRgb p = a.pixel(x, y), q = b.pixel(x, y);
+      n += std::abs(qRed(p) - qRed(q)) > threshold || std::abs(qGreen(p) - qGreen(q)) > threshold ||
+           std::abs(qBlue(p) - qBlue(q)) > threshold;
+    }
+  return n;
+}
+
+// Baseline comparison. Set DC_UPDATE_BASELINES=1 to (re)write resources/baselines/<name> from this run instead
+// of comparing, e.g. after an intended rendering change:
+//   DC_UPDATE_BASELINES=1 xvfb-run -a -s "-screen 0 1600x1000x24" ctest -R tst_camera_view
+// Tolerance: mean absolute difference per channel below 3 levels and under 2% of pixels differing by more than
+// 24 levels in any channel (absorbs antialiasing and font rounding, catches real changes).
+void compare_with_baseline(const QImage& actual, const QString& name, const std::filesystem::path& work) {
+  const QString path = QString::fromStdString((dc::test::resources_dir() / "baselines").string()) + "/" + name;
+  actual.save(QString::fromStdString((work / ("actual_" + name.toStdString())).string()));
+  if (qEnvironmentVariableIntValue("DC_UPDATE_BASELINES") == 1) {
+    std::filesystem::create_directories(dc::test::resources_dir() / "baselines");
+    QVERIFY2(actual.save(path), qPrintable("cannot write " + path));
+    qInfo("baseline written: %s", qPrintable(path));
+    return;
+  }
+  const QImage expected = QImage(path).convertToFormat(QImage::Format_RGB32);
+  QVERIFY2(!expected.isNull(), qPrintable("missing baseline " + path + " (run with DC_UPDATE_BASELINES=1)"));
+  QCOMPARE(actual.size(), expected.size());
+  double sum[3] = {0, 0, 0};
+  std::size_t differing = 0;
+  QImage diff(actual.size(), QImage::Format_RGB32);
+  for (int y = 0; y < actual.height(); ++y)
+    for (int x = 0; x < actual.width(); ++x) {
+      const QRgb p = actual.pixel(x, y), q = expected.pixel(x, y);
+      const int d[3] = {std::abs(qRed(p) - qRed(q)), std::abs(qGreen(p) - qGreen(q)), std::abs(qBlue(p) - qBlue(q))};
+      for (int c = 0; c < 3; ++c) sum[c] += d[c];
+      const bool differs = std::max({d[0], d[1], d[2]}) > 24;
+      differing += differs;
+      diff.setPixel(x, y, differs ? qRgb(255, 0, 0) : qRgb(d[0] * 4 > 255 ? 255 : d[0] * 4, 0, 0));
+    }
+  diff.save(QString::fromStdString((work / ("diff_" + name.toStdString())).string()));
+  const double pixels = static_cast<double>(actual.width()) * actual.height();
+  const double fraction = differing / pixels;
+  for (int c = 0; c < 3; ++c)
+    QVERIFY2(sum[c] / pixels < 3.0, qPrintable(QString("%1: channel %2 mean abs diff %3").arg(name).arg(c).arg(sum[c] / pixels)));
+  QVERIFY2(fraction < 0.02, qPrintable(QString("%1: %2% pixels differ").arg(name).arg(100 * fraction)));
+}
+
+void save_screenshot(const QImage& image, const QString& file_name, const std::filesystem::path& work) {
+  image.save(QString::fromStdString((work / file_name.toStdString()).string()));
+  // DC_SCREENSHOT_DIR: an extra copy for looking at the views by eye.
+  const QString dir = qEnvironmentVariable("DC_SCREENSHOT_DIR");
+  if (!dir.isEmpty()) image.save(dir + "/" + file_name);
+}
+
+QRectF bbox2d_rect(const BoxLabel& b) { return QRectF(QPointF(b.bbox2d[0], b.bbox2d[1]), QPointF(b.bbox2d[2], b.bbox2d[3])); }
+
+double iou(const QRectF& a, const QRectF& b) {
+  const QRectF i = a.intersected(b);
+  if (i.isEmpty()) return 0;
+  const double inter = i.width() * i.height();
+  return inter / (a.width() * a.height() + b.width() * b.height() - inter);
+}
+
+}  // namespace
+
+class TstCameraView : public QObject {
+  Q_OBJECT
+
+private slots:
+  void initTestCase();
+  void projected_points_lie_in_image();
+  void lidar_points_of_objects_fall_in_their_2d_boxes();
+  void boxes_are_drawn();
+  void depth_coloring_near_red_far_blue();
+  void zoom_pan_fit_and_click();
+  void boxes_behind_camera_are_clipped();
+  void no_cloud_no_image();
+  void overlay_matches_baseline();
+
+private:
+  void show_kitti();
+  std::filesystem::path work_;
+  std::filesystem::path split_;
+  cv::Mat image_;
+  PointCloud cloud_;
+  std::vector<BoxLabel> boxes_;
+  Eigen::Isometry3d T_cam_from_lidar_ = Eigen::Isometry3d::Identity();
+  dc::core::CameraIntrinsics intrinsics_;
+  std::unique_ptr<CameraView> view_;
+};
+
+void TstCameraView::initTestCase() {
+  work_ = dc::test::fresh_work_dir("tst_camera_view");
+  split_ = dc::test::shared_data_dir() / "kitti-object" / "training";
+  if (!std::filesystem::exists(split_ / "image_2" / "000001.png")) QSKIP("KITTI object sample not present");
+  const auto* reader = dc::core::reader_for_format("kitti-object");
+  QVERIFY(reader);
+  const auto drive = reader->read(split_);
+  // The object split gives frame i the timestamp i * 100 ms and one calibration per frame.
+  const auto* calib = drive.calibration_at(100'000'000);
+  QVERIFY(calib);
+  QVERIFY(calib->cameras.count("image_2"));
+  intrinsics_ = calib->cameras.at("image_2");
+  const auto T = calib->transform("cam2", "velo");
+  QVERIFY(T);
+  T_cam_from_lidar_ = *T;
+  for (const auto& b : drive.labels)
+    if (b.frame_index == 1) boxes_.push_back(b);
+  QVERIFY(!boxes_.empty());
+  image_ = dc::core::load_image(split_ / "image_2" / "000001.png");
+  cloud_ = dc::core::load_velodyne_bin(split_ / "velodyne" / "000001.bin");
+  QCOMPARE(intrinsics_.width, image_.cols);
+  QCOMPARE(intrinsics_.height, image_.rows);
+
+  view_ = std::make_unique<CameraView>();
+  view_->resize(1242, 375);
+  view_->show();
+  QVERIFY(QTest::qWaitForWindowExposed(view_.get()));
+}
+
+void TstCameraView::show_kitti() {
+  view_->set_options(ViewOptions{});
+  view_->set_frame(image_, &cloud_, boxes_, T_cam_from_lidar_, intrinsics_);
+  view_->select_box(-1);
+  view_->fit_to_window();
+}
+
+void TstCameraView::projected_points_lie_in_image() {
+  show_kitti();
+  QVERIFY2(view_->projected_point_count() > 5000,
+           qPrintable(QString("only %1 points projected").arg(view_->projected_point_count())));
+  QVERIFY(view_->projected_point_count() < cloud_.size());  // the camera sees a fraction of the sweep
+  QVERIFY(view_->points_inside_image());
+  const auto& p = view_->projection();
+  for (std::size_t i = 0; i < p.valid.size(); ++i) {
+    if (!p.valid[i]) continue;
+    QVERIFY(p.u[i] >= 0 && p.u[i] < image_.cols && p.v[i] >= 0 && p.v[i] < image_.rows);
+    QVERIFY(p.depth[i] > 0.1f);
+  }
+  save_screenshot(view_->render_image_overlay(), "view_camera_kitti_000001.png", work_);
+}
+
+void TstCameraView::lidar_points_of_objects_fall_in_their_2d_boxes() {
+  show_kitti();
+  const auto& p = view_->projection();
+  int checked = 0;
+  for (const auto& box : boxes_) {
+    if (box.category == "DontCare" || box.bbox2d[0] < 0) continue;
+    std::size_t inside_3d = 0, inside_2d = 0;
+    const QRectF r = bbox2d_rect(box).adjusted(-3, -3, 3, 3);
+    for (std::size_t i = 0; i < cloud_.size(); ++i) {
+      const float* q = cloud_.point(i);
+      if (!p.valid[i] || !dc::core::box_contains(box, Eigen::Vector3d(q[0], q[1], q[2]))) continue;
+      ++inside_3d;
+      inside_2d += r.contains(QPointF(p.u[i], p.v[i]));
+    }
+    qInfo("%s: %zu lidar points in the 3D box, %zu of them inside its 2D box", box.category.c_str(), inside_3d,
+          inside_2d);
+    if (inside_3d < 5) continue;  // too far away to say anything
+    QVERIFY2(inside_2d >= 0.8 * inside_3d, qPrintable(QString::fromStdString(box.category)));
+    ++checked;
+  }
+  QVERIFY(checked >= 2);
+  // The car in particular.
+  const auto car = std::find_if(boxes_.begin(), boxes_.end(), [](const BoxLabel& b) { return b.category == "Car"; });
+  QVERIFY(car != boxes_.end());
+}
+
+void TstCameraView::boxes_are_drawn() {
+  show_kitti();
+  std::size_t objects = 0;
+  for (std::size_t i = 0; i < boxes_.size(); ++i) {
+    const auto& b = boxes_[i];
+    if (b.category == "DontCare") {
+      QVERIFY(view_->projected_box_edges(static_cast<int>(i)).empty());
+      continue;
+    }
+    ++objects;
+    const auto edges = view_->projected_box_edges(static_cast<int>(i));
+    QCOMPARE(edges.size(), std::size_t{13});  // 12 edges and the heading line, all in front of the camera
+    // The projected 3D box and the annotated 2D box describe the same object.
+    const double overlap = iou(view_->projected_box_rect(static_cast<int>(i)), bbox2d_rect(b));
+    qInfo("%s: IoU(projected 3D box, 2D box) = %.2f", b.category.c_str(), overlap);
+    QVERIFY2(overlap > 0.5, qPrintable(QString::fromStdString(b.category)));
+  }
+  QCOMPARE(view_->drawn_box_count(), objects);
+
+  ViewOptions o;
+  const QImage with_boxes = view_->render_image_overlay();
+  o.camera_boxes_3d = o.camera_boxes_2d = false;
+  view_->set_options(o);
+  const QImage without_boxes = view_->render_image_overlay();
+  QVERIFY(count_differing(with_boxes, without_boxes) > 200);
+  o.camera_points = false;
+  view_->set_options(o);
+  const QImage plain = view_->render_image_overlay();
+  QVERIFY(count_differing(without_boxes, plain) > 5000);
+  // With every overlay off the view shows the camera image itself.
+  QImage original(image_.data, image_.cols, image_.rows, static_cast<qsizetype>(image_.step), QImage::Format_BGR888);
+  QCOMPARE(count_differing(plain, original.convertToFormat(QImage::Format_RGB32), 0), std::size_t{0});
+}
+
+void TstCameraView::depth_coloring_near_red_far_blue() {
+  // Two points straight ahead of the camera, one near and one far, drawn as large dots on a black image.
+  dc::core::CameraIntrinsics in;
+  in.K << 500, 0, 200, 0, 500, 100, 0, 0, 1;
+  in.width = 400;
+  in.height = 200;
+  PointCloud cloud;
+  // Lidar frame = camera frame here (identity); x right, y down, z forward.
+  cloud.xyzi = {-1.0f, 0, 5, 0, 1.0f, 0, 55, 0};
+  ViewOptions o;
+  o.camera_point_size = 9;
+  o.camera_depth_legend = false;
+  view_->set_options(o);
+  view_->set_frame(cv::Mat(200, 400, CV_8UC3, cv::Scalar(0, 0, 0)), &cloud, {}, Eigen::Isometry3d::Identity(), in);
+  QCOMPARE(view_->projected_point_count(), std::size_t{2});
+  const QImage out = view_->render_image_overlay();
+  const QColor near = out.pixelColor(100, 100), far = out.pixelColor(209, 100);
+  QVERIFY2(near.red() > 150 && near.red() > near.blue(), qPrintable(near.name()));
+  QVERIFY2(far.blue() > far.red(), qPrintable(far.name()));
+}
+
+void TstCameraView::zoom_pan_fit_and_click() {
+  show_kitti();
+  const double fit_zoom = view_->zoom();
+  QVERIFY(std::abs(fit_zoom - 1.0) < 1e-9);  // the widget is the image's size
+
+  // Wheel zoom keeps the image point under the cursor in place.
+  const QPointF anchor(300, 200);
+  const QPointF before = view_->widget_to_image(anchor);
+  QWheelEvent wheel(anchor, view_->mapToGlobal(anchor), {}, {0, 240}, Qt::NoButton, Qt::NoModifier,
+                    Qt::NoScrollPhase, false);
+  QApplication::sendEvent(view_.get(), &wheel);
+  QVERIFY(view_->zoom() > fit_zoom * 1.3);
+  const QPointF after = view_->widget_to_image(anchor);
+  QVERIFY(std::abs(before.x() - after.x()) < 1e-6 && std::abs(before.y() - after.y()) < 1e-6);
+
+  // Drag pans.
+  const QPointF center_before = view_->widget_to_image({600, 180});
+  QTest::mousePress(view_.get(), Qt::LeftButton, {}, {600, 180});
+  for (int x = 590; x >= 500; x -= 10) QTest::mouseMove(view_.get(), {x, 180});
+  QTest::mouseRelease(view_.get(), Qt::LeftButton, {}, {500, 180});
+  QVERIFY(view_->widget_to_image({600, 180}).x() > center_before.x() + 30);
+
+  // Double-click fits the image again.
+  QTest::mouseDClick(view_.get(), Qt::LeftButton, {}, {100, 20});
+  QVERIFY(std::abs(view_->zoom() - fit_zoom) < 1e-9);
+
+  // A click inside the car's box selects it; a click on empty sky clears the selection.
+  const auto car = std::find_if(boxes_.begin(), boxes_.end(), [](const BoxLabel& b) { return b.category == "Car"; });
+  const int car_index = static_cast<int>(car - boxes_.begin());
+  QSignalSpy spy(view_.get(), &CameraView::box_selected);
+  const QImage unselected = view_->render_to_image();
+  const QPointF car_center = bbox2d_rect(*car).center();
+  QTest::mouseClick(view_.get(), Qt::LeftButton, {}, view_->image_to_widget(car_center).toPoint());
+  QCOMPARE(spy.count(), 1);
+  QCOMPARE(spy.takeFirst().at(0).toInt(), car_index);
+  QCOMPARE(view_->selected_box(), car_index);
+  QVERIFY(count_differing(unselected, view_->render_to_image()) > 50);
+  QTest::mouseClick(view_.get(), Qt::LeftButton, {}, view_->image_to_widget({100, 20}).toPoint());
+  QCOMPARE(view_->selected_box(), -1);
+  QCOMPARE(spy.count(), 1);
+  QCOMPARE(spy.takeFirst().at(0).toInt(), -1);
+}
+
+void TstCameraView::boxes_behind_camera_are_clipped() {
+  // A box around the lidar itself straddles the camera plane; one fully behind the car is not drawn at all.
+  BoxLabel around;
+  around.center = {0, 0, -0.9};
+  around.length = 6;
+  around.width = 3;
+  around.height = 1.6;
+  around.category = "Van";
+  BoxLabel behind = around;
+  behind.center = {-20, 0, -0.9};
+  view_->set_options(ViewOptions{});
+  view_->set_frame(image_, &cloud_, {around, behind}, T_cam_from_lidar_, intrinsics_);
+  const auto edges = view_->projected_box_edges(0);
+  QVERIFY(!edges.empty());
+  QVERIFY(edges.size() < 13);  // the edges entirely behind the camera are gone
+  const QRectF allowed(-0.5 * 1242 - 2, -0.5 * 1242 - 2, 2 * 1242 + 4, 375 + 1242 + 4);
+  for (const auto& e : edges) {
+    QVERIFY(std::isfinite(e.x1()) && std::isfinite(e.y1()) && std::isfinite(e.x2()) && std::isfinite(e.y2()));
+    QVERIFY(allowed.contains(e.p1()) && allowed.contains(e.p2()));
+  }
+  QVERIFY(view_->projected_box_edges(1).empty());
+  QCOMPARE(view_->drawn_box_count(), std::size_t{1});
+  QVERIFY(!view_->render_image_overlay().isNull());
+}
+
+void TstCameraView::no_cloud_no_image() {
+  view_->set_frame(image_, nullptr, boxes_, T_cam_from_lidar_, intrinsics_);
+  QCOMPARE(view_->projected_point_count(), std::size_t{0});
+  QVERIFY(view_->points_inside_image());
+  QVERIFY(view_->drawn_box_count() > 0);
+  view_->clear();
+  QVERIFY(view_->image_size().isEmpty());
+  QVERIFY(view_->render_image_overlay().isNull());
+  QVERIFY(!view_->render_to_image().isNull());  // paints "no image"
+}
+
+void TstCameraView::overlay_matches_baseline() {
+  show_kitti();
+  const auto car = std::find_if(boxes_.begin(), boxes_.end(), [](const BoxLabel& b) { return b.category == "Car"; });
+  view_->select_box(static_cast<int>(car - boxes_.begin()));
+  const QImage image = view_->render_image_overlay();
+  QCOMPARE(image.size(), QSize(image_.cols, image_.rows));
+  compare_with_baseline(image, "camera_view_kitti_000001.png", work_);
+  save_screenshot(view_->render_to_image(), "view_camera_widget_kitti_000001.png", work_);
+}
+
+int main(int argc, char** argv) {
+  // Same surface format as the application, set before QApplication exists.
+  QSurfaceFormat format;
+  format.setVersion(3, 2);
+  format.setProfile(QSurfaceFormat::CoreProfile);
+  format.setDepthBufferSize(24);
+  format.setStencilBufferSize(8);
+  QSurfaceFormat::setDefaultFormat(format);
+  QApplication app(argc, argv);
+  TstCameraView test;
+  return QTest::qExec(&test, argc, argv);
+}
+
+#include "tst_camera_view.moc"
