@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QSurfaceFormat>
+#include <QTimer>
 
 int main(int argc, char** argv) {
   // VTK needs a 3.2+ core profile with depth; it must be the default before QApplication exists.
@@ -25,9 +26,19 @@ int main(int argc, char** argv) {
   QCommandLineOption catalog_option("catalog", "Catalog file.", "path",
                                     QString::fromStdString(dc::core::Catalog::default_path().string()));
   parser.addOption(catalog_option);
+  QCommandLineOption screenshot_option("screenshot", "Save the window to a PNG after it has loaded, then quit.",
+                                       "file");
+  parser.addOption(screenshot_option);
   parser.process(app);
 
   dc::app::MainWindow window(parser.value(catalog_option));
   window.show();
+  if (parser.isSet(screenshot_option)) {
+    const QString file = parser.value(screenshot_option);
+    QTimer::singleShot(3000, &window, [&window, file] {
+      window.grab().save(file);
+      QApplication::quit();
+    });
+  }
   return QApplication::exec();
 }

@@ -36,11 +36,11 @@ void edge_alignment_score_cpu(KernelContext::Impl& ctx, std::span<const float> x
       if (!is_finite3(x, y, z)) {
         value = quiet_nan();
       } else {
-        float X, Y, Z;
+        double X, Y, Z;
         transform_point(cam.m, x, y, z, X, Y, Z);
         value = params.penalty;
         if (Z > cam.near) {
-          float u, v;
+          double u, v;
           distort_to_pixel(cam, X, Y, Z, u, v);
           bool in = false;
           value = sample_bilinear(distance.data, distance.width, distance.height, distance.stride, u, v,

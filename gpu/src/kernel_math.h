@@ -45,12 +45,14 @@ DC_HD float quiet_nan() {
 }
 
 // ---- projection -------------------------------------------------------------------------------------------
+// In double: the distortion polynomial amplifies float rounding to ~1e-2 px for points far off-axis (which the
+// model can still fold into the image, as cv::projectPoints does), and near points lose digits to cancellation.
 
 struct CameraModel {
-  float m[12];
-  float fx, fy, cx, cy, k1, k2, p1, p2, k3;
+  double m[12];
+  double fx, fy, cx, cy, k1, k2, p1, p2, k3;
   int width, height;
-  float near;
+  double near;
 };
 
 inline CameraModel make_camera(const Mat3x4f& T, const Pinhole& c, float near) {
@@ -71,25 +73,33 @@ struct PointProjection {
   unsigned char status;
 };
 
-DC_HD void transform_point(const float* m, float x, float y, float z, float& X, float& Y, float& Z) {
+DC_HD double floor_d(double x) {
+#if defined(__CUDA_ARCH__)
+  return floor(x);
+#else
+  return std::floor(x);
+#endif
+}
+
+DC_HD void transform_point(const double* m, double x, double y, double z, double& X, double& Y, double& Z) {
   X = m[0] * x + m[1] * y + m[2] * z + m[3];
   Y = m[4] * x + m[5] * y + m[6] * z + m[7];
   Z = m[8] * x + m[9] * y + m[10] * z + m[11];
 }
 
 // OpenCV's projectPoints model with k1 k2 p1 p2 k3.
-DC_HD void distort_to_pixel(const CameraModel& c, float X, float Y, float Z, float& u, float& v) {
-  const float iz = 1.0f / Z;
-  const float x = X * iz, y = Y * iz;
-  const float r2 = x * x + y * y;
-  const float r4 = r2 * r2;
-  const float r6 = r4 * r2;
-  const float radial = 1.0f + c.k1 * r2 + c.k2 * r4 + c.k3 * r6;
-  const float a1 = 2.0f * x * y;
-  const float a2 = r2 + 2.0f * x * x;
-  const float a3 = r2 + 2.0f * y * y;
-  const float xd = x * radial + c.p1 * a1 + c.p2 * a2;
-  const float yd = y * radial + c.p1 * a3 + c.p2 * a1;
+DC_HD void distort_to_pixel(const CameraModel& c, double X, double Y, double Z, double& u, double& v) {
+  const double iz = 1.0 / Z;
+  const double x = X * iz, y = Y * iz;
+  const double r2 = x * x + y * y;
+  const double r4 = r2 * r2;
+  const double r6 = r4 * r2;
+  const double radial = 1.0 + c.k1 * r2 + c.k2 * r4 + c.k3 * r6;
+  const double a1 = 2.0 * x * y;
+  const double a2 = r2 + 2.0 * x * x;
+  const double a3 = r2 + 2.0 * y * y;
+  const double xd = x * radial + c.p1 * a1 + c.p2 * a2;
+  const double yd = y * radial + c.p1 * a3 + c.p2 * a1;
   u = c.fx * xd + c.cx;
   v = c.fy * yd + c.cy;
 }
@@ -102,20 +112,22 @@ DC_HD PointProjection project_point(const CameraModel& c, float x, float y, floa
     r.status = kProjNonFinite;
     return r;
   }
-  float X, Y, Z;
+  double X, Y, Z;
   transform_point(c.m, x, y, z, X, Y, Z);
-  r.z = Z;
+  r.z = static_cast<float>(Z);
   if (!(Z > c.near)) {
     r.u = r.v = quiet_nan();
     r.status = kProjBehind;
     return r;
   }
-  distort_to_pixel(c, X, Y, Z, r.u, r.v);
+  double u, v;
+  distort_to_pixel(c, X, Y, Z, u, v);
+  r.u = static_cast<float>(u), r.v = static_cast<float>(v);
   r.status = kProjOutside;
   // The range check keeps the int conversion defined; pixel (i, j) covers [i - 0.5, i + 0.5).
-  if (abs_f(r.u) < 1.0e7f && abs_f(r.v) < 1.0e7f) {
-    const int col = static_cast<int>(floor_f(r.u + 0.5f));
-    const int row = static_cast<int>(floor_f(r.v + 0.5f));
+  if (u > -1.0e9 && u < 1.0e9 && v > -1.0e9 && v < 1.0e9) {
+    const int col = static_cast<int>(floor_d(u + 0.5));
+    const int row = static_cast<int>(floor_d(v + 0.5));
     if (col >= 0 && col < c.width && row >= 0 && row < c.height) {
       r.col = col, r.row = row;
       r.status = kProjInside;
@@ -124,17 +136,17 @@ DC_HD PointProjection project_point(const CameraModel& c, float x, float y, floa
   return r;
 }
 
-// Bilinear sample with pixel centers at integers; inside means 0 <= u <= w-1 and 0 <= v <= h-1.
-DC_HD float sample_bilinear(const float* img, int w, int h, std::size_t stride, float u, float v, float outside,
+// Bilinear sample with pixel centers at integers; inside means 0 <= u <= w-1 and 0 <= v <= h-1. Weights in float.
+DC_HD float sample_bilinear(const float* img, int w, int h, std::size_t stride, double u, double v, float outside,
                             bool& inside) {
   inside = false;
-  if (!(u >= 0.0f && v >= 0.0f && u <= static_cast<float>(w - 1) && v <= static_cast<float>(h - 1))) return outside;
+  if (!(u >= 0.0 && v >= 0.0 && u <= static_cast<double>(w - 1) && v <= static_cast<double>(h - 1))) return outside;
   inside = true;
-  const float fx0 = floor_f(u), fy0 = floor_f(v);
+  const double fx0 = floor_d(u), fy0 = floor_d(v);
   const int x0 = static_cast<int>(fx0), y0 = static_cast<int>(fy0);
   const int x1 = x0 + 1 < w ? x0 + 1 : x0;
   const int y1 = y0 + 1 < h ? y0 + 1 : y0;
-  const float ax = u - fx0, ay = v - fy0;
+  const float ax = static_cast<float>(u - fx0), ay = static_cast<float>(v - fy0);
   const float* r0 = img + static_cast<std::size_t>(y0) * stride;
   const float* r1 = img + static_cast<std::size_t>(y1) * stride;
   const float top = (1.0f - ax) * r0[x0] + ax * r0[x1];
@@ -150,14 +162,13 @@ struct PreparedBox {
   float hl, hw, hh;    // half sizes
 };
 
-// cos/sin come from double and exact multiples of 90 degrees snap to 0 / +-1, so axis-aligned boxes test their
-// faces exactly.
+// cos/sin come from double. A yaw within float rounding (3e-7 rad) of a multiple of 90 degrees snaps to it, so
+// axis-aligned boxes test their faces exactly (float(pi / 2) is 4e-8 off pi / 2).
 inline PreparedBox prepare_box(const Box3f& b) {
   double c = std::cos(static_cast<double>(b.yaw)), s = std::sin(static_cast<double>(b.yaw));
-  if (std::abs(c) < 1e-12) c = 0;
-  if (std::abs(s) < 1e-12) s = 0;
-  if (std::abs(std::abs(c) - 1.0) < 1e-15) c = c > 0 ? 1 : -1;
-  if (std::abs(std::abs(s) - 1.0) < 1e-15) s = s > 0 ? 1 : -1;
+  constexpr double kSnap = 3e-7;
+  if (std::abs(c) < kSnap) c = 0, s = s > 0 ? 1 : -1;
+  if (std::abs(s) < kSnap) s = 0, c = c > 0 ? 1 : -1;
   PreparedBox p;
   p.cx = b.cx, p.cy = b.cy, p.cz = b.cz;
   p.c = static_cast<float>(c), p.s = static_cast<float>(s);

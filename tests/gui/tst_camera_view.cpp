@@ -62,7 +62,8 @@ void compare_with_baseline(const QImage& actual, const QString& name, const std:
   const double pixels = static_cast<double>(actual.width()) * actual.height();
   const double fraction = differing / pixels;
   for (int c = 0; c < 3; ++c)
-    QVERIFY2(sum[c] / pixels < 3.0, qPrintable(QString("%1: channel %2 mean abs diff %3").arg(name).arg(c).arg(sum[c] / pixels)));
+    QVERIFY2(sum[c] / pixels < 3.0,
+             qPrintable(QString("%1: channel %2 mean abs diff %3").arg(name).arg(c).arg(sum[c] / pixels)));
   QVERIFY2(fraction < 0.02, qPrintable(QString("%1: %2% pixels differ").arg(name).arg(100 * fraction)));
 }
 
@@ -73,7 +74,9 @@ void save_screenshot(const QImage& image, const QString& file_name, const std::f
   if (!dir.isEmpty()) image.save(dir + "/" + file_name);
 }
 
-QRectF bbox2d_rect(const BoxLabel& b) { return QRectF(QPointF(b.bbox2d[0], b.bbox2d[1]), QPointF(b.bbox2d[2], b.bbox2d[3])); }
+QRectF bbox2d_rect(const BoxLabel& b) {
+  return QRectF(QPointF(b.bbox2d[0], b.bbox2d[1]), QPointF(b.bbox2d[2], b.bbox2d[3]));
+}
 
 double iou(const QRectF& a, const QRectF& b) {
   const QRectF i = a.intersected(b);
@@ -87,7 +90,7 @@ double iou(const QRectF& a, const QRectF& b) {
 class TstCameraView : public QObject {
   Q_OBJECT
 
-private slots:
+ private slots:
   void initTestCase();
   void projected_points_lie_in_image();
   void lidar_points_of_objects_fall_in_their_2d_boxes();
@@ -98,7 +101,7 @@ private slots:
   void no_cloud_no_image();
   void overlay_matches_baseline();
 
-private:
+ private:
   void show_kitti();
   std::filesystem::path work_;
   std::filesystem::path split_;
@@ -250,8 +253,8 @@ void TstCameraView::zoom_pan_fit_and_click() {
   // Wheel zoom keeps the image point under the cursor in place.
   const QPointF anchor(300, 200);
   const QPointF before = view_->widget_to_image(anchor);
-  QWheelEvent wheel(anchor, view_->mapToGlobal(anchor), {}, {0, 240}, Qt::NoButton, Qt::NoModifier,
-                    Qt::NoScrollPhase, false);
+  QWheelEvent wheel(anchor, view_->mapToGlobal(anchor), {}, {0, 240}, Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase,
+                    false);
   QApplication::sendEvent(view_.get(), &wheel);
   QVERIFY(view_->zoom() > fit_zoom * 1.3);
   const QPointF after = view_->widget_to_image(anchor);
@@ -329,6 +332,10 @@ void TstCameraView::overlay_matches_baseline() {
   QCOMPARE(image.size(), QSize(image_.cols, image_.rows));
   compare_with_baseline(image, "camera_view_kitti_000001.png", work_);
   save_screenshot(view_->render_to_image(), "view_camera_widget_kitti_000001.png", work_);
+  // Zoomed in on the objects, to check by eye that points sit on them.
+  view_->zoom_at(3.0, view_->image_to_widget({560, 180}));
+  save_screenshot(view_->render_to_image(), "view_camera_widget_kitti_000001_zoom.png", work_);
+  view_->fit_to_window();
 }
 
 int main(int argc, char** argv) {

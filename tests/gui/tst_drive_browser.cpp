@@ -47,8 +47,7 @@ std::vector<dc::core::DriveSummary> three_drives() {
 
 QStringList names_in_view(const DriveBrowser& b) {
   QStringList out;
-  for (int r = 0; r < b.proxy()->rowCount(); ++r)
-    out << b.proxy()->index(r, DriveTableModel::Name).data().toString();
+  for (int r = 0; r < b.proxy()->rowCount(); ++r) out << b.proxy()->index(r, DriveTableModel::Name).data().toString();
   return out;
 }
 }  // namespace
@@ -112,7 +111,8 @@ private slots:
     b.show();
     QVERIFY(QTest::qWaitForWindowExposed(&b));
     auto* header = b.drives_view()->horizontalHeader();
-    const int x = header->sectionViewportPosition(DriveTableModel::Name) + header->sectionSize(DriveTableModel::Name) / 2;
+    const int x =
+        header->sectionViewportPosition(DriveTableModel::Name) + header->sectionSize(DriveTableModel::Name) / 2;
     QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
     const QString first = names_in_view(b).front();
     QTest::mouseClick(header->viewport(), Qt::LeftButton, {}, QPoint(x, header->height() / 2));
@@ -151,9 +151,10 @@ private slots:
     const fs::path first = work_ / "first", second = work_ / "second";
     for (const auto& [dir, date, drive, cameras] :
          {std::tuple{first, "2030_01_01", "1", "2"}, std::tuple{second, "2030_02_03", "7", "1"}}) {
-      auto gen = dc::test::run_cli({"--quiet", "generate", "--out", dir.string(), "--frames", "30", "--width", "320",
-                                    "--height", "96", "--columns", "500", "--seed", "5", "--date", date, "--drive",
-                                    drive, "--cameras", cameras, "--threads", "2"});
+      auto gen =
+          dc::test::run_cli({"--quiet",  "generate", "--out",     dir.string(), "--frames",  "30", "--width", "320",
+                             "--height", "96",       "--columns", "500",        "--seed",    "5",  "--date",  date,
+                             "--drive",  drive,      "--cameras", cameras,      "--threads", "2"});
       QVERIFY2(gen.exit_code == 0, gen.err.c_str());
     }
     auto ingest = dc::test::run_cli({"--quiet", "--catalog", catalog.string(), "ingest", first.string()});
@@ -188,7 +189,8 @@ private slots:
     QCOMPARE(b.model()->rowCount(), 2);
     const int row = b.model()->row_of("2030_02_03_drive_0007_sync");
     QVERIFY(row >= 0);
-    QCOMPARE(b.model()->index(row, DriveTableModel::Sensors).data().toString(), QString("image_02, oxts, velodyne_points"));
+    QCOMPARE(b.model()->index(row, DriveTableModel::Sensors).data().toString(),
+             QString("image_02, oxts, velodyne_points"));
     QTRY_VERIFY(dialog.isNull());  // closed and deleted itself
 
     // Opening it fills the samples list; a click there asks for that sample.
@@ -218,11 +220,12 @@ private slots:
     const fs::path catalog = work_ / "cancel.sqlite";
     IngestRunner runner(catalog);
     QSignalSpy finished(&runner, &IngestRunner::finished);
-    QVERIFY(runner.start({QString::fromStdString((work_ / "first").string()),
-                          QString::fromStdString((work_ / "second").string())}));
+    QVERIFY(runner.start(
+        {QString::fromStdString((work_ / "first").string()), QString::fromStdString((work_ / "second").string())}));
     runner.cancel();
     QVERIFY(finished.wait(60000));
     // Cancel lands between drives; the worker has hardly started by now, so nothing was stored.
+    qInfo("cancel %s", runner.was_cancelled() ? "landed before the first drive" : "came after the work was done");
     if (runner.was_cancelled()) {
       QCOMPARE(finished.at(0).at(0).toString(), QString("Ingest cancelled"));
       QVERIFY(dc::core::Catalog(catalog).drives().size() < 2);

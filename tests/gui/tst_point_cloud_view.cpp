@@ -50,8 +50,7 @@ BoxLabel make_box(double x, double y, double yaw, const char* category, LabelSou
 }
 
 std::vector<BoxLabel> synthetic_boxes() {
-  return {make_box(12, 3.5, 0.1, "Car", LabelSource::GroundTruth),
-          make_box(22, -4, 3.1, "Car", LabelSource::Auto),
+  return {make_box(12, 3.5, 0.1, "Car", LabelSource::GroundTruth), make_box(22, -4, 3.1, "Car", LabelSource::Auto),
           make_box(8, -6, 1.5, "Pedestrian", LabelSource::Model, 0.8, 0.7, 1.8),
           make_box(30, 4, 0.0, "Truck", LabelSource::Manual, 9, 2.6, 3.2),
           make_box(15, 8, 0.4, "Cyclist", LabelSource::GroundTruth, 1.8, 0.6, 1.7)};
@@ -85,7 +84,9 @@ PointCloud synthetic_cloud(std::size_t n, std::uint64_t seed, const std::vector<
   return cloud;
 }
 
-bool is_background(QRgb p) { return std::abs(qRed(p) - 18) <= 3 && std::abs(qGreen(p) - 20) <= 3 && std::abs(qBlue(p) - 26) <= 3; }
+bool is_background(QRgb p) {
+  return std::abs(qRed(p) - 18) <= 3 && std::abs(qGreen(p) - 20) <= 3 && std::abs(qBlue(p) - 26) <= 3;
+}
 
 std::size_t count_non_background(const QImage& image) {
   std::size_t n = 0;
@@ -138,7 +139,8 @@ void compare_with_baseline(const QImage& actual, const QString& name, const std:
   const double pixels = static_cast<double>(actual.width()) * actual.height();
   const double fraction = differing / pixels;
   for (int c = 0; c < 3; ++c)
-    QVERIFY2(sum[c] / pixels < 3.0, qPrintable(QString("%1: channel %2 mean abs diff %3").arg(name).arg(c).arg(sum[c] / pixels)));
+    QVERIFY2(sum[c] / pixels < 3.0,
+             qPrintable(QString("%1: channel %2 mean abs diff %3").arg(name).arg(c).arg(sum[c] / pixels)));
   QVERIFY2(fraction < 0.02, qPrintable(QString("%1: %2% pixels differ").arg(name).arg(100 * fraction)));
 }
 
@@ -154,7 +156,7 @@ void save_screenshot(const QImage& image, const QString& file_name, const std::f
 class TstPointCloudView : public QObject {
   Q_OBJECT
 
-private slots:
+ private slots:
   void initTestCase();
   void counts_match();
   void set_points_updates_in_place();
@@ -164,10 +166,11 @@ private slots:
   void click_selects_box();
   void color_modes_and_toggles();
   void render_matches_baseline();
+  void survives_context_recreation();
   void kitti_frame();
   void cleanupTestCase();
 
-private:
+ private:
   void reset_scene();
   std::unique_ptr<PointCloudView> view_;
   std::vector<BoxLabel> boxes_ = synthetic_boxes();
@@ -182,7 +185,9 @@ void TstPointCloudView::initTestCase() {
   QVERIFY(QTest::qWaitForWindowExposed(view_.get()));
 }
 
-void TstPointCloudView::cleanupTestCase() { view_.reset(); }
+void TstPointCloudView::cleanupTestCase() {
+  view_.reset();
+}
 
 void TstPointCloudView::reset_scene() {
   view_->set_options(ViewOptions{});
@@ -211,11 +216,14 @@ void TstPointCloudView::set_points_updates_in_place() {
   const std::size_t capacity = view_->point_capacity();
   QVERIFY(capacity >= 120'000);
 
-  // Smaller frame: same buffers, new count, still renders.
+  // Smaller frame: same buffers, new count, and the new points reach the screen.
+  const QImage full = view_->render_to_image();
   view_->set_points(synthetic_cloud(50'000, 8, boxes_));
   QCOMPARE(view_->point_count(), std::size_t{50'000});
   QCOMPARE(view_->point_capacity(), capacity);
-  QVERIFY(count_non_background(view_->render_to_image()) > 2000);
+  const QImage smaller = view_->render_to_image();
+  QVERIFY(count_non_background(smaller) > 2000);
+  QVERIFY(count_differing(full, smaller) > 5000);
 
   // Back to a frame that fits: still no reallocation.
   view_->set_points(synthetic_cloud(120'000, 9, boxes_));
@@ -288,7 +296,7 @@ void TstPointCloudView::camera_presets_change_view() {
   view_->chase_view();
   const QImage chase = view_->render_to_image();
   const Eigen::Vector3d chase_pos = view_->camera_position();
-  QVERIFY(chase_pos.x() < 0);         // behind the ego vehicle
+  QVERIFY(chase_pos.x() < 0);  // behind the ego vehicle
   QVERIFY(std::abs(chase_pos.y()) < 1e-6);
   QVERIFY(chase_pos.z() > 0);
   QVERIFY(count_differing(bird, chase) > std::size_t(kWidth * kHeight / 20));
@@ -406,6 +414,37 @@ void TstPointCloudView::render_matches_baseline() {
   compare_with_baseline(image, "point_cloud_view.png", work_);
 }
 
+void TstPointCloudView::survives_context_recreation() {
+  reset_scene();
+  const QImage before = view_->render_to_image();
+  {
+    // Moving the view into another window (as floating a dock does) gives it a new GL context.
+    QWidget host;
+    host.resize(kWidth, kHeight);
+    view_->setParent(&host);
+    view_->setGeometry(0, 0, kWidth, kHeight);
+    host.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&host));
+    const QImage inside = view_->render_to_image();
+    QCOMPARE(inside.size(), before.size());
+    QCOMPARE(count_differing(before, inside), std::size_t{0});
+    view_->setParent(nullptr);
+  }
+  view_->resize(kWidth, kHeight);
+  view_->show();
+  QVERIFY(QTest::qWaitForWindowExposed(view_.get()));
+  QCOMPARE(count_differing(before, view_->render_to_image()), std::size_t{0});
+
+  // A view destroyed while shown releases its GL resources without touching freed memory.
+  auto other = std::make_unique<PointCloudView>();
+  other->resize(200, 150);
+  other->show();
+  QVERIFY(QTest::qWaitForWindowExposed(other.get()));
+  other->set_points(synthetic_cloud(1000, 3, boxes_));
+  QVERIFY(!other->render_to_image().isNull());
+  other.reset();
+}
+
 void TstPointCloudView::kitti_frame() {
   const auto split = dc::test::shared_data_dir() / "kitti-object" / "training";
   if (!std::filesystem::exists(split / "velodyne" / "000001.bin")) QSKIP("KITTI object sample not present");
@@ -415,7 +454,8 @@ void TstPointCloudView::kitti_frame() {
   std::vector<BoxLabel> boxes;
   for (const auto& b : drive.labels)
     if (b.frame_index == 1) boxes.push_back(b);
-  const std::size_t drawn = std::count_if(boxes.begin(), boxes.end(), [](const BoxLabel& b) { return b.category != "DontCare"; });
+  const std::size_t drawn =
+      std::count_if(boxes.begin(), boxes.end(), [](const BoxLabel& b) { return b.category != "DontCare"; });
   const PointCloud cloud = dc::core::load_velodyne_bin(split / "velodyne" / "000001.bin");
 
   view_->resize(1000, 600);

@@ -1,6 +1,7 @@
 #include "dc/core/catalog.h"
 #include "dc/core/payload_loader.h"
 #include "dc/widgets/drive_session.h"
+#include "dc/widgets/inspector_panel.h"
 #include "dc/widgets/sample_cache.h"
 #include "test_support.h"
 
@@ -30,10 +31,9 @@ fs::path make_drive(const fs::path& dir, const fs::path& catalog, const std::vec
 // Requests one sample and waits until the cache answers it.
 std::shared_ptr<const SampleData> fetch(SampleCache& cache, int sample, int timeout_ms = 20000) {
   std::shared_ptr<const SampleData> got;
-  auto c = QObject::connect(&cache, &SampleCache::sample_ready,
-                            [&](int s, std::shared_ptr<const SampleData> d) {
-                              if (s == sample) got = std::move(d);
-                            });
+  auto c = QObject::connect(&cache, &SampleCache::sample_ready, [&](int s, std::shared_ptr<const SampleData> d) {
+    if (s == sample) got = std::move(d);
+  });
   cache.request(sample);
   QElapsedTimer timer;
   timer.start();
@@ -180,8 +180,8 @@ private slots:
     const fs::path dir = work_ / "damaged";
     const fs::path catalog = work_ / "damaged.sqlite";
     const fs::path drive = make_drive(dir, catalog,
-                                      {"--frames", "6", "--width", "96", "--height", "48", "--beams", "8",
-                                       "--columns", "64", "--seed", "9", "--date", "2030_05_05", "--drive", "5"});
+                                      {"--frames", "6", "--width", "96", "--height", "48", "--beams", "8", "--columns",
+                                       "64", "--seed", "9", "--date", "2030_05_05", "--drive", "5"});
     auto session = DriveSession::open(catalog, drive.filename().string());
     const fs::path bin = session->lidar_frame(2)->file;
     {
@@ -217,6 +217,49 @@ private slots:
     // An index outside the drive is answered with an error too.
     auto outside = fetch(cache, 99);
     QVERIFY(outside && !outside->ok());
+  }
+
+  void inspector_shows_sample_and_box() {
+    InspectorPanel panel;
+    panel.set_session(session_);
+    panel.show_sample(5);
+    QCOMPARE(panel.value("Sample/Index"), QString("5"));
+    QCOMPARE(panel.value("Sample/Lidar frame"),
+             QString("velodyne_points #%1").arg(session_->sample(5).lidar_frame_index));
+    for (const auto& m : session_->sample(5).members)
+      QCOMPARE(panel.value("Sample/Skew/" + QString::fromStdString(m.sensor)),
+               QString("%1 ms  (frame %2)").arg(static_cast<double>(m.skew_ns) * 1e-6, 0, 'f', 2).arg(m.frame_index));
+    QVERIFY(panel.value("Sample/Skew").startsWith("max "));
+    const auto pose = session_->pose(5);
+    QVERIFY(panel.value("Pose/Velocity").startsWith(QString::number(pose->forward_velocity_mps, 'f', 2)));
+    const auto& K = session_->calibration(5)->cameras.at("image_02").K;
+    QCOMPARE(panel.value("Calibration/image_02/fx fy"),
+             QString("%1, %2").arg(K(0, 0), 0, 'f', 2).arg(K(1, 1), 0, 'f', 2));
+    QVERIFY(panel.value("Calibration/image_02/T_cam_from_lidar").startsWith("t "));
+    QCOMPARE(panel.value("Calibration/image_03/Size"), QString("320 x 96"));
+
+    auto data = SampleCache::load(*session_, 5);
+    panel.show_sample_data(data);
+    QCOMPARE(panel.value("Sample/Points"), QString::number(data->cloud.size()));
+    QVERIFY(panel.value("Sample/Errors").isEmpty());
+
+    QVERIFY(!session_->labels(5).empty());
+    const auto& box = session_->labels(5).front();
+    panel.show_box(box);
+    QCOMPARE(panel.value("Box/Class"), QString::fromStdString(box.category));
+    QCOMPARE(panel.value("Box/Size l w h (m)"),
+             QString("%1, %2, %3").arg(box.length, 0, 'f', 2).arg(box.width, 0, 'f', 2).arg(box.height, 0, 'f', 2));
+    QCOMPARE(panel.value("Box/Source"), QString(dc::core::to_string(box.source)));
+    QCOMPARE(panel.value("Box/Review"), QString(dc::core::to_string(box.review)));
+    panel.clear_box();
+    QVERIFY(panel.value("Box/Class").isEmpty());
+
+    // A sample that failed to load lists its errors.
+    auto broken = std::make_shared<SampleData>(*data);
+    broken->sensor_errors["image_03"] = "/x/0000000005.png: image file not found";
+    broken->error = "image_03: /x/0000000005.png: image file not found";
+    panel.show_sample_data(broken);
+    QCOMPARE(panel.value("Sample/Errors/image_03"), QString("/x/0000000005.png: image file not found"));
   }
 
   void session_paths_and_poses() {

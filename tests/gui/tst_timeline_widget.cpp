@@ -28,9 +28,9 @@ private slots:
   void initTestCase() {
     work_ = dc::test::fresh_work_dir("tst_timeline_widget");
     catalog_ = work_ / "catalog.sqlite";
-    auto gen = dc::test::run_cli({"--quiet", "generate", "--out", (work_ / "drive").string(), "--frames", "30",
-                                  "--width", "320", "--height", "96", "--columns", "500", "--seed", "5",
-                                  "--threads", "2"});
+    auto gen =
+        dc::test::run_cli({"--quiet", "generate", "--out", (work_ / "drive").string(), "--frames", "30", "--width",
+                           "320", "--height", "96", "--columns", "500", "--seed", "5", "--threads", "2"});
     QVERIFY2(gen.exit_code == 0, gen.err.c_str());
     auto ingest = dc::test::run_cli({"--quiet", "--catalog", catalog_.string(), "ingest", (work_ / "drive").string()});
     QVERIFY2(ingest.exit_code == 0, ingest.err.c_str());
@@ -122,8 +122,8 @@ private slots:
     QTest::mousePress(&w, Qt::LeftButton, {}, at(w, t[3]));
     for (int s = 4; s <= 12; ++s) {
       QMouseEvent move(QEvent::MouseMove, QPointF(at(w, t[static_cast<std::size_t>(s)])),
-                       w.mapToGlobal(QPointF(at(w, t[static_cast<std::size_t>(s)]))), Qt::NoButton,
-                       Qt::LeftButton, Qt::NoModifier);
+                       w.mapToGlobal(QPointF(at(w, t[static_cast<std::size_t>(s)]))), Qt::NoButton, Qt::LeftButton,
+                       Qt::NoModifier);
       QApplication::sendEvent(&w, &move);
     }
     QTest::mouseRelease(&w, Qt::LeftButton, {}, at(w, t[12]));

@@ -10,7 +10,6 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <numeric>
 #include <opencv2/core.hpp>
 
 namespace dc::widgets {
@@ -20,36 +19,58 @@ using dc::core::LabelSource;
 
 namespace {
 
-constexpr double kNearPlane = 0.1;   // meters; box edges are clipped here, as project_points drops points
+constexpr double kNearPlane = 0.1;  // meters; box edges are clipped here, as project_points drops points
 constexpr double kMinZoom = 0.05, kMaxZoom = 40;
 constexpr int kClickSlopPx = 4;
 const QColor kSelectedColor(255, 255, 255);
 
-constexpr std::array<std::array<int, 2>, 12> kBoxEdges{{{0, 1}, {1, 2}, {2, 3}, {3, 0}, {4, 5}, {5, 6},
-                                                         {6, 7}, {7, 4}, {0, 4}, {1, 5}, {2, 6}, {3, 7}}};
+constexpr std::array<std::array<int, 2>, 12> kBoxEdges{
+    {{0, 1}, {1, 2}, {2, 3}, {3, 0}, {4, 5}, {5, 6}, {6, 7}, {7, 4}, {0, 4}, {1, 5}, {2, 6}, {3, 7}}};
 
-bool is_drawn(const BoxLabel& box) { return box.category != "DontCare"; }
+bool is_drawn(const BoxLabel& box) {
+  return box.category != "DontCare";
+}
+
+// Color-map position for a depth: near is the hot end, depth_max and beyond the cold end. Both ends of turbo (and
+// the low end of viridis) are too dark to see on road and shadows, so the map is used from 0.1 to 0.95.
+float depth_to_t(float depth, float depth_max) {
+  const float near_fraction = 1.f - std::clamp(depth / std::max(depth_max, 0.1f), 0.f, 1.f);
+  return 0.1f + 0.85f * near_fraction;
+}
 
 bool has_bbox2d(const BoxLabel& box) {
   return box.bbox2d[0] >= 0 && box.bbox2d[1] >= 0 && box.bbox2d[2] > box.bbox2d[0] && box.bbox2d[3] > box.bbox2d[1];
 }
 
-QColor to_qcolor(Rgb8 c, int alpha = 255) { return QColor(c.r, c.g, c.b, alpha); }
+QColor to_qcolor(Rgb8 c, int alpha = 255) {
+  return QColor(c.r, c.g, c.b, alpha);
+}
 
 // OpenCV pixel centres are at integers, Qt's at +0.5.
-QPointF to_qt(double u, double v) { return {u + 0.5, v + 0.5}; }
+QPointF to_qt(double u, double v) {
+  return {u + 0.5, v + 0.5};
+}
 
 QImage to_qimage(const cv::Mat& image) {
   if (image.empty()) return {};
   cv::Mat m = image;
-  if (m.depth() == CV_16U) m.convertTo(m, CV_8U, 1.0 / 256);
-  else if (m.depth() != CV_8U) m.convertTo(m, CV_8U);
+  if (m.depth() == CV_16U)
+    m.convertTo(m, CV_8U, 1.0 / 256);
+  else if (m.depth() != CV_8U)
+    m.convertTo(m, CV_8U);
   QImage::Format format = QImage::Format_Invalid;
   switch (m.channels()) {
-    case 1: format = QImage::Format_Grayscale8; break;
-    case 3: format = QImage::Format_BGR888; break;
-    case 4: format = QImage::Format_ARGB32; break;  // BGRA bytes on little-endian
-    default: return {};
+    case 1:
+      format = QImage::Format_Grayscale8;
+      break;
+    case 3:
+      format = QImage::Format_BGR888;
+      break;
+    case 4:
+      format = QImage::Format_ARGB32;
+      break;  // BGRA bytes on little-endian
+    default:
+      return {};
   }
   const QImage view(m.data, m.cols, m.rows, static_cast<qsizetype>(m.step), format);
   return view.convertToFormat(QImage::Format_RGB32);  // deep copy in the fastest format to paint
@@ -63,10 +84,10 @@ bool clip_to_frustum(Eigen::Vector3d& a, Eigen::Vector3d& b, const dc::core::Cam
   // Each plane as n . p >= d (linear in the camera-frame point).
   const std::array<std::pair<Eigen::Vector3d, double>, 5> planes{{
       {{0, 0, 1}, kNearPlane},
-      {{fx, 0, cx + margin}, 0},           // u >= -margin
-      {{-fx, 0, w + margin - cx}, 0},      // u <= w + margin
-      {{0, fy, cy + margin}, 0},           // v >= -margin
-      {{0, -fy, h + margin - cy}, 0},      // v <= h + margin
+      {{fx, 0, cx + margin}, 0},       // u >= -margin
+      {{-fx, 0, w + margin - cx}, 0},  // u <= w + margin
+      {{0, fy, cy + margin}, 0},       // v >= -margin
+      {{0, -fy, h + margin - cy}, 0},  // v <= h + margin
   }};
   double t0 = 0, t1 = 1;
   const Eigen::Vector3d d = b - a;
@@ -77,8 +98,10 @@ bool clip_to_frustum(Eigen::Vector3d& a, Eigen::Vector3d& b, const dc::core::Cam
       continue;
     }
     const double t = -fa / fd;
-    if (fd > 0) t0 = std::max(t0, t);
-    else t1 = std::min(t1, t);
+    if (fd > 0)
+      t0 = std::max(t0, t);
+    else
+      t1 = std::min(t1, t);
     if (t0 > t1) return false;
   }
   const Eigen::Vector3d a0 = a;
@@ -100,8 +123,8 @@ std::vector<ProjectedBox> project_boxes(const std::vector<BoxLabel>& boxes, cons
   std::vector<ProjectedBox> out(boxes.size());
   if (intrinsics.width <= 0 || intrinsics.height <= 0) return out;
   const double margin = 0.5 * std::max(intrinsics.width, intrinsics.height);
-  const bool distorted = std::any_of(intrinsics.distortion.begin(), intrinsics.distortion.end(),
-                                     [](double k) { return k != 0; });
+  const bool distorted =
+      std::any_of(intrinsics.distortion.begin(), intrinsics.distortion.end(), [](double k) { return k != 0; });
   // Distortion bends straight edges: split them so the drawn polyline follows the curve.
   const int pieces = distorted ? 8 : 1;
 
@@ -114,7 +137,8 @@ std::vector<ProjectedBox> project_boxes(const std::vector<BoxLabel>& boxes, cons
     std::vector<std::pair<Eigen::Vector3d, Eigen::Vector3d>> lines;
     for (const auto& e : kBoxEdges)
       lines.emplace_back(corners[static_cast<std::size_t>(e[0])], corners[static_cast<std::size_t>(e[1])]);
-    const Eigen::Vector3d front = box.center + box.length / 2 * Eigen::Vector3d(std::cos(box.yaw), std::sin(box.yaw), 0);
+    const Eigen::Vector3d front =
+        box.center + box.length / 2 * Eigen::Vector3d(std::cos(box.yaw), std::sin(box.yaw), 0);
     lines.emplace_back(box.center, front);
     for (auto [a, b] : lines) {
       a = T_cam_from_lidar * a;
@@ -152,7 +176,9 @@ QPen box_pen(LabelSource source, QColor color) {
   pen.setCosmetic(true);
   pen.setJoinStyle(Qt::MiterJoin);
   switch (source) {
-    case LabelSource::GroundTruth: pen.setWidthF(2.0); break;
+    case LabelSource::GroundTruth:
+      pen.setWidthF(2.0);
+      break;
     case LabelSource::Auto:
       pen.setWidthF(1.5);
       pen.setStyle(Qt::DashLine);
@@ -204,11 +230,9 @@ struct CameraView::Impl {
 void CameraView::Impl::rebuild_dots() {
   dot_runs.clear();
   const auto kind = options.color_map;
-  const float dmax = std::max(options.camera_depth_max, 0.1f);
   int current = -1;
   for (std::uint32_t i : far_to_near) {
-    // Near is the hot end of the map: t = 1 at the camera, 0 at depth_max and beyond.
-    const float t = 1.f - std::clamp(projection.depth[i] / dmax, 0.f, 1.f);
+    const float t = depth_to_t(projection.depth[i], options.camera_depth_max);
     const int level = static_cast<int>(t * 255.f + 0.5f);
     if (level != current) {
       current = level;
@@ -221,7 +245,8 @@ void CameraView::Impl::rebuild_dots() {
 void CameraView::Impl::fit_to(const QSize& widget_size) {
   if (image.isNull() || widget_size.isEmpty()) return;
   zoom = std::min(double(widget_size.width()) / image.width(), double(widget_size.height()) / image.height());
-  offset = QPointF((widget_size.width() - zoom * image.width()) / 2, (widget_size.height() - zoom * image.height()) / 2);
+  offset =
+      QPointF((widget_size.width() - zoom * image.width()) / 2, (widget_size.height() - zoom * image.height()) / 2);
 }
 
 void CameraView::Impl::paint_overlays(QPainter& p, const QTransform& image_to_target) const {
@@ -288,8 +313,9 @@ void CameraView::Impl::paint_legend(QPainter& p, const QRect& target) const {
   p.fillRect(QRect(bar.left() - 34, bar.top() - 6, bar_w + 80, bar_h + 12), QColor(0, 0, 0, 150));
   QLinearGradient gradient(bar.topLeft(), bar.topRight());
   for (int k = 0; k <= 8; ++k) {
-    const double s = k / 8.0;  // position along the bar = depth fraction
-    gradient.setColorAt(s, to_qcolor(map_color(options.color_map, static_cast<float>(1 - s))));
+    const float s = k / 8.f;  // position along the bar = depth fraction
+    gradient.setColorAt(
+        s, to_qcolor(map_color(options.color_map, depth_to_t(s * options.camera_depth_max, options.camera_depth_max))));
   }
   p.fillRect(bar, gradient);
   QFont font = p.font();
@@ -326,8 +352,8 @@ void CameraView::set_frame(cv::Mat image, const dc::core::PointCloud* cloud, std
   }
   if (d.selected >= static_cast<int>(d.boxes.size())) d.selected = -1;
 
-  d.projection = cloud ? dc::core::project_points(*cloud, T_cam_from_lidar, d.intrinsics, false)
-                       : dc::core::ProjectedPoints{};
+  d.projection =
+      cloud ? dc::core::project_points(*cloud, T_cam_from_lidar, d.intrinsics, false) : dc::core::ProjectedPoints{};
   d.far_to_near.clear();
   d.far_to_near.reserve(d.projection.valid_count);
   for (std::size_t i = 0; i < d.projection.valid.size(); ++i)
@@ -356,9 +382,13 @@ void CameraView::set_options(const ViewOptions& options) {
   update();
 }
 
-const ViewOptions& CameraView::options() const { return impl_->options; }
+const ViewOptions& CameraView::options() const {
+  return impl_->options;
+}
 
-std::size_t CameraView::projected_point_count() const { return impl_->projection.valid_count; }
+std::size_t CameraView::projected_point_count() const {
+  return impl_->projection.valid_count;
+}
 
 bool CameraView::points_inside_image() const {
   const auto& pr = impl_->projection;
@@ -369,8 +399,12 @@ bool CameraView::points_inside_image() const {
   return true;
 }
 
-const dc::core::ProjectedPoints& CameraView::projection() const { return impl_->projection; }
-const std::vector<dc::core::BoxLabel>& CameraView::boxes() const { return impl_->boxes; }
+const dc::core::ProjectedPoints& CameraView::projection() const {
+  return impl_->projection;
+}
+const std::vector<dc::core::BoxLabel>& CameraView::boxes() const {
+  return impl_->boxes;
+}
 
 std::size_t CameraView::drawn_box_count() const {
   return static_cast<std::size_t>(std::count_if(impl_->projected_boxes.begin(), impl_->projected_boxes.end(),
@@ -387,7 +421,9 @@ QRectF CameraView::projected_box_rect(int index) const {
   return impl_->projected_boxes[static_cast<std::size_t>(index)].bounds;
 }
 
-int CameraView::selected_box() const { return impl_->selected; }
+int CameraView::selected_box() const {
+  return impl_->selected;
+}
 
 int CameraView::box_at_image_point(const QPointF& image_point) const {
   const auto& d = *impl_;
@@ -414,8 +450,12 @@ int CameraView::box_at_image_point(const QPointF& image_point) const {
   return best;
 }
 
-QSize CameraView::image_size() const { return impl_->image.size(); }
-double CameraView::zoom() const { return impl_->zoom; }
+QSize CameraView::image_size() const {
+  return impl_->image.size();
+}
+double CameraView::zoom() const {
+  return impl_->zoom;
+}
 
 QPointF CameraView::widget_to_image(const QPointF& widget_point) const {
   return (widget_point - impl_->offset) / impl_->zoom - QPointF(0.5, 0.5);
@@ -425,7 +465,9 @@ QPointF CameraView::image_to_widget(const QPointF& image_point) const {
   return (image_point + QPointF(0.5, 0.5)) * impl_->zoom + impl_->offset;
 }
 
-QImage CameraView::render_to_image() { return grab().toImage().convertToFormat(QImage::Format_RGB32); }
+QImage CameraView::render_to_image() {
+  return grab().toImage().convertToFormat(QImage::Format_RGB32);
+}
 
 QImage CameraView::render_image_overlay() const {
   if (impl_->image.isNull()) return {};

@@ -7,17 +7,18 @@ namespace dc::widgets {
 
 namespace {
 
-std::uint8_t to_byte(double v) { return static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.0, 1.0) * 255.0)); }
+std::uint8_t to_byte(double v) {
+  return static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.0, 1.0) * 255.0));
+}
 
 // Polynomial fit of Google's Turbo colormap (Mikhailov, 2019); max error well below one 8-bit level.
 Rgb8 turbo_exact(double x) {
   const double x2 = x * x, x3 = x2 * x, x4 = x3 * x, x5 = x4 * x;
-  const double r = 0.13572138 + 4.61539260 * x - 42.66032258 * x2 + 132.13108234 * x3 - 152.94239396 * x4 +
-                   59.28637943 * x5;
-  const double g =
-      0.09140261 + 2.19418839 * x + 4.84296658 * x2 - 14.18503333 * x3 + 4.27729857 * x4 + 2.82956604 * x5;
-  const double b = 0.10667330 + 12.64194608 * x - 60.58204836 * x2 + 110.36276771 * x3 - 89.90310912 * x4 +
-                   27.34824973 * x5;
+  const double r =
+      0.13572138 + 4.61539260 * x - 42.66032258 * x2 + 132.13108234 * x3 - 152.94239396 * x4 + 59.28637943 * x5;
+  const double g = 0.09140261 + 2.19418839 * x + 4.84296658 * x2 - 14.18503333 * x3 + 4.27729857 * x4 + 2.82956604 * x5;
+  const double b =
+      0.10667330 + 12.64194608 * x - 60.58204836 * x2 + 110.36276771 * x3 - 89.90310912 * x4 + 27.34824973 * x5;
   return {to_byte(r), to_byte(g), to_byte(b)};
 }
 

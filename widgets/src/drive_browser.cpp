@@ -38,12 +38,16 @@ public:
     const auto& s = session_->sample(index.row());
     if (role == Qt::DisplayRole) {
       switch (index.column()) {
-        case Index: return index.row();
+        case Index:
+          return index.row();
         case Offset:
           return QString::number(static_cast<double>(s.timestamp_ns - session_->start_ns()) * 1e-9, 'f', 3) + " s";
-        case Time: return QString::fromStdString(dc::core::format_iso8601(s.timestamp_ns));
-        case LidarFrame: return QVariant::fromValue(static_cast<qlonglong>(s.lidar_frame_index));
-        case Labels: return session_->label_count(index.row());
+        case Time:
+          return QString::fromStdString(dc::core::format_iso8601(s.timestamp_ns));
+        case LidarFrame:
+          return QVariant::fromValue(static_cast<qlonglong>(s.lidar_frame_index));
+        case Labels:
+          return session_->label_count(index.row());
       }
     }
     if (role == Qt::TextAlignmentRole && index.column() != Time) return int(Qt::AlignRight | Qt::AlignVCenter);
@@ -52,11 +56,16 @@ public:
   QVariant headerData(int section, Qt::Orientation orientation, int role) const override {
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
     switch (section) {
-      case Index: return DriveBrowser::tr("#");
-      case Offset: return DriveBrowser::tr("Offset");
-      case Time: return DriveBrowser::tr("Time");
-      case LidarFrame: return DriveBrowser::tr("Lidar frame");
-      case Labels: return DriveBrowser::tr("Labels");
+      case Index:
+        return DriveBrowser::tr("#");
+      case Offset:
+        return DriveBrowser::tr("Offset");
+      case Time:
+        return DriveBrowser::tr("Time");
+      case LidarFrame:
+        return DriveBrowser::tr("Lidar frame");
+      case Labels:
+        return DriveBrowser::tr("Labels");
     }
     return {};
   }
@@ -144,13 +153,14 @@ void DriveBrowser::set_drives(std::vector<dc::core::DriveSummary> drives) {
   if (!selected.isEmpty()) select_drive(selected);
 }
 
-void DriveBrowser::reload(const dc::core::Catalog& catalog) { set_drives(catalog.drives()); }
+void DriveBrowser::reload(const dc::core::Catalog& catalog) {
+  set_drives(catalog.drives());
+}
 
 void DriveBrowser::set_session(std::shared_ptr<const DriveSession> session) {
-  samples_title_->setText(session ? tr("Samples — %1 (%2)")
-                                        .arg(QString::fromStdString(session->name()))
-                                        .arg(session->sample_count())
-                                  : tr("Samples"));
+  samples_title_->setText(
+      session ? tr("Samples — %1 (%2)").arg(QString::fromStdString(session->name())).arg(session->sample_count())
+              : tr("Samples"));
   static_cast<SampleListModel*>(samples_model_)->set_session(std::move(session));
   samples_view_->resizeColumnsToContents();
 }
@@ -167,8 +177,7 @@ void DriveBrowser::set_filter(const QString& text) {
 
 QString DriveBrowser::selected_drive() const {
   const QModelIndex current = drives_view_->selectionModel()->currentIndex();
-  if (!current.isValid() || !drives_view_->selectionModel()->isRowSelected(current.row(), current.parent()))
-    return {};
+  if (!current.isValid() || !drives_view_->selectionModel()->isRowSelected(current.row(), current.parent())) return {};
   return proxy_->data(current, DriveTableModel::NameRole).toString();
 }
 
@@ -177,13 +186,15 @@ bool DriveBrowser::select_drive(const QString& name) {
   if (row < 0) return false;
   const QModelIndex index = proxy_->mapFromSource(model_->index(row, DriveTableModel::Name));
   if (!index.isValid()) return false;
-  drives_view_->selectionModel()->setCurrentIndex(
-      index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+  drives_view_->selectionModel()->setCurrentIndex(index,
+                                                  QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
   drives_view_->scrollTo(index);
   return true;
 }
 
-int DriveBrowser::visible_drive_count() const { return proxy_->rowCount(); }
+int DriveBrowser::visible_drive_count() const {
+  return proxy_->rowCount();
+}
 
 void DriveBrowser::select_sample(int sample) {
   if (sample < 0 || sample >= samples_model_->rowCount()) {
@@ -191,8 +202,8 @@ void DriveBrowser::select_sample(int sample) {
     return;
   }
   const QModelIndex index = samples_model_->index(sample, 0);
-  samples_view_->selectionModel()->setCurrentIndex(
-      index, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+  samples_view_->selectionModel()->setCurrentIndex(index,
+                                                   QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
   samples_view_->scrollTo(index);
 }
 

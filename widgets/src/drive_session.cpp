@@ -28,9 +28,12 @@ namespace {
 int kind_rank(const dc::core::Sensor* s) {
   if (!s) return 3;
   switch (s->kind) {
-    case dc::core::SensorKind::Lidar: return 0;
-    case dc::core::SensorKind::Camera: return 1;
-    case dc::core::SensorKind::GnssImu: return 2;
+    case dc::core::SensorKind::Lidar:
+      return 0;
+    case dc::core::SensorKind::Camera:
+      return 1;
+    case dc::core::SensorKind::GnssImu:
+      return 2;
   }
   return 3;
 }

@@ -37,20 +37,29 @@ int DriveTableModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(drives_.size());
 }
 
-int DriveTableModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+int DriveTableModel::columnCount(const QModelIndex& parent) const {
+  return parent.isValid() ? 0 : ColumnCount;
+}
 
 QVariant DriveTableModel::data(const QModelIndex& index, int role) const {
   const auto* d = drive_at(index.row());
   if (!d) return {};
   if (role == Qt::DisplayRole) {
     switch (index.column()) {
-      case Name: return QString::fromStdString(d->name);
-      case Format: return QString::fromStdString(d->format);
-      case Start: return QString::fromStdString(dc::core::format_iso8601(d->start_ns));
-      case Duration: return QString::number(d->duration_s(), 'f', 1) + " s";
-      case Samples: return QVariant::fromValue(static_cast<qlonglong>(d->samples));
-      case Labels: return QVariant::fromValue(static_cast<qlonglong>(d->labels));
-      case Sensors: return sensors_text(*d);
+      case Name:
+        return QString::fromStdString(d->name);
+      case Format:
+        return QString::fromStdString(d->format);
+      case Start:
+        return QString::fromStdString(dc::core::format_iso8601(d->start_ns));
+      case Duration:
+        return QString::number(d->duration_s(), 'f', 1) + " s";
+      case Samples:
+        return QVariant::fromValue(static_cast<qlonglong>(d->samples));
+      case Labels:
+        return QVariant::fromValue(static_cast<qlonglong>(d->labels));
+      case Sensors:
+        return sensors_text(*d);
       case Frames: {
         QStringList parts;
         for (const auto& [sensor, n] : d->frames_per_sensor)
@@ -62,11 +71,16 @@ QVariant DriveTableModel::data(const QModelIndex& index, int role) const {
   if (role == Qt::ToolTipRole) return QString::fromStdString(d->root);
   if (role == SortRole) {
     switch (index.column()) {
-      case Start: return QVariant::fromValue(static_cast<qlonglong>(d->start_ns));
-      case Duration: return d->duration_s();
-      case Samples: return QVariant::fromValue(static_cast<qlonglong>(d->samples));
-      case Labels: return QVariant::fromValue(static_cast<qlonglong>(d->labels));
-      default: return data(index, Qt::DisplayRole);
+      case Start:
+        return QVariant::fromValue(static_cast<qlonglong>(d->start_ns));
+      case Duration:
+        return d->duration_s();
+      case Samples:
+        return QVariant::fromValue(static_cast<qlonglong>(d->samples));
+      case Labels:
+        return QVariant::fromValue(static_cast<qlonglong>(d->labels));
+      default:
+        return data(index, Qt::DisplayRole);
     }
   }
   if (role == FilterRole) {
@@ -90,14 +104,22 @@ QVariant DriveTableModel::data(const QModelIndex& index, int role) const {
 QVariant DriveTableModel::headerData(int section, Qt::Orientation orientation, int role) const {
   if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
   switch (section) {
-    case Name: return tr("Drive");
-    case Format: return tr("Format");
-    case Start: return tr("Start");
-    case Duration: return tr("Duration");
-    case Samples: return tr("Samples");
-    case Labels: return tr("Labels");
-    case Sensors: return tr("Sensors");
-    case Frames: return tr("Frames per sensor");
+    case Name:
+      return tr("Drive");
+    case Format:
+      return tr("Format");
+    case Start:
+      return tr("Start");
+    case Duration:
+      return tr("Duration");
+    case Samples:
+      return tr("Samples");
+    case Labels:
+      return tr("Labels");
+    case Sensors:
+      return tr("Sensors");
+    case Frames:
+      return tr("Frames per sensor");
   }
   return {};
 }

@@ -53,7 +53,8 @@ bool IngestRunner::start(const QStringList& paths) {
     }
     cancelled = cancelled || cancel_.load();
     QMetaObject::invokeMethod(
-        this, [this, report = std::move(report), failure, cancelled]() mutable {
+        this,
+        [this, report = std::move(report), failure, cancelled]() mutable {
           on_worker_done(std::move(report), failure, cancelled);
         },
         Qt::QueuedConnection);
@@ -76,7 +77,8 @@ void IngestRunner::report_progress(double done, double total, const std::string&
     last_post_ms_ = now;
   }
   const QString text = QString::fromStdString(message);
-  QMetaObject::invokeMethod(this, [this, percent, text] { emit progress(percent, text); }, Qt::QueuedConnection);
+  QMetaObject::invokeMethod(
+      this, [this, percent, text] { emit progress(percent, text); }, Qt::QueuedConnection);
 }
 
 void IngestRunner::on_worker_done(dc::core::IngestReport report, QString failure, bool cancelled) {

@@ -20,9 +20,13 @@ QTreeWidgetItem* add_row(QTreeWidgetItem* parent, const QString& key, const QStr
   return item;
 }
 
-void clear_children(QTreeWidgetItem* item) { qDeleteAll(item->takeChildren()); }
+void clear_children(QTreeWidgetItem* item) {
+  qDeleteAll(item->takeChildren());
+}
 
-QString num(double v, int decimals = 3) { return QString::number(v, 'f', decimals); }
+QString num(double v, int decimals = 3) {
+  return QString::number(v, 'f', decimals);
+}
 
 QString vec3(const Eigen::Vector3d& v, int decimals = 3) {
   return QString("%1, %2, %3").arg(num(v.x(), decimals), num(v.y(), decimals), num(v.z(), decimals));
@@ -136,12 +140,12 @@ void InspectorPanel::show_sample(int sample) {
     add_row(pose_section, tr("Yaw (deg)"), num(pose->yaw * kRadToDeg, 2));
     add_row(pose_section, tr("Roll, pitch (deg)"),
             QString("%1, %2").arg(num(pose->roll * kRadToDeg, 2), num(pose->pitch * kRadToDeg, 2)));
-    add_row(pose_section, tr("Velocity"),
-            QString("%1 m/s  (%2 km/h)")
-                .arg(num(pose->forward_velocity_mps, 2), num(pose->forward_velocity_mps * 3.6, 1)));
-    add_row(pose_section, tr("Lat, lon, alt"),
-            QString("%1, %2, %3 m")
-                .arg(num(pose->latitude_deg, 7), num(pose->longitude_deg, 7), num(pose->altitude_m, 2)));
+    add_row(
+        pose_section, tr("Velocity"),
+        QString("%1 m/s  (%2 km/h)").arg(num(pose->forward_velocity_mps, 2), num(pose->forward_velocity_mps * 3.6, 1)));
+    add_row(
+        pose_section, tr("Lat, lon, alt"),
+        QString("%1, %2, %3 m").arg(num(pose->latitude_deg, 7), num(pose->longitude_deg, 7), num(pose->altitude_m, 2)));
     const double skew_ms = static_cast<double>(pose->timestamp_ns - info.timestamp_ns) * 1e-6;
     add_row(pose_section, tr("Skew"), QString::number(skew_ms, 'f', 2) + " ms");
   } else {
@@ -222,7 +226,8 @@ void InspectorPanel::show_box(const dc::core::BoxLabel& box) {
                     (box.track_id.empty() ? QString() : " #" + QString::fromStdString(box.track_id)));
   add_row(b, tr("Class"), QString::fromStdString(box.category));
   add_row(b, tr("Track"), box.track_id.empty() ? tr("none") : QString::fromStdString(box.track_id));
-  add_row(b, tr("Size l w h (m)"), QString("%1, %2, %3").arg(num(box.length, 2), num(box.width, 2), num(box.height, 2)));
+  add_row(b, tr("Size l w h (m)"),
+          QString("%1, %2, %3").arg(num(box.length, 2), num(box.width, 2), num(box.height, 2)));
   add_row(b, tr("Center (m)"), vec3(box.center, 2));
   add_row(b, tr("Yaw (deg)"), num(box.yaw * kRadToDeg, 1));
   add_row(b, tr("Range (m)"), num(box.center.head<2>().norm(), 1));

@@ -65,7 +65,9 @@ void PlaybackController::pause() {
   emit playing_changed(false);
 }
 
-void PlaybackController::toggle_play() { playing_ ? pause() : play(); }
+void PlaybackController::toggle_play() {
+  playing_ ? pause() : play();
+}
 
 void PlaybackController::step(int delta) {
   pause();

@@ -50,7 +50,9 @@ constexpr Rgb8 kSelectedColor{255, 255, 255};
 constexpr float kMinPointSize = 1, kMaxPointSize = 12;
 constexpr int kClickSlopPx = 4;
 
-bool is_drawn(const BoxLabel& box) { return box.category != "DontCare"; }
+bool is_drawn(const BoxLabel& box) {
+  return box.category != "DontCare";
+}
 
 Rgb8 brighten(Rgb8 c, double amount) {
   auto f = [amount](std::uint8_t v) { return static_cast<std::uint8_t>(std::lround(v + (255 - v) * amount)); };
@@ -58,8 +60,8 @@ Rgb8 brighten(Rgb8 c, double amount) {
 }
 
 // Box edges (bottom ring, top ring, verticals) as corner index pairs of dc::core::box_corners.
-constexpr std::array<std::array<int, 2>, 12> kBoxEdges{{{0, 1}, {1, 2}, {2, 3}, {3, 0}, {4, 5}, {5, 6},
-                                                         {6, 7}, {7, 4}, {0, 4}, {1, 5}, {2, 6}, {3, 7}}};
+constexpr std::array<std::array<int, 2>, 12> kBoxEdges{
+    {{0, 1}, {1, 2}, {2, 3}, {3, 0}, {4, 5}, {5, 6}, {6, 7}, {7, 4}, {0, 4}, {1, 5}, {2, 6}, {3, 7}}};
 
 struct LineStyle {
   double dash = 0, gap = 0;  // 0: solid
@@ -69,10 +71,14 @@ struct LineStyle {
 // Ground truth solid and thick, auto-labels dashed and thin, model output dotted, manual edits bright and thick.
 LineStyle style_for(LabelSource source) {
   switch (source) {
-    case LabelSource::GroundTruth: return {0, 0, 2.5f};
-    case LabelSource::Auto: return {0.35, 0.25, 1.5f};
-    case LabelSource::Model: return {0.1, 0.15, 2.0f};
-    case LabelSource::Manual: return {0, 0, 3.5f};
+    case LabelSource::GroundTruth:
+      return {0, 0, 2.5f};
+    case LabelSource::Auto:
+      return {0.35, 0.25, 1.5f};
+    case LabelSource::Model:
+      return {0.1, 0.15, 2.0f};
+    case LabelSource::Manual:
+      return {0, 0, 3.5f};
   }
   return {};
 }
@@ -88,8 +94,7 @@ void add_box(VtkLineSet& lines, const BoxLabel& box, Rgb8 color, const LineStyle
   for (const auto& e : kBoxEdges)
     edge(corners[static_cast<std::size_t>(e[0])], corners[static_cast<std::size_t>(e[1])]);
   // Heading: from the box centre to the middle of the front face.
-  const Eigen::Vector3d front =
-      box.center + box.length / 2 * Eigen::Vector3d(std::cos(box.yaw), std::sin(box.yaw), 0);
+  const Eigen::Vector3d front = box.center + box.length / 2 * Eigen::Vector3d(std::cos(box.yaw), std::sin(box.yaw), 0);
   edge(box.center, front);
 }
 
@@ -220,19 +225,21 @@ PointCloudView::Impl::Impl(PointCloudView* view) : self(view) {
 
   legend->SetLookupTable(legend_lut);
   legend->SetOrientationToVertical();
-  legend->SetPosition(0.90, 0.08);
-  legend->SetWidth(0.08);
+  // Bottom-right corner; the width (bar + labels) is capped so the labels fit on narrow and wide views alike.
+  legend->SetPosition(0.87, 0.08);
+  legend->SetWidth(0.12);
   legend->SetHeight(0.45);
-  legend->SetMaximumWidthInPixels(90);
+  legend->SetMaximumWidthInPixels(100);
+  legend->SetBarRatio(0.2);
   legend->SetNumberOfLabels(5);
   legend->SetLabelFormat("%.1f");
-  legend->UnconstrainedFontSizeOn();
-  legend->SetVerticalTitleSeparation(8);
-  legend->SetTextPad(3);
-  for (vtkTextProperty* text : {legend->GetTitleTextProperty(), legend->GetLabelTextProperty(),
-                                legend->GetAnnotationTextProperty()}) {
+  legend->UnconstrainedFontSizeOn();  // fixed 11 px text instead of text scaled with the view
+  legend->SetVerticalTitleSeparation(6);
+  legend->SetTextPad(6);
+  for (vtkTextProperty* text :
+       {legend->GetTitleTextProperty(), legend->GetLabelTextProperty(), legend->GetAnnotationTextProperty()}) {
     text->SetColor(0.9, 0.9, 0.9);
-    text->SetFontSize(12);
+    text->SetFontSize(11);
     text->BoldOff();
     text->ItalicOff();
     text->ShadowOff();
@@ -257,8 +264,10 @@ void PointCloudView::Impl::on_window_event(vtkObject*, unsigned long event, void
       *static_cast<bool*>(call_data) = current != nullptr && current == self->context();
       break;
     }
-    case vtkCommand::WindowFrameEvent: break;  // Qt composes the widget's framebuffer itself
-    default: break;
+    case vtkCommand::WindowFrameEvent:
+      break;  // Qt composes the widget's framebuffer itself
+    default:
+      break;
   }
 }
 
@@ -392,15 +401,22 @@ void PointCloudView::Impl::update_legend() {
   legend_lut->IndexedLookupOff();
   legend_lut->SetNumberOfTableValues(256);
   for (std::size_t i = 0; i < table.size(); ++i)
-    legend_lut->SetTableValue(static_cast<vtkIdType>(i), table[i].r / 255.0, table[i].g / 255.0,
-                              table[i].b / 255.0, 1.0);
+    legend_lut->SetTableValue(static_cast<vtkIdType>(i), table[i].r / 255.0, table[i].g / 255.0, table[i].b / 255.0,
+                              1.0);
   double lo = 0, hi = 1;
   const char* title = "intensity";
   switch (options.color_mode) {
-    case ColorMode::Intensity: lo = options.intensity_min, hi = options.intensity_max; break;
-    case ColorMode::Height: lo = options.height_min, hi = options.height_max, title = "height [m]"; break;
-    case ColorMode::Range: lo = 0, hi = options.range_max, title = "range [m]"; break;
-    case ColorMode::Label: break;
+    case ColorMode::Intensity:
+      lo = options.intensity_min, hi = options.intensity_max;
+      break;
+    case ColorMode::Height:
+      lo = options.height_min, hi = options.height_max, title = "height [m]";
+      break;
+    case ColorMode::Range:
+      lo = 0, hi = options.range_max, title = "range [m]";
+      break;
+    case ColorMode::Label:
+      break;
   }
   legend_lut->SetTableRange(lo, hi > lo ? hi : lo + 1);
   legend->SetTitle(title);
@@ -435,6 +451,8 @@ PointCloudView::PointCloudView(QWidget* parent) : QOpenGLWidget(parent), impl_(s
 }
 
 PointCloudView::~PointCloudView() {
+  // The base class destroys the context after impl_ is gone: nothing may react to that any more.
+  if (context()) disconnect(context(), nullptr, this, nullptr);
   impl_->release_gl();
   for (unsigned long id : impl_->observers) impl_->window->RemoveObserver(id);
 }
@@ -494,20 +512,34 @@ void PointCloudView::set_options(const ViewOptions& options) {
   update();
 }
 
-const ViewOptions& PointCloudView::options() const { return impl_->options; }
+const ViewOptions& PointCloudView::options() const {
+  return impl_->options;
+}
 
-std::size_t PointCloudView::point_count() const { return impl_->points.size(); }
-std::size_t PointCloudView::point_capacity() const { return impl_->points.capacity(); }
+std::size_t PointCloudView::point_count() const {
+  return impl_->points.size();
+}
+std::size_t PointCloudView::point_capacity() const {
+  return impl_->points.capacity();
+}
 
 std::size_t PointCloudView::box_count() const {
   return static_cast<std::size_t>(std::count_if(impl_->boxes.begin(), impl_->boxes.end(), is_drawn));
 }
 
-const std::vector<dc::core::BoxLabel>& PointCloudView::boxes() const { return impl_->boxes; }
-int PointCloudView::selected_box() const { return impl_->selected; }
+const std::vector<dc::core::BoxLabel>& PointCloudView::boxes() const {
+  return impl_->boxes;
+}
+int PointCloudView::selected_box() const {
+  return impl_->selected;
+}
 
-Eigen::Vector3d PointCloudView::camera_position() const { return impl_->camera.position(); }
-Eigen::Vector3d PointCloudView::camera_focal_point() const { return impl_->camera.focal; }
+Eigen::Vector3d PointCloudView::camera_position() const {
+  return impl_->camera.position();
+}
+Eigen::Vector3d PointCloudView::camera_focal_point() const {
+  return impl_->camera.focal;
+}
 
 std::optional<QPointF> PointCloudView::project_to_widget(const Eigen::Vector3d& p_lidar) const {
   const auto px = impl_->camera.project(p_lidar, width(), height());
@@ -532,7 +564,9 @@ int PointCloudView::box_at(const QPoint& widget_pos) const {
   return best;
 }
 
-QImage PointCloudView::render_to_image() { return grabFramebuffer().convertToFormat(QImage::Format_RGB32); }
+QImage PointCloudView::render_to_image() {
+  return grabFramebuffer().convertToFormat(QImage::Format_RGB32);
+}
 
 void PointCloudView::reset_view() {
   impl_->camera = OrbitCamera{};
@@ -639,9 +673,15 @@ void PointCloudView::wheelEvent(QWheelEvent* event) {
 
 void PointCloudView::keyPressEvent(QKeyEvent* event) {
   switch (event->key()) {
-    case Qt::Key_R: reset_view(); break;
-    case Qt::Key_B: bird_eye_view(); break;
-    case Qt::Key_C: chase_view(); break;
+    case Qt::Key_R:
+      reset_view();
+      break;
+    case Qt::Key_B:
+      bird_eye_view();
+      break;
+    case Qt::Key_C:
+      chase_view();
+      break;
     case Qt::Key_Plus:
     case Qt::Key_Equal:
       set_point_size(impl_->options.point_size + 1);
@@ -651,7 +691,9 @@ void PointCloudView::keyPressEvent(QKeyEvent* event) {
       set_point_size(impl_->options.point_size - 1);
       emit options_changed(impl_->options);
       break;
-    default: QOpenGLWidget::keyPressEvent(event); return;
+    default:
+      QOpenGLWidget::keyPressEvent(event);
+      return;
   }
   event->accept();
 }

@@ -34,7 +34,9 @@ void SampleCache::set_session(std::shared_ptr<const DriveSession> session) {
   mean_sample_bytes_ = 0.0;
 }
 
-void SampleCache::clear() { set_session(session_); }
+void SampleCache::clear() {
+  set_session(session_);
+}
 
 void SampleCache::set_budget_bytes(std::size_t bytes) {
   budget_ = bytes;
@@ -46,7 +48,9 @@ void SampleCache::set_prefetch(int ahead, int behind) {
   behind_ = std::max(0, behind);
 }
 
-void SampleCache::set_max_threads(int threads) { pool_.setMaxThreadCount(std::max(1, threads)); }
+void SampleCache::set_max_threads(int threads) {
+  pool_.setMaxThreadCount(std::max(1, threads));
+}
 
 std::vector<int> SampleCache::cached_samples() const {
   std::vector<int> out;
@@ -146,13 +150,12 @@ void SampleCache::update_window(int center) {
 
 void SampleCache::request(int sample) {
   if (!session_ || sample < 0 || sample >= session_->sample_count()) {
-    std::shared_ptr<const SampleData> data =
-        session_ ? load(*session_, sample) : [&] {
-          auto d = std::make_shared<SampleData>();
-          d->sample = sample;
-          d->error = "no drive is open";
-          return d;
-        }();
+    std::shared_ptr<const SampleData> data = session_ ? load(*session_, sample) : [&] {
+      auto d = std::make_shared<SampleData>();
+      d->sample = sample;
+      d->error = "no drive is open";
+      return d;
+    }();
     emit sample_ready(sample, data);
     return;
   }

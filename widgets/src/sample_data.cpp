@@ -9,8 +9,9 @@ std::size_t SampleData::byte_size() const {
   bytes += labels.capacity() * sizeof(dc::core::BoxLabel);
   for (const auto& l : labels) bytes += l.category.capacity() + l.track_id.capacity();
   bytes += info.members.capacity() * sizeof(dc::core::Sample::Member);
-  if (calibration) bytes += calibration->cameras.size() * (sizeof(dc::core::CameraIntrinsics) + 64) +
-                            calibration->extrinsics.size() * sizeof(dc::core::RigidTransform);
+  if (calibration)
+    bytes += calibration->cameras.size() * (sizeof(dc::core::CameraIntrinsics) + 64) +
+             calibration->extrinsics.size() * sizeof(dc::core::RigidTransform);
   for (const auto& [name, text] : sensor_errors) bytes += name.size() + text.size();
   bytes += error.size();
   return bytes;

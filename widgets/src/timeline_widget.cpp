@@ -36,9 +36,12 @@ const QColor kSpans(0x4d, 0xb6, 0xac);
 
 QColor default_color(TimelineLane::Kind kind) {
   switch (kind) {
-    case TimelineLane::Kind::Ticks: return kTicks;
-    case TimelineLane::Kind::Bars: return kBars;
-    case TimelineLane::Kind::Spans: return kSpans;
+    case TimelineLane::Kind::Ticks:
+      return kTicks;
+    case TimelineLane::Kind::Bars:
+      return kBars;
+    case TimelineLane::Kind::Spans:
+      return kSpans;
   }
   return kTicks;
 }
@@ -46,9 +49,12 @@ QColor default_color(TimelineLane::Kind kind) {
 QColor sensor_color(const dc::core::Sensor* sensor) {
   if (!sensor) return kTicks;
   switch (sensor->kind) {
-    case dc::core::SensorKind::Lidar: return QColor(0x4f, 0xc3, 0xf7);
-    case dc::core::SensorKind::Camera: return QColor(0x81, 0xc7, 0x84);
-    case dc::core::SensorKind::GnssImu: return QColor(0xff, 0xb7, 0x4d);
+    case dc::core::SensorKind::Lidar:
+      return QColor(0x4f, 0xc3, 0xf7);
+    case dc::core::SensorKind::Camera:
+      return QColor(0x81, 0xc7, 0x84);
+    case dc::core::SensorKind::GnssImu:
+      return QColor(0xff, 0xb7, 0x4d);
   }
   return kTicks;
 }
@@ -224,7 +230,9 @@ void TimelineWidget::zoom(double factor, TimestampNs anchor_ns) {
   set_view(start, start + static_cast<TimestampNs>(std::llround(new_span)));
 }
 
-double TimelineWidget::plot_width() const { return std::max(1, width() - kGutterWidth - kRightMargin); }
+double TimelineWidget::plot_width() const {
+  return std::max(1, width() - kGutterWidth - kRightMargin);
+}
 
 double TimelineWidget::x_for_time(TimestampNs t) const {
   const double span = static_cast<double>(std::max<TimestampNs>(view_end_ - view_start_, 1));
@@ -249,9 +257,12 @@ int TimelineWidget::sample_at_x(double x) const {
 int TimelineWidget::lane_height(const TimelineLane& lane) const {
   if (lane.height > 0) return lane.height;
   switch (lane.kind) {
-    case TimelineLane::Kind::Ticks: return 20;
-    case TimelineLane::Kind::Bars: return 30;
-    case TimelineLane::Kind::Spans: return 18;
+    case TimelineLane::Kind::Ticks:
+      return 20;
+    case TimelineLane::Kind::Bars:
+      return 30;
+    case TimelineLane::Kind::Spans:
+      return 18;
   }
   return 20;
 }
@@ -278,7 +289,9 @@ QSize TimelineWidget::sizeHint() const {
   return QSize(900, std::max(h, kAxisHeight + 60));
 }
 
-QSize TimelineWidget::minimumSizeHint() const { return QSize(kGutterWidth + 200, kAxisHeight + 40); }
+QSize TimelineWidget::minimumSizeHint() const {
+  return QSize(kGutterWidth + 200, kAxisHeight + 40);
+}
 
 void TimelineWidget::set_current_sample(int sample) {
   if (sample < -1 || sample >= static_cast<int>(sample_times_.size())) return;
@@ -419,7 +432,8 @@ QString TimelineWidget::tooltip_at(const QPoint& pos) const {
   const auto& state = lanes_[static_cast<std::size_t>(li)];
   if (pos.x() < kGutterWidth) {
     QString text = QString("%1 — %2 item(s)").arg(state.lane.name).arg(state.lane.items.size());
-    if (state.median_period_ns > 0) text += QString(", median period %1 ms").arg(state.median_period_ns * 1e-6, 0, 'f', 1);
+    if (state.median_period_ns > 0)
+      text += QString(", median period %1 ms").arg(state.median_period_ns * 1e-6, 0, 'f', 1);
     if (!state.gaps.empty()) text += QString(", %1 gap(s)").arg(state.gaps.size());
     return text;
   }
@@ -428,8 +442,8 @@ QString TimelineWidget::tooltip_at(const QPoint& pos) const {
     const auto& it = state.lane.items[static_cast<std::size_t>(item)];
     const double offset = static_cast<double>(it.start_ns - data_start_) * 1e-9;
     QString text = it.text.isEmpty() ? QString("%1 #%2").arg(state.lane.name).arg(it.id) : it.text;
-    return text + QString("\n%1  (%2)").arg(QString::fromStdString(dc::core::format_iso8601(it.start_ns)),
-                                           format_offset(offset, 3));
+    return text + QString("\n%1  (%2)")
+                      .arg(QString::fromStdString(dc::core::format_iso8601(it.start_ns)), format_offset(offset, 3));
   }
   const TimestampNs t = time_for_x(pos.x());
   for (const auto& gap : state.gaps)
@@ -541,8 +555,10 @@ void TimelineWidget::paint_lane(QPainter& p, int index) const {
   const auto& items = lane.items;
   // Items are sorted by start; spans may start before the view and still reach into it.
   std::size_t first = lower_item(items, view_start_);
-  if (lane.kind == TimelineLane::Kind::Spans) first = 0;
-  else if (first > 0) --first;
+  if (lane.kind == TimelineLane::Kind::Spans)
+    first = 0;
+  else if (first > 0)
+    --first;
   const std::size_t last = std::min(items.size(), lower_item(items, view_end_) + 1);
 
   switch (lane.kind) {

@@ -25,8 +25,7 @@ void VtkLineSet::add_segment(const Eigen::Vector3d& a, const Eigen::Vector3d& b,
   colors_.push_back(color);
 }
 
-void VtkLineSet::add_dashed(const Eigen::Vector3d& a, const Eigen::Vector3d& b, Rgb8 color, double dash,
-                            double gap) {
+void VtkLineSet::add_dashed(const Eigen::Vector3d& a, const Eigen::Vector3d& b, Rgb8 color, double dash, double gap) {
   const double length = (b - a).norm();
   if (length <= 0 || dash <= 0) return;
   const Eigen::Vector3d dir = (b - a) / length;

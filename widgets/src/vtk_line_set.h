@@ -11,7 +11,7 @@ namespace dc::widgets {
 // Colored 3D line segments collected on the CPU and stored into a vtkPolyData in one go (boxes, grid, axes,
 // paths: a few thousand segments at most, so rebuilding them per change is cheap).
 class VtkLineSet {
-public:
+ public:
   void clear();
   bool empty() const { return colors_.empty(); }
   std::size_t segment_count() const { return colors_.size(); }
@@ -24,9 +24,9 @@ public:
   // Replaces the points, lines and per-segment colors (cell scalars) of `out`.
   void store(vtkPolyData* out) const;
 
-private:
-  std::vector<float> xyz_;     // 2 endpoints per segment
-  std::vector<Rgb8> colors_;   // per segment
+ private:
+  std::vector<float> xyz_;    // 2 endpoints per segment
+  std::vector<Rgb8> colors_;  // per segment
 };
 
 }  // namespace dc::widgets

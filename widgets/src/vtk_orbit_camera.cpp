@@ -1,7 +1,7 @@
 #include "vtk_orbit_camera.h"
 
-#include <Eigen/Geometry>
 #include <vtkCamera.h>
+#include <Eigen/Geometry>
 
 #include <algorithm>
 #include <cmath>
@@ -26,9 +26,13 @@ Eigen::Vector3d OrbitCamera::up() const {
   return {-std::sin(el) * std::cos(az), -std::sin(el) * std::sin(az), std::cos(el)};
 }
 
-Eigen::Vector3d OrbitCamera::right() const { return forward().cross(up()); }
+Eigen::Vector3d OrbitCamera::right() const {
+  return forward().cross(up());
+}
 
-Eigen::Vector3d OrbitCamera::position() const { return focal - distance * forward(); }
+Eigen::Vector3d OrbitCamera::position() const {
+  return focal - distance * forward();
+}
 
 void OrbitCamera::orbit(double dx_px, double dy_px) {
   azimuth_deg = std::fmod(azimuth_deg - dx_px * kOrbitDegPerPixel, 360.0);
@@ -41,7 +45,9 @@ void OrbitCamera::pan(double dx_px, double dy_px, int viewport_height) {
   focal += (-dx_px * right() + dy_px * up()) * scale;
 }
 
-void OrbitCamera::zoom(double factor) { distance = std::clamp(distance * factor, kMinDistance, kMaxDistance); }
+void OrbitCamera::zoom(double factor) {
+  distance = std::clamp(distance * factor, kMinDistance, kMaxDistance);
+}
 
 void OrbitCamera::apply(vtkCamera* camera) const {
   const Eigen::Vector3d p = position(), u = up();

@@ -18,15 +18,15 @@ namespace dc::widgets {
 // the buffers (and the vertex cell array, one vertex per point) are rebuilt only when the point count exceeds the
 // capacity; a smaller or equal frame only moves the arrays' end.
 class VtkPointBuffers {
-public:
+ public:
   VtkPointBuffers();
   ~VtkPointBuffers();
 
   // Sets the point count, growing the buffers when needed. Contents up to the old count are kept.
   void resize(std::size_t count);
-  float* xyz() { return xyz_.data(); }               // 3 floats per point
-  float* intensity() { return intensity_.data(); }   // kept for recoloring without the source cloud
-  std::uint8_t* rgb() { return rgb_.data(); }        // 3 bytes per point
+  float* xyz() { return xyz_.data(); }              // 3 floats per point
+  float* intensity() { return intensity_.data(); }  // kept for recoloring without the source cloud
+  std::uint8_t* rgb() { return rgb_.data(); }       // 3 bytes per point
   const float* xyz() const { return xyz_.data(); }
   const float* intensity() const { return intensity_.data(); }
   // Tells VTK that positions or colors changed.
@@ -37,7 +37,7 @@ public:
   std::size_t capacity() const { return capacity_; }
   vtkPolyData* poly_data() const { return poly_data_; }
 
-private:
+ private:
   void reserve(std::size_t capacity);
   void attach();  // points the VTK arrays at the buffers for the current size
 

@@ -33,11 +33,11 @@ __global__ void score_kernel(const float4* pts, std::size_t n, const CameraModel
         value = quiet_nan();
         bad = true;
       } else {
-        float X, Y, Z;
+        double X, Y, Z;
         transform_point(cam.m, q.x, q.y, q.z, X, Y, Z);
         value = penalty;
         if (Z > cam.near) {
-          float u, v;
+          double u, v;
           distort_to_pixel(cam, X, Y, Z, u, v);
           bool in = false;
           value = sample_bilinear(img, w, h, static_cast<std::size_t>(w), u, v, penalty, in);

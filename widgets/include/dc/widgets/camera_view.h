@@ -25,7 +25,7 @@ namespace dc::widgets {
 // selects it. Image coordinates follow OpenCV: pixel (u, v) has its centre at (u, v).
 class CameraView : public QWidget {
   Q_OBJECT
-public:
+ public:
   explicit CameraView(QWidget* parent = nullptr);
   ~CameraView() override;
 
@@ -44,9 +44,9 @@ public:
   const dc::core::ProjectedPoints& projection() const;
 
   const std::vector<dc::core::BoxLabel>& boxes() const;
-  std::size_t drawn_box_count() const;                  // boxes with at least one visible projected edge
+  std::size_t drawn_box_count() const;                       // boxes with at least one visible projected edge
   std::vector<QLineF> projected_box_edges(int index) const;  // image pixels, clipped; empty when not visible
-  QRectF projected_box_rect(int index) const;           // bounds of those edges; null when not visible
+  QRectF projected_box_rect(int index) const;                // bounds of those edges; null when not visible
   int selected_box() const;
   int box_at_image_point(const QPointF& image_point) const;  // innermost box under the point, -1 when none
 
@@ -60,15 +60,15 @@ public:
   // The image at its own resolution with the overlays drawn on it (no zoom, no pan).
   QImage render_image_overlay() const;
 
-public slots:
+ public slots:
   void fit_to_window();
   void zoom_at(double factor, const QPointF& widget_anchor);
   void select_box(int index);  // -1 clears; emits box_selected when the selection changes
 
-signals:
+ signals:
   void box_selected(int index);
 
-protected:
+ protected:
   void paintEvent(QPaintEvent* event) override;
   void resizeEvent(QResizeEvent* event) override;
   void wheelEvent(QWheelEvent* event) override;
@@ -77,7 +77,7 @@ protected:
   void mouseReleaseEvent(QMouseEvent* event) override;
   void mouseDoubleClickEvent(QMouseEvent* event) override;
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

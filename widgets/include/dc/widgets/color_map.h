@@ -17,8 +17,12 @@ const std::array<Rgb8, 256>& color_table(ColorMapKind kind);
 
 // t is clamped to [0, 1]; NaN maps to the low end.
 Rgb8 map_color(ColorMapKind kind, float t);
-inline Rgb8 turbo(float t) { return map_color(ColorMapKind::Turbo, t); }
-inline Rgb8 viridis(float t) { return map_color(ColorMapKind::Viridis, t); }
+inline Rgb8 turbo(float t) {
+  return map_color(ColorMapKind::Turbo, t);
+}
+inline Rgb8 viridis(float t) {
+  return map_color(ColorMapKind::Viridis, t);
+}
 
 // Fixed color per object class so that all views agree; unknown classes get a neutral gray-blue.
 Rgb8 class_color(std::string_view category);

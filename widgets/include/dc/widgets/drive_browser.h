@@ -24,13 +24,13 @@ class DriveBrowser : public QWidget {
 public:
   explicit DriveBrowser(QWidget* parent = nullptr);
 
-  void set_drives(std::vector<dc::core::DriveSummary> drives);  // keeps the selected drive selected
-  void reload(const dc::core::Catalog& catalog);                // set_drives(catalog.drives())
+  void set_drives(std::vector<dc::core::DriveSummary> drives);    // keeps the selected drive selected
+  void reload(const dc::core::Catalog& catalog);                  // set_drives(catalog.drives())
   void set_session(std::shared_ptr<const DriveSession> session);  // fills the samples list (null empties it)
 
-  QString selected_drive() const;  // "" when none
+  QString selected_drive() const;          // "" when none
   bool select_drive(const QString& name);  // false when filtered out or unknown
-  int visible_drive_count() const;  // rows left by the filter
+  int visible_drive_count() const;         // rows left by the filter
 
   DriveTableModel* model() const { return model_; }
   QSortFilterProxyModel* proxy() const { return proxy_; }

@@ -13,7 +13,7 @@ class DriveTableModel : public QAbstractTableModel {
 public:
   enum Column { Name, Format, Start, Duration, Samples, Labels, Sensors, Frames, ColumnCount };
   enum Role {
-    SortRole = Qt::UserRole,    // typed sort key of the cell (numbers sort as numbers)
+    SortRole = Qt::UserRole,        // typed sort key of the cell (numbers sort as numbers)
     FilterRole = Qt::UserRole + 1,  // any column: "name format start-date sensors", lower case, for filtering
     NameRole = Qt::UserRole + 2     // any column: the drive name
   };

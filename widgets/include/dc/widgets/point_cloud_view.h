@@ -22,7 +22,7 @@ namespace dc::widgets {
 // a box selects it. Keys: R reset view, B bird's eye, C chase camera, +/- point size.
 class PointCloudView : public QOpenGLWidget {
   Q_OBJECT
-public:
+ public:
   explicit PointCloudView(QWidget* parent = nullptr);
   ~PointCloudView() override;
 
@@ -35,10 +35,10 @@ public:
   const ViewOptions& options() const;
 
   std::size_t point_count() const;
-  std::size_t point_capacity() const;   // allocated points; grows, never shrinks
-  std::size_t box_count() const;        // boxes drawn (DontCare excluded)
+  std::size_t point_capacity() const;  // allocated points; grows, never shrinks
+  std::size_t box_count() const;       // boxes drawn (DontCare excluded)
   const std::vector<dc::core::BoxLabel>& boxes() const;
-  int selected_box() const;             // index into boxes(), -1 when none
+  int selected_box() const;  // index into boxes(), -1 when none
 
   // Camera state, for presets and tests.
   Eigen::Vector3d camera_position() const;
@@ -51,18 +51,18 @@ public:
   // Renders the current scene and returns it (the widget must be shown for its context to exist).
   QImage render_to_image();
 
-public slots:
+ public slots:
   void reset_view();
   void bird_eye_view();
   void chase_view();
   void select_box(int index);  // -1 clears; emits box_selected when the selection changes
   void set_point_size(float pixels);
 
-signals:
+ signals:
   void box_selected(int index);
   void options_changed(const dc::widgets::ViewOptions& options);  // after keyboard changes (point size)
 
-protected:
+ protected:
   void initializeGL() override;
   void paintGL() override;
   void mousePressEvent(QMouseEvent* event) override;
@@ -71,7 +71,7 @@ protected:
   void wheelEvent(QWheelEvent* event) override;
   void keyPressEvent(QKeyEvent* event) override;
 
-private:
+ private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -41,7 +41,7 @@ public:
   int cached_count() const { return static_cast<int>(entries_.size()); }
   bool contains(int sample) const { return entries_.count(sample) != 0; }
   int loading_count() const { return static_cast<int>(in_flight_.size()); }
-  std::vector<int> cached_samples() const;  // ascending
+  std::vector<int> cached_samples() const;            // ascending
   std::shared_ptr<const SampleData> get(int sample);  // cached or null; never loads
 
   // Loads one sample on the calling thread. Never throws: problems end up in SampleData::error.
@@ -80,9 +80,9 @@ private:
   std::uint64_t generation_ = 0;
   std::unordered_map<int, Entry> entries_;
   std::unordered_map<int, Loading> in_flight_;
-  std::vector<int> wanted_;                 // priority order: requested, ahead..., behind...
+  std::vector<int> wanted_;  // priority order: requested, ahead..., behind...
   std::unordered_map<int, int> wanted_rank_;
-  std::set<int> skipped_;                   // prefetches that did not fit; retried when the window moves
+  std::set<int> skipped_;  // prefetches that did not fit; retried when the window moves
   int latest_request_ = -1;
   std::size_t budget_ = kDefaultBudgetBytes;
   std::size_t bytes_ = 0;

@@ -12,10 +12,10 @@ namespace dc::widgets {
 struct TimelineItem {
   dc::core::TimestampNs start_ns = 0;
   dc::core::TimestampNs end_ns = 0;
-  double value = 1.0;       // bar height (bars), or severity / weight (spans)
-  std::int64_t id = -1;     // frame index, sample index, finding id ... (for the owner of the lane)
-  QString text;             // tooltip
-  QColor color;             // invalid: the lane's color
+  double value = 1.0;    // bar height (bars), or severity / weight (spans)
+  std::int64_t id = -1;  // frame index, sample index, finding id ... (for the owner of the lane)
+  QString text;          // tooltip
+  QColor color;          // invalid: the lane's color
 };
 
 struct TimeSpan {

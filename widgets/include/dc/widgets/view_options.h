@@ -22,27 +22,31 @@ struct ViewOptions {
   float intensity_min = 0.0f, intensity_max = 1.0f;
   float height_min = -2.5f, height_max = 1.5f;
   float range_max = 70.0f;
-  float ground_z = -1.73f;      // grid height in the lidar frame (KITTI's HDL-64 sits 1.73 m above the road)
-  float grid_spacing = 10.0f;   // meters
-  float grid_extent = 80.0f;    // half size, meters
+  float ground_z = -1.73f;     // grid height in the lidar frame (KITTI's HDL-64 sits 1.73 m above the road)
+  float grid_spacing = 10.0f;  // meters
+  float grid_extent = 80.0f;   // half size, meters
 
   // Camera overlays
   bool camera_points = true;
   bool camera_boxes_3d = true;
   bool camera_boxes_2d = true;
   bool camera_depth_legend = true;
-  float camera_point_size = 3.0f;    // dot diameter in screen pixels
-  float camera_depth_max = 60.0f;    // meters; nearer is red, this far and beyond is blue
+  float camera_point_size = 2.0f;  // dot diameter in screen pixels
+  float camera_depth_max = 80.0f;  // meters; near is red, this far and beyond is blue
 
   bool operator==(const ViewOptions&) const = default;
 };
 
 inline const char* to_string(ColorMode mode) {
   switch (mode) {
-    case ColorMode::Intensity: return "intensity";
-    case ColorMode::Height: return "height";
-    case ColorMode::Range: return "range";
-    case ColorMode::Label: return "label";
+    case ColorMode::Intensity:
+      return "intensity";
+    case ColorMode::Height:
+      return "height";
+    case ColorMode::Range:
+      return "range";
+    case ColorMode::Label:
+      return "label";
   }
   return "intensity";
 }
@@ -54,7 +58,9 @@ inline ColorMode color_mode_from_string(std::string_view text) {
   return ColorMode::Intensity;
 }
 
-inline const char* to_string(ColorMapKind kind) { return kind == ColorMapKind::Viridis ? "viridis" : "turbo"; }
+inline const char* to_string(ColorMapKind kind) {
+  return kind == ColorMapKind::Viridis ? "viridis" : "turbo";
+}
 inline ColorMapKind color_map_from_string(std::string_view text) {
   return text == "viridis" ? ColorMapKind::Viridis : ColorMapKind::Turbo;
 }
