@@ -1,3 +1,4 @@
+#include "dark_theme.h"
 #include "main_window.h"
 
 #include "dc/core/catalog.h"
@@ -6,6 +7,8 @@
 #include <QCommandLineParser>
 #include <QSurfaceFormat>
 #include <QTimer>
+
+#include <cstdio>
 
 int main(int argc, char** argv) {
   // VTK needs a 3.2+ core profile with depth; it must be the default before QApplication exists.
@@ -19,26 +22,49 @@ int main(int argc, char** argv) {
   QApplication app(argc, argv);
   QApplication::setApplicationName("drivecurator");
   QApplication::setOrganizationName("DriveCurator");
+  QApplication::setApplicationVersion("0.1.0");
+  dc::app::apply_dark_theme(app);
 
   QCommandLineParser parser;
-  parser.setApplicationDescription("DriveCurator workstation");
+  parser.setApplicationDescription("DriveCurator workstation: browse drives, see lidar and cameras fused.");
   parser.addHelpOption();
+  parser.addVersionOption();
   QCommandLineOption catalog_option("catalog", "Catalog file.", "path",
                                     QString::fromStdString(dc::core::Catalog::default_path().string()));
-  parser.addOption(catalog_option);
-  QCommandLineOption screenshot_option("screenshot", "Save the window to a PNG after it has loaded, then quit.",
+  QCommandLineOption drive_option("drive", "Open this drive (name or id).", "name");
+  QCommandLineOption sample_option("sample", "Start at this sample (0-based).", "n", "0");
+  QCommandLineOption screenshot_option("screenshot", "Save the window to a PNG once the sample shows, then quit.",
                                        "file");
-  parser.addOption(screenshot_option);
+  parser.addOptions({catalog_option, drive_option, sample_option, screenshot_option});
   parser.process(app);
+  bool sample_ok = false;
+  const int sample = parser.value(sample_option).toInt(&sample_ok);
+  if (!sample_ok || sample < 0) {
+    std::fprintf(stderr, "drivecurator: --sample must be a non-negative integer, got '%s'\n",
+                 qPrintable(parser.value(sample_option)));
+    return 2;
+  }
 
   dc::app::MainWindow window(parser.value(catalog_option));
   window.show();
+  if (parser.isSet(drive_option)) {
+    if (!window.open_drive(parser.value(drive_option), sample))
+      std::fprintf(stderr, "drivecurator: no drive '%s' in %s\n", qPrintable(parser.value(drive_option)),
+                   qPrintable(window.catalog_path()));
+  } else {
+    window.open_single_drive();
+  }
+
   if (parser.isSet(screenshot_option)) {
     const QString file = parser.value(screenshot_option);
-    QTimer::singleShot(3000, &window, [&window, file] {
+    auto shoot = [&window, file] {
       window.grab().save(file);
       QApplication::quit();
-    });
+    };
+    // After the sample's data is on screen (or after a timeout when there is none).
+    QObject::connect(&window, &dc::app::MainWindow::sample_shown, &window,
+                     [shoot] { QTimer::singleShot(1500, shoot); });
+    QTimer::singleShot(30000, &window, shoot);
   }
   return QApplication::exec();
 }

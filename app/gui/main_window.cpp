@@ -1,47 +1,493 @@
 #include "main_window.h"
 
-#include "dc/core/catalog.h"
-#include "dc/widgets/drive_table_model.h"
+#include "view_settings.h"
 
-#include <QHeaderView>
+#include "dc/core/catalog.h"
+#include "dc/core/time_stamp.h"
+#include "dc/gpu/compute_device.h"
+#include "dc/widgets/camera_view.h"
+#include "dc/widgets/drive_browser.h"
+#include "dc/widgets/drive_session.h"
+#include "dc/widgets/ingest_runner.h"
+#include "dc/widgets/inspector_panel.h"
+#include "dc/widgets/playback_controller.h"
+#include "dc/widgets/point_cloud_view.h"
+#include "dc/widgets/sample_cache.h"
+#include "dc/widgets/sample_data.h"
+#include "dc/widgets/timeline_widget.h"
+
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
 #include <QMessageBox>
-#include <QSortFilterProxyModel>
+#include <QSettings>
+#include <QSplitter>
 #include <QStatusBar>
-#include <QTableView>
+#include <QStyle>
+#include <QTimer>
+#include <QToolBar>
+#include <QVBoxLayout>
 
 namespace dc::app {
 
-MainWindow::MainWindow(QString catalog_path, QWidget* parent)
-    : QMainWindow(parent), catalog_path_(std::move(catalog_path)) {
-  setWindowTitle(tr("DriveCurator — %1").arg(catalog_path_));
-  model_ = new dc::widgets::DriveTableModel(this);
-  proxy_ = new QSortFilterProxyModel(this);
-  proxy_->setSourceModel(model_);
-  proxy_->setSortRole(Qt::UserRole);
-  drives_view_ = new QTableView(this);
-  drives_view_->setObjectName("drivesTable");
-  drives_view_->setModel(proxy_);
-  drives_view_->setSortingEnabled(true);
-  drives_view_->setSelectionBehavior(QAbstractItemView::SelectRows);
-  drives_view_->horizontalHeader()->setStretchLastSection(true);
-  drives_view_->verticalHeader()->hide();
-  setCentralWidget(drives_view_);
-  resize(1400, 800);
-  reload();
+namespace {
+constexpr int kMaxRecent = 8;
+constexpr double kEgoPathBehindS = 5.0, kEgoPathAheadS = 15.0;
+
+QDockWidget* make_dock(QMainWindow* window, const QString& title, const QString& object_name, QWidget* content,
+                       Qt::DockWidgetArea area) {
+  auto* dock = new QDockWidget(title, window);
+  dock->setObjectName(object_name);  // saveState() needs stable names
+  dock->setWidget(content);
+  window->addDockWidget(area, dock);
+  return dock;
+}
+}  // namespace
+
+MainWindow::MainWindow(QString catalog_path, QWidget* parent) : QMainWindow(parent) {
+  setWindowTitle(tr("DriveCurator"));
+  QSettings settings;
+  options_ = load_view_options(settings);
+  const int budget_mib = settings.value("cache/budget_mib", 512).toInt();
+
+  point_view_ = new widgets::PointCloudView(this);
+  point_view_->setObjectName("pointCloudView");
+  point_view_->set_options(options_);
+  setCentralWidget(point_view_);
+
+  playback_ = new widgets::PlaybackController(this);
+  cache_ = new widgets::SampleCache(this);
+  cache_->set_budget_bytes(static_cast<std::size_t>(std::max(64, budget_mib)) << 20);
+  cache_->set_prefetch(8, 2);
+
+  build_docks();
+  build_menus();
+  build_status_bar();
+
+  connect(playback_, &widgets::PlaybackController::current_changed, this, &MainWindow::on_current_changed);
+  connect(timeline_, &widgets::TimelineWidget::sample_requested, playback_, &widgets::PlaybackController::set_current);
+  connect(browser_, &widgets::DriveBrowser::sample_activated, playback_, &widgets::PlaybackController::set_current);
+  connect(browser_, &widgets::DriveBrowser::drive_activated, this, [this](const QString& name) { open_drive(name); });
+  connect(cache_, &widgets::SampleCache::sample_ready, this,
+          [this](int sample, std::shared_ptr<const widgets::SampleData> data) {
+            if (sample == current_sample_) show_sample(sample, data);
+          });
+  connect(point_view_, &widgets::PointCloudView::box_selected, this, &MainWindow::on_box_selected);
+  connect(point_view_, &widgets::PointCloudView::options_changed, this,
+          [this](const widgets::ViewOptions& o) { options_ = o; });
+
+  resize(1600, 1000);
+  if (settings.contains("window/geometry")) restoreGeometry(settings.value("window/geometry").toByteArray());
+  if (settings.contains("window/state"))
+    restoreState(settings.value("window/state").toByteArray());
+  else
+    QTimer::singleShot(0, this, [this] { apply_layout_preset(0); });  // dock sizes need a laid-out window
+  open_catalog(catalog_path);
 }
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::reload() {
+void MainWindow::build_docks() {
+  browser_ = new widgets::DriveBrowser(this);
+  browser_->setObjectName("driveBrowser");
+  make_dock(this, tr("Catalog"), "catalogDock", browser_, Qt::LeftDockWidgetArea);
+
+  camera_splitter_ = new QSplitter(Qt::Vertical, this);
+  camera_splitter_->setObjectName("cameraSplitter");
+  make_dock(this, tr("Cameras"), "camerasDock", camera_splitter_, Qt::RightDockWidgetArea);
+
+  auto* timeline_box = new QWidget(this);
+  auto* layout = new QVBoxLayout(timeline_box);
+  layout->setContentsMargins(2, 2, 2, 2);
+  auto* controls = new QToolBar(timeline_box);
+  controls->setObjectName("playbackBar");
+  layout->addWidget(controls);
+  timeline_ = new widgets::TimelineWidget(timeline_box);
+  timeline_->setObjectName("timeline");
+  timeline_->setMinimumHeight(140);
+  layout->addWidget(timeline_, 1);
+  make_dock(this, tr("Timeline"), "timelineDock", timeline_box, Qt::BottomDockWidgetArea);
+
+  auto add = [&](QStyle::StandardPixmap icon, const QString& text, const QKeySequence& key, auto slot) {
+    auto* a = controls->addAction(style()->standardIcon(icon), text);
+    a->setShortcut(key);
+    a->setShortcutContext(Qt::WindowShortcut);
+    connect(a, &QAction::triggered, playback_, slot);
+    return a;
+  };
+  add(QStyle::SP_MediaSkipBackward, tr("Start (Home)"), QKeySequence(Qt::Key_Home),
+      &widgets::PlaybackController::jump_start);
+  add(QStyle::SP_MediaSeekBackward, tr("Step back (Left)"), QKeySequence(Qt::Key_Left),
+      &widgets::PlaybackController::step_backward);
+  play_action_ = add(QStyle::SP_MediaPlay, tr("Play / pause (Space)"), QKeySequence(Qt::Key_Space),
+                     &widgets::PlaybackController::toggle_play);
+  add(QStyle::SP_MediaSeekForward, tr("Step (Right)"), QKeySequence(Qt::Key_Right),
+      &widgets::PlaybackController::step_forward);
+  add(QStyle::SP_MediaSkipForward, tr("End (End)"), QKeySequence(Qt::Key_End), &widgets::PlaybackController::jump_end);
+  controls->addSeparator();
+  add(QStyle::SP_ArrowDown, tr("Slower ([)"), QKeySequence(Qt::Key_BracketLeft), &widgets::PlaybackController::slower);
+  add(QStyle::SP_ArrowUp, tr("Faster (])"), QKeySequence(Qt::Key_BracketRight), &widgets::PlaybackController::faster);
+  auto* speed = new QLabel(tr("×1"), controls);
+  controls->addWidget(speed);
+  connect(playback_, &widgets::PlaybackController::speed_changed, speed,
+          [speed](double s) { speed->setText(QString("×%1").arg(s)); });
+  connect(playback_, &widgets::PlaybackController::playing_changed, this,
+          [this](bool playing) {
+            play_action_->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+          });
+
+  inspector_ = new widgets::InspectorPanel(this);
+  inspector_->setObjectName("inspector");
+  make_dock(this, tr("Inspector"), "inspectorDock", inspector_, Qt::LeftDockWidgetArea);
+}
+
+void MainWindow::build_menus() {
+  auto* file = menuBar()->addMenu(tr("&File"));
+  file->addAction(tr("&Open catalog…"), QKeySequence::Open, this, [this] {
+    QString path = QFileDialog::getOpenFileName(this, tr("Open catalog"), QFileInfo(catalog_path_).path(),
+                                                tr("Catalogs (*.sqlite *.db);;All files (*)"));
+    if (!path.isEmpty()) open_catalog(path);
+  });
+  file->addAction(tr("&Add drive folder…"), QKeySequence(tr("Ctrl+Shift+A")), this, [this] { add_drive_folder(); });
+  recent_menu_ = file->addMenu(tr("Recent catalogs"));
+  file->addSeparator();
+  file->addAction(tr("Save 3D view as PNG…"), QKeySequence(tr("Ctrl+Shift+S")), this,
+                  [this] { save_screenshot_3d(); });
+  file->addAction(tr("Save camera view as PNG…"), this, [this] { save_screenshot_camera(); });
+  file->addSeparator();
+  file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+  auto* view = menuBar()->addMenu(tr("&View"));
+  auto* color = view->addMenu(tr("Point color"));
+  auto* color_group = new QActionGroup(this);
+  const std::pair<QString, widgets::ColorMode> modes[] = {{tr("Intensity"), widgets::ColorMode::Intensity},
+                                                          {tr("Height"), widgets::ColorMode::Height},
+                                                          {tr("Range"), widgets::ColorMode::Range},
+                                                          {tr("Label class"), widgets::ColorMode::Label}};
+  int key = Qt::Key_1;
+  for (const auto& [text, mode] : modes) {
+    auto* a = color->addAction(text);
+    a->setCheckable(true);
+    a->setChecked(options_.color_mode == mode);
+    a->setShortcut(QKeySequence(Qt::ALT | static_cast<Qt::Key>(key++)));
+    color_group->addAction(a);
+    connect(a, &QAction::triggered, this, [this, m = mode] {
+      auto o = options_;
+      o.color_mode = m;
+      set_view_options(o);
+    });
+  }
+  auto* maps = view->addMenu(tr("Color map"));
+  auto* map_group = new QActionGroup(this);
+  for (auto [text, kind] : {std::pair{tr("Turbo"), widgets::ColorMapKind::Turbo},
+                            std::pair{tr("Viridis"), widgets::ColorMapKind::Viridis}}) {
+    auto* a = maps->addAction(text);
+    a->setCheckable(true);
+    a->setChecked(options_.color_map == kind);
+    map_group->addAction(a);
+    connect(a, &QAction::triggered, this, [this, k = kind] {
+      auto o = options_;
+      o.color_map = k;
+      set_view_options(o);
+    });
+  }
+  auto toggle = [&](QMenu* menu, const QString& text, bool widgets::ViewOptions::*member) {
+    auto* a = menu->addAction(text);
+    a->setCheckable(true);
+    a->setChecked(options_.*member);
+    connect(a, &QAction::toggled, this, [this, member](bool on) {
+      auto o = options_;
+      o.*member = on;
+      set_view_options(o);
+    });
+    return a;
+  };
+  auto* scene = view->addMenu(tr("3D view"));
+  toggle(scene, tr("Boxes"), &widgets::ViewOptions::show_boxes);
+  toggle(scene, tr("Ground grid"), &widgets::ViewOptions::show_grid);
+  toggle(scene, tr("Axes"), &widgets::ViewOptions::show_axes);
+  toggle(scene, tr("Ego path"), &widgets::ViewOptions::show_ego_path);
+  toggle(scene, tr("Legend"), &widgets::ViewOptions::show_legend);
+  scene->addSeparator();
+  scene->addAction(tr("Reset view (R)"), point_view_, &widgets::PointCloudView::reset_view);
+  scene->addAction(tr("Bird's eye (B)"), point_view_, &widgets::PointCloudView::bird_eye_view);
+  scene->addAction(tr("Chase camera (C)"), point_view_, &widgets::PointCloudView::chase_view);
+  auto* overlays = view->addMenu(tr("Camera overlays"));
+  toggle(overlays, tr("Lidar points"), &widgets::ViewOptions::camera_points)->setShortcut(QKeySequence(tr("Ctrl+P")));
+  toggle(overlays, tr("3D boxes"), &widgets::ViewOptions::camera_boxes_3d)->setShortcut(QKeySequence(tr("Ctrl+B")));
+  toggle(overlays, tr("2D boxes"), &widgets::ViewOptions::camera_boxes_2d);
+  toggle(overlays, tr("Depth legend"), &widgets::ViewOptions::camera_depth_legend);
+  view->addSeparator();
+  auto* layouts = view->addMenu(tr("Layout"));
+  layouts->addAction(tr("Default"), this, [this] { apply_layout_preset(0); });
+  layouts->addAction(tr("3D focus"), this, [this] { apply_layout_preset(1); });
+  layouts->addAction(tr("Cameras focus"), this, [this] { apply_layout_preset(2); });
+  auto* docks = view->addMenu(tr("Panels"));
+  for (auto* dock : findChildren<QDockWidget*>()) docks->addAction(dock->toggleViewAction());
+
+  auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("&About DriveCurator"), this, [this] {
+    QMessageBox::about(this, tr("About DriveCurator"),
+                       tr("<b>DriveCurator</b> %1<br>Curate and validate autonomous-vehicle sensor data.<br>"
+                          "Compute device: %2<br>Catalog: %3")
+                           .arg(QApplication::applicationVersion(),
+                                QString::fromStdString(gpu::active_device().name), catalog_path_));
+  });
+  help->addAction(tr("Keyboard shortcuts"), this, [this] {
+    QMessageBox::information(this, tr("Keyboard shortcuts"),
+                             tr("Space play/pause · ←/→ step · Home/End jump · [ ] speed\n"
+                                "3D view: R reset · B bird's eye · C chase · +/- point size · drag to orbit, "
+                                "right-drag to pan, wheel to zoom\nAlt+1..4 point color · Ctrl+P / Ctrl+B camera "
+                                "overlays"));
+  });
+}
+
+void MainWindow::build_status_bar() {
+  status_catalog_ = new QLabel(this);
+  status_drive_ = new QLabel(this);
+  status_sample_ = new QLabel(this);
+  status_sample_->setObjectName("statusSample");
+  status_device_ = new QLabel(QString::fromStdString(gpu::active_device().name), this);
+  status_device_->setObjectName("statusDevice");
+  statusBar()->addWidget(status_catalog_, 2);
+  statusBar()->addWidget(status_drive_, 1);
+  statusBar()->addWidget(status_sample_, 1);
+  statusBar()->addPermanentWidget(status_device_);
+}
+
+bool MainWindow::open_catalog(const QString& path) {
   try {
-    if (!catalog_) catalog_ = std::make_unique<dc::core::Catalog>(catalog_path_.toStdString());
-    model_->set_drives(catalog_->drives());
-    drives_view_->resizeColumnsToContents();
-    statusBar()->showMessage(tr("%1 — %2 drive(s)").arg(catalog_path_).arg(model_->rowCount()));
+    auto catalog = std::make_unique<core::Catalog>(path.toStdString());
+    catalog_ = std::move(catalog);
   } catch (const std::exception& e) {
     statusBar()->showMessage(tr("cannot open catalog: %1").arg(QString::fromUtf8(e.what())));
-    QMessageBox::critical(this, tr("Catalog"), QString::fromUtf8(e.what()));
+    if (isVisible()) QMessageBox::critical(this, tr("Catalog"), QString::fromUtf8(e.what()));
+    return false;
   }
+  catalog_path_ = path;
+  session_.reset();
+  cache_->set_session(nullptr);
+  delete ingest_;
+  ingest_ = new widgets::IngestRunner(path.toStdString(), this);
+  connect(ingest_, &widgets::IngestRunner::finished, this, [this](const QString& summary, int errors) {
+    reload_drives();
+    statusBar()->showMessage(errors ? tr("%1 — %2 problem(s), see drivecurator-cli errors").arg(summary).arg(errors)
+                                    : summary,
+                             10000);
+  });
+  add_recent_catalog(path);
+  setWindowTitle(tr("DriveCurator — %1").arg(QFileInfo(path).fileName()));
+  reload_drives();
+  update_status();
+  return true;
+}
+
+void MainWindow::reload_drives() {
+  if (catalog_) browser_->reload(*catalog_);
+}
+
+bool MainWindow::open_single_drive() {
+  if (!catalog_) return false;
+  auto drives = catalog_->drives();
+  return drives.size() == 1 && open_drive(QString::fromStdString(drives.front().name));
+}
+
+bool MainWindow::open_drive(const QString& name, int sample) {
+  if (!catalog_) return false;
+  try {
+    session_ = widgets::DriveSession::open(*catalog_, name.toStdString());
+  } catch (const std::exception& e) {
+    statusBar()->showMessage(tr("cannot open drive: %1").arg(QString::fromUtf8(e.what())));
+    return false;
+  }
+  browser_->select_drive(name);
+  browser_->set_session(session_);
+  inspector_->set_session(session_);
+  timeline_->set_session(*session_);
+  rebuild_camera_views();
+  cache_->set_session(session_);
+  current_sample_ = -1;
+  shown_sample_ = -1;
+  playback_->set_sample_times(session_->sample_times());
+  const int n = session_->sample_count();
+  if (n > 0) {
+    int target = std::clamp(sample, 0, n - 1);
+    playback_->set_current(target);
+    if (current_sample_ != target) on_current_changed(target);  // set_current may not signal an unchanged index
+  }
+  point_view_->reset_view();
+  update_status();
+  return true;
+}
+
+void MainWindow::rebuild_camera_views() {
+  for (auto* v : camera_views_) v->deleteLater();
+  camera_views_.clear();
+  camera_sensors_.clear();
+  if (!session_) return;
+  for (const auto& name : session_->sensor_names()) {
+    const auto* s = session_->sensor(name);
+    if (!s || s->kind != core::SensorKind::Camera) continue;
+    // Color cameras first is what reviewers look at; gray cameras (image_00/01) are kept but come last.
+    camera_sensors_.push_back(name);
+  }
+  std::stable_sort(camera_sensors_.begin(), camera_sensors_.end(), [](const std::string& a, const std::string& b) {
+    auto gray = [](const std::string& n) { return n == "image_00" || n == "image_01"; };
+    return !gray(a) && gray(b);
+  });
+  for (const auto& name : camera_sensors_) {
+    auto* v = new widgets::CameraView(camera_splitter_);
+    v->setObjectName(QString::fromStdString("camera_" + name));
+    v->setToolTip(QString::fromStdString(name));
+    v->set_options(options_);
+    connect(v, &widgets::CameraView::box_selected, this, &MainWindow::on_box_selected);
+    camera_splitter_->addWidget(v);
+    camera_views_.push_back(v);
+  }
+}
+
+void MainWindow::on_current_changed(int sample) {
+  if (!session_ || sample < 0 || sample >= session_->sample_count()) return;
+  current_sample_ = sample;
+  timeline_->set_current_sample(sample);
+  browser_->select_sample(sample);
+  inspector_->show_sample(sample);
+  update_status();
+  cache_->request(sample);  // answers at once on a cache hit, else when loaded off the GUI thread
+}
+
+void MainWindow::show_sample(int sample, const std::shared_ptr<const widgets::SampleData>& data) {
+  shown_data_ = data;
+  shown_sample_ = sample;
+  point_view_->set_points(data->cloud);
+  point_view_->set_boxes(data->labels);
+  point_view_->set_ego_path(session_->ego_path(sample, kEgoPathBehindS, kEgoPathAheadS));
+  for (std::size_t i = 0; i < camera_views_.size(); ++i) {
+    const std::string& cam = camera_sensors_[i];
+    auto image = data->images.find(cam);
+    auto T = session_->T_camera_from_lidar(sample, cam);
+    const core::Calibration* calib = data->calibration ? &*data->calibration : nullptr;
+    auto intrinsics = calib ? calib->cameras.find(cam) : decltype(calib->cameras.end()){};
+    if (image == data->images.end() || image->second.empty() || !T || !calib || intrinsics == calib->cameras.end()) {
+      camera_views_[i]->clear();
+      continue;
+    }
+    camera_views_[i]->set_frame(image->second, &shown_data_->cloud, data->labels, *T, intrinsics->second);
+  }
+  inspector_->show_sample_data(data);
+  if (!data->ok()) statusBar()->showMessage(QString::fromStdString(data->error), 5000);
+  update_status();
+  emit sample_shown(sample);
+}
+
+void MainWindow::on_box_selected(int index) {
+  if (!shown_data_) return;
+  // Keep the 3D view and every camera on the same box; each emits only on change, so this does not loop.
+  point_view_->select_box(index);
+  for (auto* v : camera_views_) v->select_box(index);
+  if (index >= 0 && index < static_cast<int>(shown_data_->labels.size()))
+    inspector_->show_box(shown_data_->labels[static_cast<std::size_t>(index)]);
+  else
+    inspector_->clear_box();
+}
+
+void MainWindow::set_view_options(const widgets::ViewOptions& options) {
+  options_ = options;
+  point_view_->set_options(options_);
+  for (auto* v : camera_views_) v->set_options(options_);
+}
+
+void MainWindow::update_status() {
+  status_catalog_->setText(catalog_path_);
+  status_drive_->setText(session_ ? QString::fromStdString(session_->name()) : tr("no drive open"));
+  if (session_ && current_sample_ >= 0) {
+    status_sample_->setText(tr("sample %1 / %2  %3")
+                                .arg(current_sample_ + 1)
+                                .arg(session_->sample_count())
+                                .arg(QString::fromStdString(
+                                    core::format_iso8601(session_->sample(current_sample_).timestamp_ns))));
+  } else {
+    status_sample_->clear();
+  }
+}
+
+void MainWindow::add_drive_folder(const QString& folder) {
+  QString path = folder;
+  if (path.isEmpty()) path = QFileDialog::getExistingDirectory(this, tr("Add drive folder"));
+  if (path.isEmpty() || !ingest_) return;
+  if (ingest_->start({path})) ingest_->show_progress_dialog(this);
+}
+
+void MainWindow::save_screenshot_3d(const QString& file) {
+  QString path = file.isEmpty() ? QFileDialog::getSaveFileName(this, tr("Save 3D view"), "view3d.png", "PNG (*.png)")
+                                : file;
+  if (path.isEmpty()) return;
+  if (!point_view_->render_to_image().save(path)) statusBar()->showMessage(tr("could not write %1").arg(path), 5000);
+}
+
+void MainWindow::save_screenshot_camera(const QString& file) {
+  if (camera_views_.empty()) return;
+  QString path =
+      file.isEmpty() ? QFileDialog::getSaveFileName(this, tr("Save camera view"), "camera.png", "PNG (*.png)") : file;
+  if (path.isEmpty()) return;
+  if (!camera_views_.front()->render_image_overlay().save(path))
+    statusBar()->showMessage(tr("could not write %1").arg(path), 5000);
+}
+
+void MainWindow::apply_layout_preset(int preset) {
+  auto* cameras = findChild<QDockWidget*>("camerasDock");
+  auto* catalog = findChild<QDockWidget*>("catalogDock");
+  auto* inspector = findChild<QDockWidget*>("inspectorDock");
+  auto* timeline = findChild<QDockWidget*>("timelineDock");
+  for (auto* d : {cameras, catalog, inspector, timeline}) {
+    d->setFloating(false);
+    d->show();
+  }
+  if (preset == 1) {
+    catalog->hide();
+    inspector->hide();
+    resizeDocks({cameras}, {width() / 4}, Qt::Horizontal);
+  } else if (preset == 2) {
+    catalog->hide();
+    resizeDocks({cameras}, {width() * 3 / 5}, Qt::Horizontal);
+  } else {
+    resizeDocks({catalog, cameras}, {width() / 5, width() * 2 / 5}, Qt::Horizontal);
+    resizeDocks({timeline}, {height() / 5}, Qt::Vertical);
+  }
+}
+
+void MainWindow::add_recent_catalog(const QString& path) {
+  QSettings settings;
+  QStringList recent = settings.value("catalogs/recent").toStringList();
+  recent.removeAll(path);
+  recent.prepend(path);
+  while (recent.size() > kMaxRecent) recent.removeLast();
+  settings.setValue("catalogs/recent", recent);
+  refresh_recent_menu();
+}
+
+void MainWindow::refresh_recent_menu() {
+  recent_menu_->clear();
+  for (const QString& path : QSettings().value("catalogs/recent").toStringList())
+    recent_menu_->addAction(path, this, [this, path] { open_catalog(path); });
+}
+
+void MainWindow::save_settings() {
+  QSettings settings;
+  settings.setValue("window/geometry", saveGeometry());
+  settings.setValue("window/state", saveState());
+  save_view_options(settings, options_);
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+  save_settings();
+  QMainWindow::closeEvent(event);
 }
 
 }  // namespace dc::app
