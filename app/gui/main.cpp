@@ -2,22 +2,16 @@
 #include "main_window.h"
 
 #include "dc/core/catalog.h"
+#include "dc/widgets/surface_format.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QSurfaceFormat>
 #include <QTimer>
 
 #include <cstdio>
 
 int main(int argc, char** argv) {
-  // VTK needs a 3.2+ core profile with depth; it must be the default before QApplication exists.
-  QSurfaceFormat format;
-  format.setVersion(3, 2);
-  format.setProfile(QSurfaceFormat::CoreProfile);
-  format.setDepthBufferSize(24);
-  format.setStencilBufferSize(8);
-  QSurfaceFormat::setDefaultFormat(format);
+  dc::widgets::use_vtk_surface_format();
 
   QApplication app(argc, argv);
   QApplication::setApplicationName("drivecurator");

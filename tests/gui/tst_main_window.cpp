@@ -18,6 +18,8 @@
 #include <QTableView>
 #include <QTest>
 
+#include "dc/widgets/surface_format.h"
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -168,11 +170,7 @@ private slots:
 };
 
 int main(int argc, char** argv) {
-  QSurfaceFormat format;
-  format.setVersion(3, 2);
-  format.setProfile(QSurfaceFormat::CoreProfile);
-  format.setDepthBufferSize(24);
-  QSurfaceFormat::setDefaultFormat(format);
+  dc::widgets::use_vtk_surface_format();
   QApplication app(argc, argv);
   QApplication::setOrganizationName("DriveCurator");
   QApplication::setApplicationName("drivecurator-tests");
