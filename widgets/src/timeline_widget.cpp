@@ -518,9 +518,11 @@ void TimelineWidget::paint_axis(QPainter& p) const {
   }
   const int decimals = step >= 1e9 ? 0 : step >= 1e8 ? 1 : step >= 1e7 ? 2 : 3;
   const auto step_ns = static_cast<TimestampNs>(step);
-  const TimestampNs origin = data_start_;
+  // Labels count from the first sample (as the samples list does), not from the padded view edge.
+  const TimestampNs origin = sample_times_.empty() ? data_start_ : sample_times_.front();
   TimestampNs t = origin + ((view_start_ - origin) / step_ns) * step_ns;
-  if (t < view_start_) t += step_ns;
+  while (t > view_start_) t -= step_ns;
+  while (t < view_start_) t += step_ns;
   const QFontMetrics fm(font());
   for (; t <= view_end_; t += step_ns) {
     const double x = x_for_time(t);
