@@ -38,10 +38,10 @@
 #include <pcl/filters/voxel_grid.h>
 #include <pcl/point_cloud.h>
 #include <pcl/point_types.h>
-#include <pcl/search/kdtree.h>
-#include <pcl/segmentation/extract_clusters.h>
 #include <pcl/sample_consensus/ransac.h>
 #include <pcl/sample_consensus/sac_model_plane.h>
+#include <pcl/search/kdtree.h>
+#include <pcl/segmentation/extract_clusters.h>
 #include <pcl/segmentation/sac_segmentation.h>
 #endif
 
@@ -142,7 +142,9 @@ Input generated_input(std::size_t points, const Input& camera_from) {
 std::vector<float> select(const std::vector<float>& pts, const std::vector<std::uint8_t>& drop) {
   std::vector<float> out;
   for (std::size_t i = 0; i < pts.size() / 4; ++i)
-    if (!drop[i]) out.insert(out.end(), pts.begin() + static_cast<std::ptrdiff_t>(4 * i), pts.begin() + static_cast<std::ptrdiff_t>(4 * i + 4));
+    if (!drop[i])
+      out.insert(out.end(), pts.begin() + static_cast<std::ptrdiff_t>(4 * i),
+                 pts.begin() + static_cast<std::ptrdiff_t>(4 * i + 4));
   return out;
 }
 
@@ -152,7 +154,8 @@ std::vector<float> discontinuities(const std::vector<float>& pts) {
   for (std::size_t i = 1; i < pts.size() / 4; ++i) {
     const float r0 = std::hypot(pts[4 * i - 4], pts[4 * i - 3]), r1 = std::hypot(pts[4 * i], pts[4 * i + 1]);
     if (std::abs(r0 - r1) > 0.5f && pts[4 * i] > 0)
-      out.insert(out.end(), pts.begin() + static_cast<std::ptrdiff_t>(4 * i), pts.begin() + static_cast<std::ptrdiff_t>(4 * i + 4));
+      out.insert(out.end(), pts.begin() + static_cast<std::ptrdiff_t>(4 * i),
+                 pts.begin() + static_cast<std::ptrdiff_t>(4 * i + 4));
   }
   return out;
 }
@@ -190,16 +193,17 @@ std::string fmt(const char* f, double a, double b = 0, double c = 0) {
 // ---- references ------------------------------------------------------------------------------------------
 
 struct ProjectionReference {
-  std::vector<cv::Point3f> obj;
+  std::vector<cv::Point3d> obj;
   cv::Vec3d rvec, tvec;
   cv::Matx33d R, K;
   std::vector<double> dist;
-  std::vector<cv::Point2f> uv;
+  std::vector<cv::Point2d> uv;
   std::vector<float> zbuf;
   std::size_t valid = 0;
 
   ProjectionReference(const Input& in) {
-    for (std::size_t i = 0; i < in.pts.size() / 4; ++i) obj.emplace_back(in.pts[4 * i], in.pts[4 * i + 1], in.pts[4 * i + 2]);
+    for (std::size_t i = 0; i < in.pts.size() / 4; ++i)
+      obj.emplace_back(in.pts[4 * i], in.pts[4 * i + 1], in.pts[4 * i + 2]);
     for (int r = 0; r < 3; ++r) {
       for (int c = 0; c < 3; ++c) R(r, c) = in.T.m[4 * r + c];
       tvec[r] = in.T.m[4 * r + 3];
@@ -215,10 +219,10 @@ struct ProjectionReference {
     std::fill(zbuf.begin(), zbuf.end(), 0.0f);
     valid = 0;
     for (std::size_t i = 0; i < obj.size(); ++i) {
-      const cv::Point3f& p = obj[i];
+      const cv::Point3d& p = obj[i];
       const double z = R(2, 0) * p.x + R(2, 1) * p.y + R(2, 2) * p.z + tvec[2];
       if (!(z > 0.1)) continue;
-      const int col = static_cast<int>(std::floor(uv[i].x + 0.5f)), row = static_cast<int>(std::floor(uv[i].y + 0.5f));
+      const int col = static_cast<int>(std::floor(uv[i].x + 0.5)), row = static_cast<int>(std::floor(uv[i].y + 0.5));
       if (col < 0 || col >= cam.width || row < 0 || row >= cam.height) continue;
       ++valid;
       float& px = zbuf[static_cast<std::size_t>(row) * cam.width + col];
@@ -231,7 +235,8 @@ struct ProjectionReference {
 pcl::PointCloud<pcl::PointXYZ>::Ptr to_pcl(const std::vector<float>& pts) {
   pcl::PointCloud<pcl::PointXYZ>::Ptr cloud(new pcl::PointCloud<pcl::PointXYZ>);
   cloud->resize(pts.size() / 4);
-  for (std::size_t i = 0; i < pts.size() / 4; ++i) (*cloud)[i] = pcl::PointXYZ(pts[4 * i], pts[4 * i + 1], pts[4 * i + 2]);
+  for (std::size_t i = 0; i < pts.size() / 4; ++i)
+    (*cloud)[i] = pcl::PointXYZ(pts[4 * i], pts[4 * i + 1], pts[4 * i + 2]);
   cloud->is_dense = true;
   return cloud;
 }
@@ -268,7 +273,8 @@ bool same_partition(const std::vector<pcl::PointIndices>& pcl_clusters, const Cl
   std::size_t labelled = 0;
   for (const auto& c : pcl_clusters) {
     const int id = ours.labels[static_cast<std::size_t>(c.indices.front())];
-    if (id < 0 || used[static_cast<std::size_t>(id)] || ours.cluster_sizes[static_cast<std::size_t>(id)] != c.indices.size())
+    if (id < 0 || used[static_cast<std::size_t>(id)] ||
+        ours.cluster_sizes[static_cast<std::size_t>(id)] != c.indices.size())
       return false;
     used[static_cast<std::size_t>(id)] = 1;
     for (int i : c.indices)
@@ -308,7 +314,8 @@ void run_input(const Input& in, int reps) {
     double worst = 0;
     const bool same_count = out.size() == vr.voxel_count;
     for (std::size_t k = 0; same_count && k < out.size(); ++k)
-      worst = std::max({worst, double(std::abs(out[k].x - vr.centroids[4 * k])), double(std::abs(out[k].y - vr.centroids[4 * k + 1])),
+      worst = std::max({worst, double(std::abs(out[k].x - vr.centroids[4 * k])),
+                        double(std::abs(out[k].y - vr.centroids[4 * k + 1])),
                         double(std::abs(out[k].z - vr.centroids[4 * k + 2]))});
     voxel_check = fmt("voxels %.0f vs PCL %.0f, ", double(vr.voxel_count), double(out.size())) +
                   (same_count ? fmt("same order, max centroid diff %.1e m", worst) : std::string("DIFFERENT"));
@@ -333,9 +340,9 @@ void run_input(const Input& in, int reps) {
   segment_ground(cpu, in.pts, gp, gr);  // the mask the clustering below uses
   const double t_ground = median(ours_t);
   double t_pcl_ground = 0;
-  std::string ground_check = fmt("median inliers %.0f (seeds 1-9: %.0f..%.0f)", median(ours_in),
-                                 *std::min_element(ours_in.begin(), ours_in.end()),
-                                 *std::max_element(ours_in.begin(), ours_in.end()));
+  std::string ground_check =
+      fmt("median inliers %.0f (seeds 1-9: %.0f..%.0f)", median(ours_in),
+          *std::min_element(ours_in.begin(), ours_in.end()), *std::max_element(ours_in.begin(), ours_in.end()));
 #ifdef DC_HAVE_PCL
   {
     const auto cloud = to_pcl(in.pts);
@@ -380,8 +387,8 @@ void run_input(const Input& in, int reps) {
       clusters.clear();
       ec.extract(clusters);
     });
-    cluster_check = fmt("%.0f points, %.0f clusters vs PCL %.0f, ", double(objects.size() / 4), double(cr.cluster_count),
-                        double(clusters.size())) +
+    cluster_check = fmt("%.0f points, %.0f clusters vs PCL %.0f, ", double(objects.size() / 4),
+                        double(cr.cluster_count), double(clusters.size())) +
                     (same_partition(clusters, cr) ? "partition IDENTICAL" : "partition DIFFERENT") +
                     (g_single_run ? " (PCL: 1 run)" : "");
   }
@@ -405,7 +412,8 @@ void run_input(const Input& in, int reps) {
   const double t_boxes = time_ms(reps, [&] { points_in_boxes(cpu, in.pts, in.boxes, bp, br); });
   std::size_t inside = 0;
   for (auto c : br.counts) inside += c;
-  row("points in boxes", t_boxes, "", 0, fmt("%.0f boxes, %.0f points inside", double(in.boxes.size()), double(inside)));
+  row("points in boxes", t_boxes, "", 0,
+      fmt("%.0f boxes, %.0f points inside", double(in.boxes.size()), double(inside)));
 
   const std::vector<float> edges = discontinuities(in.pts);
   const auto cands = candidates(in.T, 64);
@@ -464,9 +472,12 @@ int main(int argc, char** argv) {
   std::size_t points = 1000000;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
-    if (a == "--data") data = argv[i + 1];
-    else if (a == "--reps") reps = std::max(1, std::atoi(argv[i + 1]));
-    else if (a == "--points") points = static_cast<std::size_t>(std::atoll(argv[i + 1]));
+    if (a == "--data")
+      data = argv[i + 1];
+    else if (a == "--reps")
+      reps = std::max(1, std::atoi(argv[i + 1]));
+    else if (a == "--points")
+      points = static_cast<std::size_t>(std::atoll(argv[i + 1]));
   }
   std::printf("bench_kernels: %u CPU threads; CUDA: %s", std::thread::hardware_concurrency(),
               cuda_device_available() ? active_device().name.c_str() : (built_with_cuda() ? "no device" : "not built"));
@@ -475,9 +486,10 @@ int main(int argc, char** argv) {
 #else
   std::printf("; PCL not available\n");
 #endif
-  std::printf("parameters: leaf %.2f m, cluster tolerance %.2f m after ground removal, min cluster %u, RANSAC %.2f m / %d "
-              "hypotheses (p = 0.99, 9 seeds); median of %d runs after a warm-up\n",
-              kLeaf, kClusterTolerance, kMinCluster, kGroundThreshold, kGroundIterations, reps);
+  std::printf(
+      "parameters: leaf %.2f m, cluster tolerance %.2f m after ground removal, min cluster %u, RANSAC %.2f m / %d "
+      "hypotheses (p = 0.99, 9 seeds); median of %d runs after a warm-up\n",
+      kLeaf, kClusterTolerance, kMinCluster, kGroundThreshold, kGroundIterations, reps);
   std::vector<Input> inputs;
   for (int frame = 0; frame < 3; ++frame) {
     try {

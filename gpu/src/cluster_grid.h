@@ -20,13 +20,13 @@ struct ClusterGrid {
   std::int64_t min_cell[3] = {0, 0, 0};  // padded by reach, so neighbor keys never leave the grid
   std::uint64_t dims[3] = {1, 1, 1};
   std::uint64_t cells = 1;
-  int bits = 0;           // key bits including one sentinel key (== cells) for ignored points
+  int bits = 0;  // key bits including one sentinel key (== cells) for ignored points
   // Half neighborhood: (dx, dy, dz) with (dz, dy, dx) lexicographically > 0 whose cells can hold neighbors.
   static constexpr int kMaxReach = 3;
   static constexpr int kMaxOffsets = ((2 * kMaxReach + 1) * (2 * kMaxReach + 1) * (2 * kMaxReach + 1) - 1) / 2;
   int offset_count = 0;
-  int offsets[3 * kMaxOffsets] = {};             // dx dy dz triples
-  std::int64_t key_deltas[kMaxOffsets] = {};     // key(b) - key(a) per offset
+  int offsets[3 * kMaxOffsets] = {};          // dx dy dz triples
+  std::int64_t key_deltas[kMaxOffsets] = {};  // key(b) - key(a) per offset
 };
 
 // lo / hi: bounds of the valid points. Throws std::invalid_argument when the grid would not fit 62-bit keys.

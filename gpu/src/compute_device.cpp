@@ -50,12 +50,20 @@ std::string cpu_name() {
 
 }  // namespace
 
-bool built_with_cuda() { return DC_GPU_HAVE_CUDA != 0; }
+bool built_with_cuda() {
+  return DC_GPU_HAVE_CUDA != 0;
+}
 
-bool cuda_device_available() { return cuda_probe().available; }
+bool cuda_device_available() {
+  return cuda_probe().available;
+}
 
-void set_preferred_backend(BackendPreference preference) { g_preference.store(preference); }
-BackendPreference preferred_backend() { return g_preference.load(); }
+void set_preferred_backend(BackendPreference preference) {
+  g_preference.store(preference);
+}
+BackendPreference preferred_backend() {
+  return g_preference.load();
+}
 
 Backend resolve_backend(BackendPreference forced) {
   BackendPreference p = forced;
@@ -71,6 +79,8 @@ DeviceInfo active_device() {
   return {Backend::Cpu, cpu_name()};
 }
 
-const char* backend_name(Backend backend) { return backend == Backend::Cuda ? "CUDA" : "CPU"; }
+const char* backend_name(Backend backend) {
+  return backend == Backend::Cuda ? "CUDA" : "CPU";
+}
 
 }  // namespace dc::gpu

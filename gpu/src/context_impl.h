@@ -1,6 +1,7 @@
 #pragma once
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "dc/gpu/kernel_context.h"
 #include "scratch.h"
@@ -20,11 +21,14 @@ struct KernelContext::Impl {
   KernelStats stats;
   std::string last_error;
   detail::Scratch scratch;
-  std::unique_ptr<detail::ThreadPool> pool;  // created on first CPU use
-  detail::CudaState* cuda = nullptr;         // created on first CUDA use
+  std::vector<detail::Scratch> task_scratch;  // one per parallel task that needs its own buffers
+  std::unique_ptr<detail::ThreadPool> pool;   // created on first CPU use
+  detail::CudaState* cuda = nullptr;          // created on first CUDA use
 
   ~Impl();
   detail::ThreadPool& threads();
+  // Scratch areas for `tasks` concurrent tasks (index = task); call before the parallel loop.
+  detail::Scratch* task_scratches(std::size_t tasks);
 };
 
 }  // namespace dc::gpu

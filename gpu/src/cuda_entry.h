@@ -16,8 +16,8 @@
 
 namespace dc::gpu::detail {
 
-int cuda_device_count();          // 0 when there is no driver or no device
-std::string cuda_device_name();   // of device 0
+int cuda_device_count();         // 0 when there is no driver or no device
+std::string cuda_device_name();  // of device 0
 
 void project_to_image_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi, const Mat3x4f& T, const Pinhole& cam,
                            const ProjectionParams& params, ProjectionResult& out);
@@ -25,12 +25,12 @@ void voxel_downsample_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi
                            VoxelResult& out);
 void segment_ground_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi, const GroundParams& params,
                          GroundResult& out);
-void euclidean_clusters_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi, std::span<const std::uint8_t> exclude,
-                             const ClusterParams& params, ClusterResult& out);
+void euclidean_clusters_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi,
+                             std::span<const std::uint8_t> exclude, const ClusterParams& params, ClusterResult& out);
 void points_in_boxes_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi, std::span<const Box3f> boxes,
                           const BoxParams& params, BoxResult& out);
-void edge_alignment_score_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi, std::span<const Mat3x4f> candidates,
-                               const Pinhole& camera, const ImageViewf& distance, const EdgeScoreParams& params,
-                               EdgeScoreResult& out);
+void edge_alignment_score_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi,
+                               std::span<const Mat3x4f> candidates, const Pinhole& camera, const ImageViewf& distance,
+                               const EdgeScoreParams& params, EdgeScoreResult& out);
 
 }  // namespace dc::gpu::detail

@@ -8,19 +8,29 @@
 namespace dc::gpu::detail {
 
 namespace {
-[[noreturn]] void no_cuda() { throw std::runtime_error("dc_gpu was built without CUDA"); }
+[[noreturn]] void no_cuda() {
+  throw std::runtime_error("dc_gpu was built without CUDA");
+}
 }  // namespace
 
-int cuda_device_count() { return 0; }
-std::string cuda_device_name() { return {}; }
+int cuda_device_count() {
+  return 0;
+}
+std::string cuda_device_name() {
+  return {};
+}
 void destroy_cuda_state(CudaState*) {}
 
 void project_to_image_cuda(KernelContext::Impl&, std::span<const float>, const Mat3x4f&, const Pinhole&,
                            const ProjectionParams&, ProjectionResult&) {
   no_cuda();
 }
-void voxel_downsample_cuda(KernelContext::Impl&, std::span<const float>, const VoxelParams&, VoxelResult&) { no_cuda(); }
-void segment_ground_cuda(KernelContext::Impl&, std::span<const float>, const GroundParams&, GroundResult&) { no_cuda(); }
+void voxel_downsample_cuda(KernelContext::Impl&, std::span<const float>, const VoxelParams&, VoxelResult&) {
+  no_cuda();
+}
+void segment_ground_cuda(KernelContext::Impl&, std::span<const float>, const GroundParams&, GroundResult&) {
+  no_cuda();
+}
 void euclidean_clusters_cuda(KernelContext::Impl&, std::span<const float>, std::span<const std::uint8_t>,
                              const ClusterParams&, ClusterResult&) {
   no_cuda();

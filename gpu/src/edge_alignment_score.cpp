@@ -20,8 +20,10 @@ void edge_alignment_score(KernelContext& context, std::span<const float> xyzi, s
   const std::size_t n = xyzi.size() / 4, k = candidates.size();
   out.sums.assign(k, 0.0);
   out.in_image.assign(k, 0);
-  if (params.samples) out.samples.resize(k * n);
-  else out.samples.clear();
+  if (params.samples)
+    out.samples.resize(k * n);
+  else
+    out.samples.clear();
   out.nonfinite_count = 0;
 
   auto& ctx = context.impl();

@@ -11,9 +11,9 @@ constexpr std::size_t kChunk = 4096;
 enum Slot { kPartial = 0, kPartialIn = 1 };
 }  // namespace
 
-void edge_alignment_score_cpu(KernelContext::Impl& ctx, std::span<const float> xyzi, std::span<const Mat3x4f> candidates,
-                              const Pinhole& camera, const ImageViewf& distance, const EdgeScoreParams& params,
-                              EdgeScoreResult& out) {
+void edge_alignment_score_cpu(KernelContext::Impl& ctx, std::span<const float> xyzi,
+                              std::span<const Mat3x4f> candidates, const Pinhole& camera, const ImageViewf& distance,
+                              const EdgeScoreParams& params, EdgeScoreResult& out) {
   const std::size_t n = xyzi.size() / 4, k = candidates.size();
   const float* p = xyzi.data();
   for (std::size_t i = 0; i < n; ++i) out.nonfinite_count += !is_finite3(p[4 * i], p[4 * i + 1], p[4 * i + 2]);
@@ -37,14 +37,14 @@ void edge_alignment_score_cpu(KernelContext::Impl& ctx, std::span<const float> x
         value = quiet_nan();
       } else {
         double X, Y, Z;
-        transform_point(cam.m, x, y, z, X, Y, Z);
+        transform_point<double>(cam.m, x, y, z, X, Y, Z);
         value = params.penalty;
         if (Z > cam.near) {
           double u, v;
-          distort_to_pixel(cam, X, Y, Z, u, v);
+          distort_to_pixel<double>(cam, X, Y, Z, u, v);
           bool in = false;
-          value = sample_bilinear(distance.data, distance.width, distance.height, distance.stride, u, v,
-                                  params.penalty, in);
+          value = sample_bilinear(distance.data, distance.width, distance.height, distance.stride, u, v, params.penalty,
+                                  in);
           inside += in;
         }
         sum += value;

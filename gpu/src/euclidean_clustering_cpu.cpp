@@ -15,8 +15,24 @@ namespace {
 
 constexpr std::size_t kChunk = 16384;
 enum Slot {
-  kBounds = 0, kKeys, kValues, kKeysTmp, kValuesTmp, kHist, kXs, kYs, kZs, kCellChunk, kCellStart, kCellKey,
-  kCellIx, kRowKey, kRowStart, kParent, kRoot, kSize, kId, kPosOf
+  kBounds = 0,
+  kPairs,
+  kPairsTmp,
+  kHist,
+  kXs,
+  kYs,
+  kZs,
+  kCellChunk,
+  kCellStart,
+  kCellKey,
+  kCellIx,
+  kRowKey,
+  kRowStart,
+  kParent,
+  kRoot,
+  kSize,
+  kId,
+  kPosOf
 };
 
 struct ChunkBounds {
@@ -64,69 +80,31 @@ struct Grid {
   }
 };
 
-}  // namespace
-
-void euclidean_clusters_cpu(KernelContext::Impl& ctx, std::span<const float> xyzi, std::span<const std::uint8_t> exclude,
-                            const ClusterParams& params, ClusterResult& out) {
-  const std::size_t n = xyzi.size() / 4;
-  const float* p = xyzi.data();
-  const std::uint8_t* ex = exclude.empty() ? nullptr : exclude.data();
+template <class Key>
+void cluster_points(KernelContext::Impl& ctx, const float* p, std::size_t n, const std::uint8_t* ex,
+                    const ChunkBounds* bounds, std::size_t chunks, std::size_t nv, const ClusterGrid& g,
+                    const ClusterParams& params, ClusterResult& out) {
   ThreadPool& pool = ctx.threads();
   Scratch& s = ctx.scratch;
-  const std::size_t chunks = chunk_count(n, kChunk);
-
-  // Pass 1: bounds and counts of the valid points.
-  auto* bounds = s.get<ChunkBounds>(kBounds, chunks);
-  pool.run(chunks, [&](std::size_t c) {
-    ChunkBounds b{{kFloatMax, kFloatMax, kFloatMax}, {-kFloatMax, -kFloatMax, -kFloatMax}, 0, 0};
-    for (std::size_t i = chunk_begin(c, kChunk), e = chunk_end(c, kChunk, n); i < e; ++i) {
-      const float x = p[4 * i], y = p[4 * i + 1], z = p[4 * i + 2];
-      if (!is_finite3(x, y, z)) {
-        ++b.nonfinite;
-        continue;
-      }
-      if (ex && ex[i]) continue;
-      ++b.valid;
-      b.lo[0] = std::min(b.lo[0], x), b.hi[0] = std::max(b.hi[0], x);
-      b.lo[1] = std::min(b.lo[1], y), b.hi[1] = std::max(b.hi[1], y);
-      b.lo[2] = std::min(b.lo[2], z), b.hi[2] = std::max(b.hi[2], z);
-    }
-    bounds[c] = b;
-  });
-  float lo[3] = {kFloatMax, kFloatMax, kFloatMax}, hi[3] = {-kFloatMax, -kFloatMax, -kFloatMax};
-  std::size_t nv = 0;
-  for (std::size_t c = 0; c < chunks; ++c) {
-    for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], bounds[c].lo[a]), hi[a] = std::max(hi[a], bounds[c].hi[a]);
-    bounds[c].valid = (nv += bounds[c].valid) - bounds[c].valid;
-    out.nonfinite_count += bounds[c].nonfinite;
-  }
   std::int32_t* labels = out.labels.data();
-  if (nv == 0) {
-    std::fill(out.labels.begin(), out.labels.end(), -1);
-    return;
-  }
-  const ClusterGrid g = make_cluster_grid(params.tolerance, lo, hi);
-
   // Pass 2: cell keys of the valid points, compacted in input order, then sorted by cell.
-  auto* keys = s.get<std::uint64_t>(kKeys, nv);
-  auto* vals = s.get<std::uint32_t>(kValues, nv);
+  auto* pairs = s.get<KeyIndex<Key>>(kPairs, nv);
   const float inv = g.inv_cell;
   pool.run(chunks, [&](std::size_t c) {
     std::size_t o = bounds[c].valid;
     for (std::size_t i = chunk_begin(c, kChunk), e = chunk_end(c, kChunk, n); i < e; ++i) {
       const float x = p[4 * i], y = p[4 * i + 1], z = p[4 * i + 2];
       if (!is_finite3(x, y, z) || (ex && ex[i])) continue;
-      const auto ix = static_cast<std::uint64_t>(static_cast<std::int64_t>(floor_f(x * inv)) - g.min_cell[0]);
-      const auto iy = static_cast<std::uint64_t>(static_cast<std::int64_t>(floor_f(y * inv)) - g.min_cell[1]);
-      const auto iz = static_cast<std::uint64_t>(static_cast<std::int64_t>(floor_f(z * inv)) - g.min_cell[2]);
-      keys[o] = ix + g.dims[0] * (iy + g.dims[1] * iz);
-      vals[o] = static_cast<std::uint32_t>(i);
-      ++o;
+      const auto ix = static_cast<Key>(floor_to_int(x * inv) - g.min_cell[0]);
+      const auto iy = static_cast<Key>(floor_to_int(y * inv) - g.min_cell[1]);
+      const auto iz = static_cast<Key>(floor_to_int(z * inv) - g.min_cell[2]);
+      pairs[o++] = {ix + static_cast<Key>(g.dims[0]) * (iy + static_cast<Key>(g.dims[1]) * iz),
+                    static_cast<std::uint32_t>(i)};
     }
   });
-  auto* keys_tmp = s.get<std::uint64_t>(kKeysTmp, nv);
-  auto* vals_tmp = s.get<std::uint32_t>(kValuesTmp, nv);
-  radix_sort_pairs(pool, s, kHist, keys, vals, keys_tmp, vals_tmp, nv, g.bits);
+  auto* tmp = s.get<KeyIndex<Key>>(kPairsTmp, nv);
+  radix_sort(pool, s, kHist, pairs, tmp, nv, g.bits);
+  const KeyIndex<Key>* sorted = pairs;
 
   // Sorted coordinates (structure of arrays) and cells.
   auto* xs = s.get<float>(kXs, nv);
@@ -137,9 +115,9 @@ void euclidean_clusters_cpu(KernelContext::Impl& ctx, std::span<const float> xyz
   pool.run(schunks, [&](std::size_t c) {
     std::size_t heads = 0;
     for (std::size_t j = chunk_begin(c, kChunk), e = chunk_end(c, kChunk, nv); j < e; ++j) {
-      const float* q = p + 4 * static_cast<std::size_t>(vals[j]);
+      const float* q = p + 4 * static_cast<std::size_t>(sorted[j].index);
       xs[j] = q[0], ys[j] = q[1], zs[j] = q[2];
-      heads += (j == 0 || keys[j] != keys[j - 1]);
+      heads += (j == 0 || sorted[j].key != sorted[j - 1].key);
     }
     cchunk[c] = heads;
   });
@@ -153,16 +131,16 @@ void euclidean_clusters_cpu(KernelContext::Impl& ctx, std::span<const float> xyz
     std::size_t k = cchunk[c];
     std::int32_t start = 0;
     for (std::size_t j = chunk_begin(c, kChunk), e = chunk_end(c, kChunk, nv); j < e; ++j) {
-      if (j == 0 || keys[j] != keys[j - 1]) {
+      if (j == 0 || sorted[j].key != sorted[j - 1].key) {
         cell_start[k] = static_cast<std::uint32_t>(j);
-        cell_key[k] = keys[j];
-        cell_ix[k] = static_cast<std::int64_t>(keys[j] % g.dims[0]);
+        cell_key[k] = sorted[j].key;
+        cell_ix[k] = static_cast<std::int64_t>(sorted[j].key % g.dims[0]);
         ++k;
         start = static_cast<std::int32_t>(j);
       } else if (j == chunk_begin(c, kChunk)) {
         // A cell continuing from the previous chunk: find its first point.
         std::size_t f = j;
-        while (f > 0 && keys[f - 1] == keys[j]) --f;
+        while (f > 0 && sorted[f - 1].key == sorted[j].key) --f;
         start = static_cast<std::int32_t>(f);
       }
       parent[j] = g.guaranteed ? start : static_cast<std::int32_t>(j);
@@ -183,8 +161,8 @@ void euclidean_clusters_cpu(KernelContext::Impl& ctx, std::span<const float> xyz
   // Distinct (dy, dz) of the half neighborhood and, per offset, whether its cells can hold neighbors.
   const int r = g.reach, w = 2 * r + 1;
   constexpr int kW = 2 * ClusterGrid::kMaxReach + 1;
-  std::array<std::uint8_t, kW * kW * (ClusterGrid::kMaxReach + 1)> allowed{};
-  std::array<std::pair<int, int>, kW * (ClusterGrid::kMaxReach + 1)> row_offsets{};
+  std::array<std::uint8_t, kW * kW*(ClusterGrid::kMaxReach + 1)> allowed{};
+  std::array<std::pair<int, int>, kW*(ClusterGrid::kMaxReach + 1)> row_offsets{};
   std::size_t row_offset_count = 0;
   for (int o = 0; o < g.offset_count; ++o) {
     const int dx = g.offsets[3 * o], dy = g.offsets[3 * o + 1], dz = g.offsets[3 * o + 2];
@@ -203,8 +181,8 @@ void euclidean_clusters_cpu(KernelContext::Impl& ctx, std::span<const float> xyz
       }
       for (std::size_t ro = 0; ro < row_offset_count; ++ro) {
         const auto [dy, dz] = row_offsets[ro];
-        const std::uint64_t target = static_cast<std::uint64_t>(static_cast<std::int64_t>(rka) + dy +
-                                                                static_cast<std::int64_t>(g.dims[1]) * dz);
+        const std::uint64_t target =
+            static_cast<std::uint64_t>(static_cast<std::int64_t>(rka) + dy + static_cast<std::int64_t>(g.dims[1]) * dz);
         const std::uint64_t* it = std::lower_bound(row_key, row_key + rows, target);
         if (it == row_key + rows || *it != target) continue;
         const std::size_t rb = static_cast<std::size_t>(it - row_key);
@@ -245,12 +223,11 @@ void euclidean_clusters_cpu(KernelContext::Impl& ctx, std::span<const float> xyz
       id[j] = -1;
     }
   });
-  pool.run(chunks, [&](std::size_t c) {
-    std::fill(pos_of + chunk_begin(c, kChunk), pos_of + chunk_end(c, kChunk, n), -1);
-  });
+  pool.run(chunks,
+           [&](std::size_t c) { std::fill(pos_of + chunk_begin(c, kChunk), pos_of + chunk_end(c, kChunk, n), -1); });
   pool.run(schunks, [&](std::size_t c) {
     for (std::size_t j = chunk_begin(c, kChunk), e = chunk_end(c, kChunk, nv); j < e; ++j)
-      pos_of[vals[j]] = static_cast<std::int32_t>(j);
+      pos_of[sorted[j].index] = static_cast<std::int32_t>(j);
   });
   for (std::size_t j = 0; j < nv; ++j) ++size[root[j]];
   std::int32_t next = 0;
@@ -273,6 +250,53 @@ void euclidean_clusters_cpu(KernelContext::Impl& ctx, std::span<const float> xyz
     labels[i] = id[rt] >= 0 ? id[rt] : -1;
   }
   out.cluster_count = static_cast<std::size_t>(next);
+}
+
+}  // namespace
+
+void euclidean_clusters_cpu(KernelContext::Impl& ctx, std::span<const float> xyzi,
+                            std::span<const std::uint8_t> exclude, const ClusterParams& params, ClusterResult& out) {
+  const std::size_t n = xyzi.size() / 4;
+  const float* p = xyzi.data();
+  const std::uint8_t* ex = exclude.empty() ? nullptr : exclude.data();
+  ThreadPool& pool = ctx.threads();
+  Scratch& s = ctx.scratch;
+  const std::size_t chunks = chunk_count(n, kChunk);
+
+  // Pass 1: bounds and counts of the valid points.
+  auto* bounds = s.get<ChunkBounds>(kBounds, chunks);
+  pool.run(chunks, [&](std::size_t c) {
+    ChunkBounds b{{kFloatMax, kFloatMax, kFloatMax}, {-kFloatMax, -kFloatMax, -kFloatMax}, 0, 0};
+    for (std::size_t i = chunk_begin(c, kChunk), e = chunk_end(c, kChunk, n); i < e; ++i) {
+      const float x = p[4 * i], y = p[4 * i + 1], z = p[4 * i + 2];
+      if (!is_finite3(x, y, z)) {
+        ++b.nonfinite;
+        continue;
+      }
+      if (ex && ex[i]) continue;
+      ++b.valid;
+      b.lo[0] = std::min(b.lo[0], x), b.hi[0] = std::max(b.hi[0], x);
+      b.lo[1] = std::min(b.lo[1], y), b.hi[1] = std::max(b.hi[1], y);
+      b.lo[2] = std::min(b.lo[2], z), b.hi[2] = std::max(b.hi[2], z);
+    }
+    bounds[c] = b;
+  });
+  float lo[3] = {kFloatMax, kFloatMax, kFloatMax}, hi[3] = {-kFloatMax, -kFloatMax, -kFloatMax};
+  std::size_t nv = 0;
+  for (std::size_t c = 0; c < chunks; ++c) {
+    for (int a = 0; a < 3; ++a) lo[a] = std::min(lo[a], bounds[c].lo[a]), hi[a] = std::max(hi[a], bounds[c].hi[a]);
+    bounds[c].valid = (nv += bounds[c].valid) - bounds[c].valid;
+    out.nonfinite_count += bounds[c].nonfinite;
+  }
+  if (nv == 0) {
+    std::fill(out.labels.begin(), out.labels.end(), -1);
+    return;
+  }
+  const ClusterGrid g = make_cluster_grid(params.tolerance, lo, hi);
+  if (g.bits <= 32)
+    cluster_points<std::uint32_t>(ctx, p, n, ex, bounds, chunks, nv, g, params, out);
+  else
+    cluster_points<std::uint64_t>(ctx, p, n, ex, bounds, chunks, nv, g, params, out);
 }
 
 }  // namespace dc::gpu::detail

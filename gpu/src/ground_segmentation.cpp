@@ -9,7 +9,8 @@
 
 namespace dc::gpu {
 
-void segment_ground(KernelContext& context, std::span<const float> xyzi, const GroundParams& params, GroundResult& out) {
+void segment_ground(KernelContext& context, std::span<const float> xyzi, const GroundParams& params,
+                    GroundResult& out) {
   detail::check_points(xyzi, "segment_ground");
   if (!(params.distance_threshold > 0.0f) || !std::isfinite(params.distance_threshold))
     throw std::invalid_argument("segment_ground: distance threshold must be positive and finite");

@@ -18,8 +18,12 @@ namespace dc::gpu::detail {
 
 constexpr float kFloatMax = 3.402823466e+38f;
 
-DC_HD bool is_finite(float x) { return (x < 0.0f ? -x : x) <= kFloatMax; }  // false for NaN and +-inf
-DC_HD bool is_finite3(float x, float y, float z) { return is_finite(x) && is_finite(y) && is_finite(z); }
+DC_HD bool is_finite(float x) {
+  return (x < 0.0f ? -x : x) <= kFloatMax;
+}  // false for NaN and +-inf
+DC_HD bool is_finite3(float x, float y, float z) {
+  return is_finite(x) && is_finite(y) && is_finite(z);
+}
 DC_HD float abs_f(float x) {
 #if defined(__CUDA_ARCH__)
   return fabsf(x);
@@ -81,25 +85,28 @@ DC_HD double floor_d(double x) {
 #endif
 }
 
-DC_HD void transform_point(const double* m, double x, double y, double z, double& X, double& Y, double& Z) {
+// Templates so the CPU can run two points at once in a vector type with the very same operations.
+template <class T>
+DC_HD void transform_point(const double* m, T x, T y, T z, T& X, T& Y, T& Z) {
   X = m[0] * x + m[1] * y + m[2] * z + m[3];
   Y = m[4] * x + m[5] * y + m[6] * z + m[7];
   Z = m[8] * x + m[9] * y + m[10] * z + m[11];
 }
 
 // OpenCV's projectPoints model with k1 k2 p1 p2 k3.
-DC_HD void distort_to_pixel(const CameraModel& c, double X, double Y, double Z, double& u, double& v) {
-  const double iz = 1.0 / Z;
-  const double x = X * iz, y = Y * iz;
-  const double r2 = x * x + y * y;
-  const double r4 = r2 * r2;
-  const double r6 = r4 * r2;
-  const double radial = 1.0 + c.k1 * r2 + c.k2 * r4 + c.k3 * r6;
-  const double a1 = 2.0 * x * y;
-  const double a2 = r2 + 2.0 * x * x;
-  const double a3 = r2 + 2.0 * y * y;
-  const double xd = x * radial + c.p1 * a1 + c.p2 * a2;
-  const double yd = y * radial + c.p1 * a3 + c.p2 * a1;
+template <class T>
+DC_HD void distort_to_pixel(const CameraModel& c, T X, T Y, T Z, T& u, T& v) {
+  const T iz = 1.0 / Z;
+  const T x = X * iz, y = Y * iz;
+  const T r2 = x * x + y * y;
+  const T r4 = r2 * r2;
+  const T r6 = r4 * r2;
+  const T radial = 1.0 + c.k1 * r2 + c.k2 * r4 + c.k3 * r6;
+  const T a1 = 2.0 * x * y;
+  const T a2 = r2 + 2.0 * x * x;
+  const T a3 = r2 + 2.0 * y * y;
+  const T xd = x * radial + c.p1 * a1 + c.p2 * a2;
+  const T yd = y * radial + c.p1 * a3 + c.p2 * a1;
   u = c.fx * xd + c.cx;
   v = c.fy * yd + c.cy;
 }
@@ -113,7 +120,7 @@ DC_HD PointProjection project_point(const CameraModel& c, float x, float y, floa
     return r;
   }
   double X, Y, Z;
-  transform_point(c.m, x, y, z, X, Y, Z);
+  transform_point<double>(c.m, x, y, z, X, Y, Z);
   r.z = static_cast<float>(Z);
   if (!(Z > c.near)) {
     r.u = r.v = quiet_nan();
@@ -121,7 +128,7 @@ DC_HD PointProjection project_point(const CameraModel& c, float x, float y, floa
     return r;
   }
   double u, v;
-  distort_to_pixel(c, X, Y, Z, u, v);
+  distort_to_pixel<double>(c, X, Y, Z, u, v);
   r.u = static_cast<float>(u), r.v = static_cast<float>(v);
   r.status = kProjOutside;
   // The range check keeps the int conversion defined; pixel (i, j) covers [i - 0.5, i + 0.5).
@@ -158,8 +165,8 @@ DC_HD float sample_bilinear(const float* img, int w, int h, std::size_t stride, 
 
 struct PreparedBox {
   float cx, cy, cz;
-  float c, s;          // cos / sin of yaw
-  float hl, hw, hh;    // half sizes
+  float c, s;        // cos / sin of yaw
+  float hl, hw, hh;  // half sizes
 };
 
 // cos/sin come from double. A yaw within float rounding (3e-7 rad) of a multiple of 90 degrees snaps to it, so

@@ -17,9 +17,10 @@ void points_in_boxes(KernelContext& context, std::span<const float> xyzi, std::s
   if (n > 0xffffffffu) throw std::invalid_argument("points_in_boxes: more than 2^32 - 1 points");
   for (std::size_t b = 0; b < boxes.size(); ++b) {
     const Box3f& x = boxes[b];
-    if (!std::isfinite(x.cx) || !std::isfinite(x.cy) || !std::isfinite(x.cz) || !std::isfinite(x.yaw) ||
-        !(x.l >= 0) || !(x.w >= 0) || !(x.h >= 0) || !std::isfinite(x.l) || !std::isfinite(x.w) || !std::isfinite(x.h))
-      throw std::invalid_argument("points_in_boxes: box " + std::to_string(b) + " is not finite or has a negative size");
+    if (!std::isfinite(x.cx) || !std::isfinite(x.cy) || !std::isfinite(x.cz) || !std::isfinite(x.yaw) || !(x.l >= 0) ||
+        !(x.w >= 0) || !(x.h >= 0) || !std::isfinite(x.l) || !std::isfinite(x.w) || !std::isfinite(x.h))
+      throw std::invalid_argument("points_in_boxes: box " + std::to_string(b) +
+                                  " is not finite or has a negative size");
   }
   out.counts.assign(boxes.size(), 0);
   out.offsets.clear(), out.indices.clear();

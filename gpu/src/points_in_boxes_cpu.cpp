@@ -62,9 +62,10 @@ void points_in_boxes_cpu(KernelContext::Impl& ctx, std::span<const float> xyzi, 
 
   BoxGrid grid;
   if (nb > 0) {
-    // Cells about the size of an average footprint, at most 256 x 256.
-    const double size = std::max({extent_sum / static_cast<double>(nb), (hi[0] - lo[0]) / 256.0,
-                                  (hi[1] - lo[1]) / 256.0, 1e-3});
+    // Cells half the size of an average footprint, at most 512 x 512. A footprint's padding exceeds the float
+    // rounding of a point's cell, so boxes are listed only in the cells their padded footprint touches.
+    const double size =
+        std::max({0.5 * extent_sum / static_cast<double>(nb), (hi[0] - lo[0]) / 512.0, (hi[1] - lo[1]) / 512.0, 1e-3});
     grid.nx = std::max(1, static_cast<int>(std::ceil((hi[0] - lo[0]) / size)));
     grid.ny = std::max(1, static_cast<int>(std::ceil((hi[1] - lo[1]) / size)));
     grid.x0 = static_cast<float>(lo[0]), grid.y0 = static_cast<float>(lo[1]);
@@ -75,10 +76,10 @@ void points_in_boxes_cpu(KernelContext::Impl& ctx, std::span<const float> xyzi, 
     auto cell_range = [&](std::size_t b, int r[4]) {
       double bl[2], bh[2];
       footprint(boxes[b], prepared[b], bl, bh);
-      r[0] = std::clamp(static_cast<int>(std::floor((bl[0] - lo[0]) / size)) - 1, 0, grid.nx - 1);
-      r[1] = std::clamp(static_cast<int>(std::floor((bh[0] - lo[0]) / size)) + 1, 0, grid.nx - 1);
-      r[2] = std::clamp(static_cast<int>(std::floor((bl[1] - lo[1]) / size)) - 1, 0, grid.ny - 1);
-      r[3] = std::clamp(static_cast<int>(std::floor((bh[1] - lo[1]) / size)) + 1, 0, grid.ny - 1);
+      r[0] = std::clamp(static_cast<int>(std::floor((bl[0] - lo[0]) / size)), 0, grid.nx - 1);
+      r[1] = std::clamp(static_cast<int>(std::floor((bh[0] - lo[0]) / size)), 0, grid.nx - 1);
+      r[2] = std::clamp(static_cast<int>(std::floor((bl[1] - lo[1]) / size)), 0, grid.ny - 1);
+      r[3] = std::clamp(static_cast<int>(std::floor((bh[1] - lo[1]) / size)), 0, grid.ny - 1);
     };
     std::size_t entries = 0;
     for (std::size_t b = 0; b < nb; ++b) {
@@ -95,7 +96,8 @@ void points_in_boxes_cpu(KernelContext::Impl& ctx, std::span<const float> xyzi, 
       int r[4];
       cell_range(b, r);
       for (int y = r[2]; y <= r[3]; ++y)
-        for (int x = r[0]; x <= r[1]; ++x) list[fill[static_cast<std::size_t>(y) * grid.nx + x]++] = static_cast<std::uint32_t>(b);
+        for (int x = r[0]; x <= r[1]; ++x)
+          list[fill[static_cast<std::size_t>(y) * grid.nx + x]++] = static_cast<std::uint32_t>(b);
     }
     grid.start = start, grid.list = list;
   }

@@ -36,8 +36,8 @@ void project_to_image(KernelContext& context, std::span<const float> xyzi, const
   out.backend = detail::dispatch(
       ctx, [&] { detail::project_to_image_cuda(ctx, xyzi, T_cam_from_lidar, camera, params, out); },
       [&] { detail::project_to_image_cpu(ctx, xyzi, T_cam_from_lidar, camera, params, out); });
-  ctx.stats.min_device_bytes = n * 16 + (params.per_point ? n * 13 : 0) +
-                               (params.depth_image ? pixels * 12 + out.valid_count * 4 : 0);
+  ctx.stats.min_device_bytes =
+      n * 16 + (params.per_point ? n * 13 : 0) + (params.depth_image ? pixels * 12 + out.valid_count * 4 : 0);
 }
 
 }  // namespace dc::gpu

@@ -10,30 +10,40 @@
 
 namespace dc::gpu::detail {
 
-// Stable LSD radix sort of (key, value) pairs on the low `bits` bits of the keys, parallel over contiguous chunks
-// (the result is the unique stable order, whatever the chunking). On return `keys`/`values` point at the sorted
-// data, which is either the input arrays or the tmp arrays. Digits that are equal in every key are skipped.
+// A key and the index of its element, sorted together (one store per element per pass).
 template <class Key>
-void radix_sort_pairs(ThreadPool& pool, Scratch& scratch, int hist_slot, Key*& keys, std::uint32_t*& values,
-                      Key*& keys_tmp, std::uint32_t*& values_tmp, std::size_t n, int bits) {
+struct KeyIndex {
+  Key key;
+  std::uint32_t index;
+};
+
+// Stable LSD radix sort on the low `bits` bits of the keys, parallel over contiguous chunks (the result is the
+// unique stable order, whatever the chunking). Digits of up to kMaxDigit bits keep the histograms in L1; digits
+// equal in every key are skipped. On return `data` points at the sorted array, which is either the input or `tmp`.
+template <class Key>
+void radix_sort(ThreadPool& pool, Scratch& scratch, int hist_slot, KeyIndex<Key>*& data, KeyIndex<Key>*& tmp,
+                std::size_t n, int bits) {
   if (n < 2 || bits <= 0) return;
-  const int passes = (bits + 10) / 11;
+  constexpr int kMaxDigit = 13;
+  const int passes = (bits + kMaxDigit - 1) / kMaxDigit;
   const int digit = (bits + passes - 1) / passes;
   const std::size_t radix = std::size_t{1} << digit;
   const Key mask = static_cast<Key>(radix - 1);
-  const std::size_t chunk = std::max<std::size_t>(8192, (n + 4 * pool.size() - 1) / (4 * pool.size()));
+  const std::size_t chunk = std::max<std::size_t>(16384, (n + 2 * pool.size() - 1) / (2 * pool.size()));
   const std::size_t chunks = chunk_count(n, chunk);
   auto* hist = scratch.get<std::uint32_t>(hist_slot, chunks * radix);
 
   for (int pass = 0; pass < passes; ++pass) {
     const int shift = pass * digit;
+    const KeyIndex<Key>* in = data;
+    KeyIndex<Key>* out = tmp;
     pool.run(chunks, [&](std::size_t c) {
       std::uint32_t* h = hist + c * radix;
       std::fill(h, h + radix, 0u);
       for (std::size_t i = chunk_begin(c, chunk), e = chunk_end(c, chunk, n); i < e; ++i)
-        ++h[static_cast<std::size_t>((keys[i] >> shift) & mask)];
+        ++h[static_cast<std::size_t>((in[i].key >> shift) & mask)];
     });
-    const std::size_t first = static_cast<std::size_t>((keys[0] >> shift) & mask);
+    const std::size_t first = static_cast<std::size_t>((in[0].key >> shift) & mask);
     std::size_t same = 0;
     for (std::size_t c = 0; c < chunks; ++c) same += hist[c * radix + first];
     if (same == n) continue;
@@ -48,18 +58,23 @@ void radix_sort_pairs(ThreadPool& pool, Scratch& scratch, int hist_slot, Key*& k
     }
     pool.run(chunks, [&](std::size_t c) {
       std::uint32_t* pos = hist + c * radix;
-      for (std::size_t i = chunk_begin(c, chunk), e = chunk_end(c, chunk, n); i < e; ++i) {
-        const std::uint32_t j = pos[static_cast<std::size_t>((keys[i] >> shift) & mask)]++;
-        keys_tmp[j] = keys[i];
-        values_tmp[j] = values[i];
-      }
+      for (std::size_t i = chunk_begin(c, chunk), e = chunk_end(c, chunk, n); i < e; ++i)
+        out[pos[static_cast<std::size_t>((in[i].key >> shift) & mask)]++] = in[i];
     });
-    std::swap(keys, keys_tmp);
-    std::swap(values, values_tmp);
+    std::swap(data, tmp);
   }
 }
 
 // Bits needed for keys in [0, count).
-inline int key_bits(std::uint64_t count) { return count <= 1 ? 0 : std::bit_width(count - 1); }
+inline int key_bits(std::uint64_t count) {
+  return count <= 1 ? 0 : std::bit_width(count - 1);
+}
+
+// floor() of a float known to lie within +-2^40, as an integer; exact (float(t) is exact whenever it matters) and
+// much cheaper than std::floor without SSE4.1.
+inline std::int64_t floor_to_int(float v) {
+  const auto t = static_cast<std::int64_t>(v);
+  return t - (v < static_cast<float>(t) ? 1 : 0);
+}
 
 }  // namespace dc::gpu::detail

@@ -66,7 +66,8 @@ void jacobi3(double a[3][3], double v[3][3]) {
 
 }  // namespace
 
-Hypothesis make_hypothesis(const float* xyzi, std::size_t n, std::uint64_t seed, std::uint32_t index, double min_abs_nz) {
+Hypothesis make_hypothesis(const float* xyzi, std::size_t n, std::uint64_t seed, std::uint32_t index,
+                           double min_abs_nz) {
   Hypothesis h;
   std::uint64_t mix = seed ^ (0xD1B54A32D192ED03ull * (static_cast<std::uint64_t>(index) + 1));
   std::uint64_t state = splitmix64(mix);

@@ -17,7 +17,8 @@ struct Hypothesis {
 
 // Hypothesis `index` for `seed`: three distinct finite points drawn by a counter-based generator, so it depends only
 // on (seed, index). Degenerate or too tilted samples are redrawn a few times, then the hypothesis is invalid.
-Hypothesis make_hypothesis(const float* xyzi, std::size_t n, std::uint64_t seed, std::uint32_t index, double min_abs_nz);
+Hypothesis make_hypothesis(const float* xyzi, std::size_t n, std::uint64_t seed, std::uint32_t index,
+                           double min_abs_nz);
 
 // Keeps the best hypothesis in index order (ties: the lower index) and decides when to stop, as PCL's RANSAC does:
 // k = log(1 - p) / log(1 - w^3) with w the best inlier ratio.

@@ -30,7 +30,9 @@ class ThreadPool {
       return;
     }
     using F = std::remove_reference_t<Fn>;
-    run_erased(tasks, [](void* f, std::size_t t) { (*static_cast<F*>(f))(t); }, const_cast<void*>(static_cast<const void*>(&fn)));
+    run_erased(
+        tasks, [](void* f, std::size_t t) { (*static_cast<F*>(f))(t); },
+        const_cast<void*>(static_cast<const void*>(&fn)));
   }
 
  private:
@@ -54,8 +56,12 @@ class ThreadPool {
 };
 
 // Splits [0, n) into chunks of `chunk` elements: number of chunks and the bounds of one.
-inline std::size_t chunk_count(std::size_t n, std::size_t chunk) { return (n + chunk - 1) / chunk; }
-inline std::size_t chunk_begin(std::size_t c, std::size_t chunk) { return c * chunk; }
+inline std::size_t chunk_count(std::size_t n, std::size_t chunk) {
+  return (n + chunk - 1) / chunk;
+}
+inline std::size_t chunk_begin(std::size_t c, std::size_t chunk) {
+  return c * chunk;
+}
 inline std::size_t chunk_end(std::size_t c, std::size_t chunk, std::size_t n) {
   const std::size_t e = (c + 1) * chunk;
   return e < n ? e : n;

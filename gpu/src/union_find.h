@@ -26,7 +26,8 @@ inline void uf_unite(std::int32_t* parent, std::int32_t a, std::int32_t b) {
     if (a == b) return;
     if (a > b) std::swap(a, b);
     std::int32_t expected = b;
-    if (std::atomic_ref<std::int32_t>(parent[b]).compare_exchange_strong(expected, a, std::memory_order_acq_rel)) return;
+    if (std::atomic_ref<std::int32_t>(parent[b]).compare_exchange_strong(expected, a, std::memory_order_acq_rel))
+      return;
   }
 }
 

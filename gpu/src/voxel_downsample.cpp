@@ -15,10 +15,13 @@ void voxel_downsample(KernelContext& context, std::span<const float> xyzi, const
   if (!(params.leaf_size > 0.0f) || !std::isfinite(params.leaf_size) || !std::isfinite(1.0f / params.leaf_size))
     throw std::invalid_argument("voxel_downsample: leaf size must be positive and finite");
   const std::size_t n = xyzi.size() / 4;
+  if (n > 0x7fffffffu) throw std::invalid_argument("voxel_downsample: more than 2^31 - 1 points");
   out.voxel_count = out.nonfinite_count = 0;
   out.centroids.clear(), out.counts.clear();
-  if (params.point_voxel) out.voxel_of_point.resize(n);
-  else out.voxel_of_point.clear();
+  if (params.point_voxel)
+    out.voxel_of_point.resize(n);
+  else
+    out.voxel_of_point.clear();
 
   auto& ctx = context.impl();
   out.backend = detail::dispatch(

@@ -31,8 +31,8 @@ inline std::vector<float> read_velodyne(const std::filesystem::path& file) {
 struct KittiCalib {
   double fx = 0, fy = 0, cx = 0, cy = 0;
   int width = 1242, height = 375;
-  std::array<double, 12> T_cam2_from_lidar{};   // row-major 3x4: rectified camera 2 <- velodyne
-  std::array<double, 12> T_rect_from_lidar{};   // rectified camera 0 <- velodyne (labels live there)
+  std::array<double, 12> T_cam2_from_lidar{};  // row-major 3x4: rectified camera 2 <- velodyne
+  std::array<double, 12> T_rect_from_lidar{};  // rectified camera 0 <- velodyne (labels live there)
 };
 
 inline KittiCalib read_calib(const std::filesystem::path& file, int width = 1242, int height = 375) {
@@ -51,7 +51,8 @@ inline KittiCalib read_calib(const std::filesystem::path& file, int width = 1242
   const auto& P2 = rows.at("P2");
   const auto& R0 = rows.at("R0_rect");
   const auto& Tr = rows.at("Tr_velo_to_cam");
-  if (P2.size() != 12 || R0.size() != 9 || Tr.size() != 12) throw std::runtime_error(file.string() + ": bad calibration rows");
+  if (P2.size() != 12 || R0.size() != 9 || Tr.size() != 12)
+    throw std::runtime_error(file.string() + ": bad calibration rows");
   KittiCalib c;
   c.width = width, c.height = height;
   c.fx = P2[0], c.fy = P2[5], c.cx = P2[2], c.cy = P2[6];

@@ -111,8 +111,9 @@ void cpu_projection(KernelContext& ctx) {
 }
 
 void cpu_voxel(KernelContext& ctx) {
-  for (float leaf : {0.2f, 0.5f, 1.3f}) {
-    const auto pts = scan(30000, 5, 0.002);
+  for (float leaf : {0.2f, 0.5f, 1.3f, 0.1f}) {
+    // The last case has enough points for the hashed accumulation.
+    const auto pts = scan(leaf == 0.1f ? 300000 : 30000, 5, 0.002);
     VoxelParams p;
     p.leaf_size = leaf;
     p.point_voxel = true;
@@ -136,7 +137,8 @@ void cpu_voxel(KernelContext& ctx) {
              r.centroids[4 * k + 1] == float(std::get<1>(v) / c) && r.centroids[4 * k + 2] == float(std::get<2>(v) / c);
       ++k;
     }
-    check(same, "voxel: voxels, order or centroids differ from the brute-force map (leaf " + std::to_string(leaf) + ")");
+    check(same,
+          "voxel: voxels, order or centroids differ from the brute-force map (leaf " + std::to_string(leaf) + ")");
   }
 }
 
@@ -159,7 +161,8 @@ std::vector<int> brute_force_clusters(const std::vector<float>& pts, float tol, 
       ++sizes[id];
       for (std::size_t j = 0; j < n; ++j) {
         if (comp[j] != -1) continue;
-        const float dx = pts[4 * i] - pts[4 * j], dy = pts[4 * i + 1] - pts[4 * j + 1], dz = pts[4 * i + 2] - pts[4 * j + 2];
+        const float dx = pts[4 * i] - pts[4 * j], dy = pts[4 * i + 1] - pts[4 * j + 1],
+                    dz = pts[4 * i + 2] - pts[4 * j + 2];
         float d = 0;
         d += dx * dx, d += dy * dy, d += dz * dz;
         if (d < r2) comp[j] = id, queue.push_back(j);
@@ -195,7 +198,8 @@ void cpu_boxes(KernelContext& ctx) {
   o.seed = 11;
   std::vector<Box3f> boxes;
   for (const auto& c : testing::scene_cars(o))
-    boxes.push_back({float(c.cx), float(c.cy), float(c.cz), float(c.l + 0.4), float(c.w + 0.4), float(c.h + 0.4), float(c.yaw)});
+    boxes.push_back(
+        {float(c.cx), float(c.cy), float(c.cz), float(c.l + 0.4), float(c.w + 0.4), float(c.h + 0.4), float(c.yaw)});
   BoxResult r;
   points_in_boxes(ctx, pts, boxes, {true}, r);
   bool same = r.offsets.size() == boxes.size() + 1;
@@ -325,8 +329,10 @@ void cuda_against_cpu() {
       std::vector<float> dt(static_cast<std::size_t>(cam.width) * cam.height);
       for (std::size_t k = 0; k < dt.size(); ++k) dt[k] = float((k * 2654435761u) % 1000) * 0.01f;
       std::vector<Mat3x4f> cands(33, kitti_like_extrinsic());
-      for (std::size_t c = 0; c < cands.size(); ++c) cands[c].m[3] += 0.01f * float(c), cands[c].m[7] -= 0.005f * float(c);
-      const std::vector<float> sub(pts.begin(), pts.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(pts.size(), 4 * 20000)));
+      for (std::size_t c = 0; c < cands.size(); ++c)
+        cands[c].m[3] += 0.01f * float(c), cands[c].m[7] -= 0.005f * float(c);
+      const std::vector<float> sub(
+          pts.begin(), pts.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(pts.size(), 4 * 20000)));
       EdgeScoreResult a, b;
       const ImageViewf view{dt.data(), cam.width, cam.height, static_cast<std::size_t>(cam.width)};
       edge_alignment_score(cpu, sub, cands, cam, view, {}, a);

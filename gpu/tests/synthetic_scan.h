@@ -19,8 +19,8 @@ struct SceneOptions {
   int cars = 40;
   int poles = 30;
   int bushes = 25;
-  double range_noise = 0.01;   // meters, 1 sigma
-  double nan_fraction = 0.0;   // points replaced by NaN coordinates
+  double range_noise = 0.01;  // meters, 1 sigma
+  double nan_fraction = 0.0;  // points replaced by NaN coordinates
 };
 
 struct SceneObject {

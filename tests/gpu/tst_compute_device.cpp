@@ -13,13 +13,17 @@ namespace {
 
 struct EnvGuard {
   explicit EnvGuard(const char* value) {
-    if (value) setenv("DC_COMPUTE_BACKEND", value, 1);
-    else unsetenv("DC_COMPUTE_BACKEND");
+    if (value)
+      setenv("DC_COMPUTE_BACKEND", value, 1);
+    else
+      unsetenv("DC_COMPUTE_BACKEND");
   }
   ~EnvGuard() { unsetenv("DC_COMPUTE_BACKEND"); }
 };
 
-Backend cuda_if_present() { return cuda_device_available() ? Backend::Cuda : Backend::Cpu; }
+Backend cuda_if_present() {
+  return cuda_device_available() ? Backend::Cuda : Backend::Cpu;
+}
 
 }  // namespace
 

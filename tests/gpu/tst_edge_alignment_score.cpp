@@ -55,7 +55,8 @@ Scene kitti_scene(bool distorted) {
   const auto all = testing::read_velodyne(dir / "velodyne/000002.bin");
   for (std::size_t i = 0; i < all.size() / 4; i += 7) s.pts.insert(s.pts.end(), &all[4 * i], &all[4 * i] + 4);
   s.calib = testing::read_calib(dir / "calib/000002.txt");
-  s.cam.fx = float(s.calib.fx), s.cam.fy = float(s.calib.fy), s.cam.cx = float(s.calib.cx), s.cam.cy = float(s.calib.cy);
+  s.cam.fx = float(s.calib.fx), s.cam.fy = float(s.calib.fy), s.cam.cx = float(s.calib.cx),
+  s.cam.cy = float(s.calib.cy);
   if (distorted) s.cam.k1 = -0.1f, s.cam.k2 = 0.03f, s.cam.p1 = 0.0008f, s.cam.p2 = -0.0004f;
   s.cam.width = s.calib.width, s.cam.height = s.calib.height;
   s.dt.resize(static_cast<std::size_t>(s.cam.width) * s.cam.height);
@@ -66,7 +67,8 @@ Scene kitti_scene(bool distorted) {
 }
 
 // Reference in double: transform, cv::projectPoints (identity pose), bilinear interpolation.
-void reference(const Scene& s, const Mat3x4f& T, float penalty, std::vector<double>& samples, std::vector<char>& ambiguous) {
+void reference(const Scene& s, const Mat3x4f& T, float penalty, std::vector<double>& samples,
+               std::vector<char>& ambiguous) {
   const std::size_t n = s.pts.size() / 4;
   samples.assign(n, penalty);
   ambiguous.assign(n, 0);
@@ -88,21 +90,27 @@ void reference(const Scene& s, const Mat3x4f& T, float penalty, std::vector<doub
   const int w = s.cam.width, h = s.cam.height;
   for (std::size_t k = 0; k < index.size(); ++k) {
     const double u = uv[k].x, v = uv[k].y;
-    ambiguous[index[k]] = std::abs(u) < 1e-6 || std::abs(v) < 1e-6 || std::abs(u - (w - 1)) < 1e-6 || std::abs(v - (h - 1)) < 1e-6;
+    ambiguous[index[k]] =
+        std::abs(u) < 1e-6 || std::abs(v) < 1e-6 || std::abs(u - (w - 1)) < 1e-6 || std::abs(v - (h - 1)) < 1e-6;
     if (!(u >= 0 && v >= 0 && u <= w - 1 && v <= h - 1)) continue;
-    const int x0 = int(std::floor(u)), y0 = int(std::floor(v)), x1 = std::min(x0 + 1, w - 1), y1 = std::min(y0 + 1, h - 1);
+    const int x0 = int(std::floor(u)), y0 = int(std::floor(v)), x1 = std::min(x0 + 1, w - 1),
+              y1 = std::min(y0 + 1, h - 1);
     const double ax = u - x0, ay = v - y0;
     auto at = [&](int x, int y) { return double(s.dt[static_cast<std::size_t>(y) * w + x]); };
-    samples[index[k]] = (1 - ay) * ((1 - ax) * at(x0, y0) + ax * at(x1, y0)) + ay * ((1 - ax) * at(x0, y1) + ax * at(x1, y1));
+    samples[index[k]] =
+        (1 - ay) * ((1 - ax) * at(x0, y0) + ax * at(x1, y0)) + ay * ((1 - ax) * at(x0, y1) + ax * at(x1, y1));
   }
 }
 
-ImageViewf view(const Scene& s) { return {s.dt.data(), s.cam.width, s.cam.height, static_cast<std::size_t>(s.cam.width)}; }
+ImageViewf view(const Scene& s) {
+  return {s.dt.data(), s.cam.width, s.cam.height, static_cast<std::size_t>(s.cam.width)};
+}
 
 std::vector<Mat3x4f> candidates(const Mat3x4f& T) {
   std::vector<Mat3x4f> c{T};
   for (int k = 1; k < 24; ++k)
-    c.push_back(perturb(T, 0.002 * std::sin(k), 0.003 * std::cos(k), 0.001 * k / 24.0, 0.02 * std::sin(2.0 * k), 0.01 * k / 24.0, -0.03 * std::cos(3.0 * k)));
+    c.push_back(perturb(T, 0.002 * std::sin(k), 0.003 * std::cos(k), 0.001 * k / 24.0, 0.02 * std::sin(2.0 * k),
+                        0.01 * k / 24.0, -0.03 * std::cos(3.0 * k)));
   return c;
 }
 
@@ -180,11 +188,11 @@ class TestEdgeAlignmentScore : public QObject {
     const std::vector<float> dt(121, 1.0f);
     const float nan = std::numeric_limits<float>::quiet_NaN();
     // camera frame = lidar frame here (identity): z forward.
-    const std::vector<float> pts{0, 0, 1, 0,       // center: inside
-                                 0.5f, 0.5f, 1, 0, // u = v = 10 = w - 1: inside (last pixel center)
-                                 0.6f, 0, 1, 0,    // u = 11: outside
-                                 0, 0, -2, 0,      // behind
-                                 nan, 0, 1, 0};    // ignored
+    const std::vector<float> pts{0,    0,    1,  0,   // center: inside
+                                 0.5f, 0.5f, 1,  0,   // u = v = 10 = w - 1: inside (last pixel center)
+                                 0.6f, 0,    1,  0,   // u = 11: outside
+                                 0,    0,    -2, 0,   // behind
+                                 nan,  0,    1,  0};  // ignored
     KernelContext ctx(BackendPreference::Cpu);
     EdgeScoreParams p;
     p.penalty = 7;

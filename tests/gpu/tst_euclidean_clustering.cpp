@@ -150,7 +150,8 @@ class TestEuclideanClustering : public QObject {
     std::vector<float> pts;
     for (std::size_t i = 0; i < full.size() / 4; ++i)
       if (!ground[i] && std::hypot(full[4 * i], full[4 * i + 1]) < 12.0f)
-        pts.insert(pts.end(), full.begin() + static_cast<std::ptrdiff_t>(4 * i), full.begin() + static_cast<std::ptrdiff_t>(4 * i + 4));
+        pts.insert(pts.end(), full.begin() + static_cast<std::ptrdiff_t>(4 * i),
+                   full.begin() + static_cast<std::ptrdiff_t>(4 * i + 4));
     QVERIFY(pts.size() / 4 > 3000);
     pts.resize(std::min<std::size_t>(pts.size(), 4 * 7000));
     for (float tol : {0.2f, 0.5f}) {
@@ -239,7 +240,8 @@ class TestEuclideanClustering : public QObject {
     ClusterResult r;
     euclidean_clusters(ctx, pts, mask, params(0.5f), r);
     QCOMPARE(r.labels, (std::vector<std::int32_t>{0, -1, 1}));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, euclidean_clusters(ctx, pts, std::vector<std::uint8_t>{0}, params(0.5f), r));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             euclidean_clusters(ctx, pts, std::vector<std::uint8_t>{0}, params(0.5f), r));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, euclidean_clusters(ctx, pts, {}, params(0.0f), r));
   }
 
@@ -248,7 +250,8 @@ class TestEuclideanClustering : public QObject {
     std::mt19937 rng(5);
     std::uniform_real_distribution<float> u(0.0f, 0.05f);
     std::vector<float> pts;
-    for (int i = 0; i < 3000; ++i) pts.insert(pts.end(), {8000.0f + u(rng), -7000.0f + u(rng), 20.0f + 0.01f * u(rng), 0});
+    for (int i = 0; i < 3000; ++i)
+      pts.insert(pts.end(), {8000.0f + u(rng), -7000.0f + u(rng), 20.0f + 0.01f * u(rng), 0});
     KernelContext ctx(BackendPreference::Cpu);
     for (float tol : {0.002f, 0.01f}) {
       ClusterResult r;

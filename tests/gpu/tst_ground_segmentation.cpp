@@ -18,7 +18,8 @@ using namespace dc::gpu;
 namespace {
 
 // z = ax + by + c with noise within +-noise for `inliers` points, then `outliers` points 0.5..6 m above it.
-std::vector<float> plane_with_outliers(int inliers, int outliers, float a, float b, float c, float noise, unsigned seed) {
+std::vector<float> plane_with_outliers(int inliers, int outliers, float a, float b, float c, float noise,
+                                       unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> u(-40, 40), h(0.5f, 6.0f), e(-noise, noise);
   std::vector<float> pts;
@@ -62,7 +63,8 @@ void check_mask_consistent(const std::vector<float>& pts, const GroundResult& r,
     count += r.inlier_mask[i];
   }
   QCOMPARE(r.inlier_count, count);
-  QVERIFY(std::abs(std::sqrt(r.normal[0] * r.normal[0] + r.normal[1] * r.normal[1] + r.normal[2] * r.normal[2]) - 1.0f) < 1e-5f);
+  QVERIFY(std::abs(std::sqrt(r.normal[0] * r.normal[0] + r.normal[1] * r.normal[1] + r.normal[2] * r.normal[2]) -
+                   1.0f) < 1e-5f);
   QVERIFY(r.normal[2] >= 0);
 }
 
@@ -82,7 +84,7 @@ class TestGroundSegmentation : public QObject {
     const double len = std::sqrt(1 + 0.03 * 0.03 + 0.02 * 0.02);
     QVERIFY(std::abs(r.d - 1.7 / len) < 0.005);
     QCOMPARE(r.inlier_count, std::size_t{24000});  // noise 0.03 < threshold 0.1 < outlier offset 0.5
-    QVERIFY(r.iterations < 200);                  // 60% inliers: the early stop comes after a few batches
+    QVERIFY(r.iterations < 200);                   // 60% inliers: the early stop comes after a few batches
     check_mask_consistent(pts, r, 0.1f);
   }
 
@@ -121,7 +123,8 @@ class TestGroundSegmentation : public QObject {
     std::mt19937 rng(3);
     std::uniform_real_distribution<float> u(-20, 20), e(-0.02f, 0.02f);
     std::vector<float> pts;
-    for (int i = 0; i < 6000; ++i) pts.insert(pts.end(), {5.0f + e(rng), u(rng), u(rng) * 0.2f + 3, 0});  // z from -1 to 7
+    for (int i = 0; i < 6000; ++i)
+      pts.insert(pts.end(), {5.0f + e(rng), u(rng), u(rng) * 0.2f + 3, 0});  // z from -1 to 7
     for (int i = 0; i < 4000; ++i) pts.insert(pts.end(), {u(rng) * 0.1f, u(rng), -1.7f + e(rng), 0});
     KernelContext ctx(BackendPreference::Cpu);
     GroundResult r;

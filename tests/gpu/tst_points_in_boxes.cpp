@@ -25,7 +25,8 @@ struct Verdict {
 Verdict brute_force(const Box3f& b, float x, float y, float z, double eps = 1e-4) {
   const double c = std::cos(double(b.yaw)), s = std::sin(double(b.yaw));
   const double dx = double(x) - b.cx, dy = double(y) - b.cy, dz = double(z) - b.cz;
-  const double m[3] = {std::abs(dx * c + dy * s) - b.l / 2.0, std::abs(-dx * s + dy * c) - b.w / 2.0, std::abs(dz) - b.h / 2.0};
+  const double m[3] = {std::abs(dx * c + dy * s) - b.l / 2.0, std::abs(-dx * s + dy * c) - b.w / 2.0,
+                       std::abs(dz) - b.h / 2.0};
   const bool inside = m[0] <= 0 && m[1] <= 0 && m[2] <= 0;
   bool ambiguous = false;
   for (double v : m) ambiguous |= std::abs(v) < eps;
@@ -50,7 +51,8 @@ void compare(const std::vector<float>& pts, const std::vector<Box3f>& boxes, con
       }
       const Verdict v = brute_force(boxes[b], pts[4 * i], pts[4 * i + 1], pts[4 * i + 2]);
       if (!v.ambiguous && v.inside != bool(listed[i]))
-        QFAIL(qPrintable(QString("box %1, point %2: kernel %3, brute force %4").arg(b).arg(i).arg(int(listed[i])).arg(v.inside)));
+        QFAIL(qPrintable(
+            QString("box %1, point %2: kernel %3, brute force %4").arg(b).arg(i).arg(int(listed[i])).arg(v.inside)));
     }
   }
 }
@@ -59,7 +61,8 @@ std::vector<Box3f> random_boxes(int count, unsigned seed) {
   std::mt19937 rng(seed);
   std::uniform_real_distribution<float> pos(-40, 40), size(0.5f, 6), yaw(-4, 4), z(-2, 1);
   std::vector<Box3f> boxes;
-  for (int i = 0; i < count; ++i) boxes.push_back({pos(rng), pos(rng) * 0.4f, z(rng), size(rng), size(rng), size(rng) * 0.6f, yaw(rng)});
+  for (int i = 0; i < count; ++i)
+    boxes.push_back({pos(rng), pos(rng) * 0.4f, z(rng), size(rng), size(rng), size(rng) * 0.6f, yaw(rng)});
   return boxes;
 }
 
@@ -122,10 +125,40 @@ class TestPointsInBoxes : public QObject {
   void boundariesAreInclusive() {
     // Axis-aligned box [-1, 1] x [-0.5, 0.5] x [-0.25, 0.25] and the same turned by 90 and 180 degrees.
     const float out = std::nextafter(1.0f, 2.0f);
-    const std::vector<float> pts{1, 0, 0, 0,        -1, 0.5f, 0.25f, 0, 1, -0.5f, -0.25f, 0, out, 0, 0, 0,
-                                 0, 0.5f, 0, 0,     0, std::nextafter(0.5f, 1.0f), 0, 0, 0, 0, 0.25f, 0,
-                                 0, 0, std::nextafter(0.25f, 1.0f), 0};
-    const std::vector<Box3f> boxes{{0, 0, 0, 2, 1, 0.5f, 0}, {0, 0, 0, 1, 2, 0.5f, float(std::numbers::pi / 2)},
+    const std::vector<float> pts{1,
+                                 0,
+                                 0,
+                                 0,
+                                 -1,
+                                 0.5f,
+                                 0.25f,
+                                 0,
+                                 1,
+                                 -0.5f,
+                                 -0.25f,
+                                 0,
+                                 out,
+                                 0,
+                                 0,
+                                 0,
+                                 0,
+                                 0.5f,
+                                 0,
+                                 0,
+                                 0,
+                                 std::nextafter(0.5f, 1.0f),
+                                 0,
+                                 0,
+                                 0,
+                                 0,
+                                 0.25f,
+                                 0,
+                                 0,
+                                 0,
+                                 std::nextafter(0.25f, 1.0f),
+                                 0};
+    const std::vector<Box3f> boxes{{0, 0, 0, 2, 1, 0.5f, 0},
+                                   {0, 0, 0, 1, 2, 0.5f, float(std::numbers::pi / 2)},
                                    {0, 0, 0, 2, 1, 0.5f, float(std::numbers::pi)}};
     KernelContext ctx(BackendPreference::Cpu);
     BoxResult r;

@@ -108,7 +108,8 @@ void compare_pose_path(const std::vector<float>& pts, const Mat3x4f& T, const Pi
 
 // Compares a projection with OpenCV and a brute-force z-buffer; ambiguous points (within `eps` of a pixel edge)
 // may go either way.
-void compare_with_opencv(const std::vector<float>& pts, const Mat3x4f& T, const Pinhole& cam, const ProjectionResult& r) {
+void compare_with_opencv(const std::vector<float>& pts, const Mat3x4f& T, const Pinhole& cam,
+                         const ProjectionResult& r) {
   const Reference ref = opencv_project(pts, T, cam);
   const std::size_t n = pts.size() / 4;
   constexpr double eps = 2e-4;
@@ -134,7 +135,8 @@ void compare_with_opencv(const std::vector<float>& pts, const Mat3x4f& T, const 
     ambiguous += edge;
     if (in || r.valid[i]) worst = std::max({worst, std::abs(ref.u[i] - r.u[i]), std::abs(ref.v[i] - r.v[i])});
     if (!edge && in != bool(r.valid[i]))
-      QFAIL(qPrintable(QString("point %1: valid %2, OpenCV u %3 v %4").arg(i).arg(r.valid[i]).arg(ref.u[i]).arg(ref.v[i])));
+      QFAIL(qPrintable(
+          QString("point %1: valid %2, OpenCV u %3 v %4").arg(i).arg(r.valid[i]).arg(ref.u[i]).arg(ref.v[i])));
     if (in) {
       ++valid;
       float& px = zbuf[static_cast<std::size_t>(row) * cam.width + static_cast<std::size_t>(col)];
@@ -165,7 +167,9 @@ testing::KittiCalib kitti_calib(int frame) {
                              frame == 0 ? 1224 : 1242, frame == 0 ? 370 : 375);
 }
 
-Mat3x4f identity() { return Mat3x4f{}; }
+Mat3x4f identity() {
+  return Mat3x4f{};
+}
 
 Pinhole unit_camera(int w, int h) {
   Pinhole c;
@@ -264,14 +268,38 @@ class TestProjectToImage : public QObject {
     // Unit camera: u = x / z exactly for these values. Pixel i covers [i - 0.5, i + 0.5).
     const float below = std::nextafter(-0.5f, -1.0f);
     const std::vector<float> pts{
-        0, 0, 0.1f, 0,                       // on the near plane: invalid
-        0, 0, std::nextafter(0.1f, 1.0f), 0, // just in front: valid, pixel (0, 0)
-        -0.5f, 0, 1, 0,                      // u = -0.5: first column
-        below, 0, 1, 0,                      // just left of the image
-        7.5f, 0, 1, 0,                       // u = width - 0.5: outside
-        std::nextafter(7.5f, 0.0f), 0, 1, 0, // last column
-        0, 5.5f, 1, 0,                       // v = height - 0.5: outside
-        0, 0, -3, 0,                         // behind the camera
+        0,
+        0,
+        0.1f,
+        0,  // on the near plane: invalid
+        0,
+        0,
+        std::nextafter(0.1f, 1.0f),
+        0,  // just in front: valid, pixel (0, 0)
+        -0.5f,
+        0,
+        1,
+        0,  // u = -0.5: first column
+        below,
+        0,
+        1,
+        0,  // just left of the image
+        7.5f,
+        0,
+        1,
+        0,  // u = width - 0.5: outside
+        std::nextafter(7.5f, 0.0f),
+        0,
+        1,
+        0,  // last column
+        0,
+        5.5f,
+        1,
+        0,  // v = height - 0.5: outside
+        0,
+        0,
+        -3,
+        0,  // behind the camera
     };
     KernelContext ctx(BackendPreference::Cpu);
     ProjectionResult r;

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 #include <map>
+#include <random>
 #include <tuple>
 #include <vector>
 
@@ -47,8 +48,9 @@ void compare(const std::vector<float>& pts, float leaf, const VoxelResult& r) {
   double worst = 0;
   for (const auto& [cell, v] : ref) {
     QCOMPARE(r.counts[k], v.count);
-    worst = std::max({worst, std::abs(r.centroids[4 * k] - v.sx / v.count), std::abs(r.centroids[4 * k + 1] - v.sy / v.count),
-                      std::abs(r.centroids[4 * k + 2] - v.sz / v.count), std::abs(r.centroids[4 * k + 3] - v.si / v.count)});
+    worst = std::max(
+        {worst, std::abs(r.centroids[4 * k] - v.sx / v.count), std::abs(r.centroids[4 * k + 1] - v.sy / v.count),
+         std::abs(r.centroids[4 * k + 2] - v.sz / v.count), std::abs(r.centroids[4 * k + 3] - v.si / v.count)});
     ++k;
   }
   QVERIFY2(worst < 1e-5, qPrintable(QString("max centroid error %1").arg(worst)));
@@ -85,6 +87,40 @@ class TestVoxelDownsample : public QObject {
       QVERIFY(r.nonfinite_count > 0);
       compare(pts, size, r);
     }
+  }
+
+  void largeCloudsTakeTheHashedPath() {
+    // From 2^18 points on, voxels are accumulated through per-thread hash tables: same voxels, order and sums.
+    testing::SceneOptions o;
+    o.points = 400000, o.seed = 33, o.nan_fraction = 0.001;
+    const auto pts = testing::make_scan(o);
+    KernelContext one(BackendPreference::Cpu, 1), three(BackendPreference::Cpu, 3);
+    VoxelResult a, b;
+    voxel_downsample(one, pts, leaf(0.2f, true), a);
+    voxel_downsample(three, pts, leaf(0.2f, true), b);
+    compare(pts, 0.2f, a);
+    QVERIFY(std::memcmp(a.centroids.data(), b.centroids.data(), a.centroids.size() * 4) == 0);
+    QVERIFY(a.counts == b.counts && a.voxel_of_point == b.voxel_of_point);
+    const float inv = 1.0f / 0.2f;
+    for (std::size_t i = 0; i < pts.size() / 4; ++i) {
+      const int v = a.voxel_of_point[i];
+      if (!std::isfinite(pts[4 * i]) || !std::isfinite(pts[4 * i + 1]) || !std::isfinite(pts[4 * i + 2])) {
+        QCOMPARE(v, -1);
+        continue;
+      }
+      QVERIFY(v >= 0);
+      QCOMPARE(std::floor(pts[4 * i + 1] * inv), std::floor(a.centroids[4 * static_cast<std::size_t>(v) + 1] * inv));
+    }
+    // Nearly one voxel per point: the tables grow several times.
+    std::mt19937 rng(4);
+    std::uniform_real_distribution<float> u(-50, 50);
+    std::vector<float> sparse;
+    for (int i = 0; i < 300000; ++i) sparse.insert(sparse.end(), {u(rng), u(rng), u(rng) * 0.1f, 1});
+    voxel_downsample(one, sparse, leaf(0.05f, true), a);
+    voxel_downsample(three, sparse, leaf(0.05f, true), b);
+    compare(sparse, 0.05f, a);
+    QVERIFY(a.voxel_count > 290000);
+    QVERIFY(a.centroids == b.centroids && a.voxel_of_point == b.voxel_of_point);
   }
 
   void matchesBruteForceOnKittiScans() {
@@ -134,7 +170,8 @@ class TestVoxelDownsample : public QObject {
 
   void allPointsInOneVoxel() {
     std::vector<float> pts;
-    for (int i = 0; i < 1000; ++i) pts.insert(pts.end(), {10.01f + 0.00017f * (i % 97), 5.02f + 0.0001f * i, -1.03f, float(i % 7)});
+    for (int i = 0; i < 1000; ++i)
+      pts.insert(pts.end(), {10.01f + 0.00017f * (i % 97), 5.02f + 0.0001f * i, -1.03f, float(i % 7)});
     KernelContext ctx(BackendPreference::Cpu, 3);
     VoxelResult r;
     voxel_downsample(ctx, pts, leaf(0.5f), r);
@@ -145,7 +182,8 @@ class TestVoxelDownsample : public QObject {
 
   void nonFiniteIgnoredAndCounted() {
     const float nan = std::numeric_limits<float>::quiet_NaN(), inf = std::numeric_limits<float>::infinity();
-    const std::vector<float> pts{nan, 0, 0, 1, 0.1f, 0.1f, 0.1f, 1, 0, inf, 0, 1, 0.15f, 0.15f, 0.15f, 3, 0, 0, -inf, 1};
+    const std::vector<float> pts{nan, 0, 0,     1,     0.1f,  0.1f, 0.1f, 1, 0,    inf,
+                                 0,   1, 0.15f, 0.15f, 0.15f, 3,    0,    0, -inf, 1};
     KernelContext ctx(BackendPreference::Cpu);
     VoxelResult r;
     voxel_downsample(ctx, pts, leaf(0.5f, true), r);
@@ -162,7 +200,8 @@ class TestVoxelDownsample : public QObject {
 
   void pointsOnVoxelBoundaries() {
     // Leaf 0.25 is exact in binary: a point on a boundary belongs to the cell above it (floor), like PCL.
-    const std::vector<float> xs{-0.5f, -0.25f, 0.0f, 0.25f, 0.5f, std::nextafter(0.5f, 0.0f), std::nextafter(-0.25f, -1.0f)};
+    const std::vector<float> xs{
+        -0.5f, -0.25f, 0.0f, 0.25f, 0.5f, std::nextafter(0.5f, 0.0f), std::nextafter(-0.25f, -1.0f)};
     std::vector<float> pts;
     for (float x : xs) pts.insert(pts.end(), {x, 0.0f, 0.0f, 0.0f});
     KernelContext ctx(BackendPreference::Cpu);
@@ -189,7 +228,8 @@ class TestVoxelDownsample : public QObject {
     const std::vector<float> pts{0, 0, 0, 0};
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, voxel_downsample(ctx, pts, leaf(0.0f), r));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, voxel_downsample(ctx, pts, leaf(-1.0f), r));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, voxel_downsample(ctx, pts, leaf(std::numeric_limits<float>::quiet_NaN()), r));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             voxel_downsample(ctx, pts, leaf(std::numeric_limits<float>::quiet_NaN()), r));
     const std::vector<float> huge{-3e38f, -3e38f, -3e38f, 0, 3e38f, 3e38f, 3e38f, 0};
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, voxel_downsample(ctx, huge, leaf(1e-3f), r));
   }

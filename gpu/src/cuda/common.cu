@@ -53,7 +53,9 @@ CudaState::~CudaState() {
     if (s) cudaStreamDestroy(s);
 }
 
-void destroy_cuda_state(CudaState* state) { delete state; }
+void destroy_cuda_state(CudaState* state) {
+  delete state;
+}
 
 CudaState& cuda_state(KernelContext::Impl& ctx) {
   if (ctx.cuda) {
@@ -171,7 +173,9 @@ void upload_small(CudaState& s, cudaStream_t stream, int pinned_slot, void* dst,
   stats.bytes_uploaded += bytes;
 }
 
-PhaseTimer::PhaseTimer(CudaState& s) : s_(s) { DC_CUDA(cudaEventRecord(s_.phase[0], s_.stream[0])); }
+PhaseTimer::PhaseTimer(CudaState& s) : s_(s) {
+  DC_CUDA(cudaEventRecord(s_.phase[0], s_.stream[0]));
+}
 void PhaseTimer::uploaded() {
   DC_CUDA(cudaEventRecord(s_.phase[1], s_.stream[0]));
   uploaded_ = true;

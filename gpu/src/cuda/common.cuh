@@ -12,9 +12,9 @@ namespace dc::gpu::detail {
 
 [[noreturn]] void cuda_throw(cudaError_t err, const char* what, const char* file, int line);
 
-#define DC_CUDA(expr)                                                                   \
-  do {                                                                                  \
-    const cudaError_t dc_cuda_err_ = (expr);                                            \
+#define DC_CUDA(expr)                                                                                        \
+  do {                                                                                                       \
+    const cudaError_t dc_cuda_err_ = (expr);                                                                 \
     if (dc_cuda_err_ != cudaSuccess) ::dc::gpu::detail::cuda_throw(dc_cuda_err_, #expr, __FILE__, __LINE__); \
   } while (0)
 #define DC_CUDA_LAUNCHED() DC_CUDA(cudaGetLastError())
@@ -34,8 +34,8 @@ struct CudaState {
   int device = 0;
   int sm_count = 1;
   cudaStream_t stream[2] = {nullptr, nullptr};
-  cudaEvent_t phase[4] = {};                 // timing: start, uploaded, computed, downloaded
-  cudaEvent_t stage_done[2] = {};            // staging buffer free again
+  cudaEvent_t phase[4] = {};       // timing: start, uploaded, computed, downloaded
+  cudaEvent_t stage_done[2] = {};  // staging buffer free again
   bool stage_busy[2] = {false, false};
   int stage_next = 0;
   cudaEvent_t chunk_done[kMaxChunkEvents] = {};
@@ -68,7 +68,8 @@ void upload(CudaState& s, cudaStream_t stream, void* dst, const void* src, std::
 // Device -> pageable host, pipelined the same way; returns when the data is on the host.
 void download(CudaState& s, cudaStream_t stream, void* dst, const void* src, std::size_t bytes, KernelStats& stats);
 // Small device -> host copy through the scalar pinned slot, synchronous.
-void download_small(CudaState& s, cudaStream_t stream, void* dst, const void* src, std::size_t bytes, KernelStats& stats);
+void download_small(CudaState& s, cudaStream_t stream, void* dst, const void* src, std::size_t bytes,
+                    KernelStats& stats);
 // Small host -> device copy through a pinned slot (queued; the slot must not be reused in the same call).
 void upload_small(CudaState& s, cudaStream_t stream, int pinned_slot, void* dst, const void* src, std::size_t bytes,
                   KernelStats& stats);

@@ -34,11 +34,11 @@ __global__ void score_kernel(const float4* pts, std::size_t n, const CameraModel
         bad = true;
       } else {
         double X, Y, Z;
-        transform_point(cam.m, q.x, q.y, q.z, X, Y, Z);
+        transform_point<double>(cam.m, q.x, q.y, q.z, X, Y, Z);
         value = penalty;
         if (Z > cam.near) {
           double u, v;
-          distort_to_pixel(cam, X, Y, Z, u, v);
+          distort_to_pixel<double>(cam, X, Y, Z, u, v);
           bool in = false;
           value = sample_bilinear(img, w, h, static_cast<std::size_t>(w), u, v, penalty, in);
           inside += in ? 1u : 0u;
@@ -76,9 +76,9 @@ __global__ void reduce_kernel(const double* partial, const unsigned* partial_in,
 
 }  // namespace
 
-void edge_alignment_score_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi, std::span<const Mat3x4f> candidates,
-                               const Pinhole& camera, const ImageViewf& distance, const EdgeScoreParams& params,
-                               EdgeScoreResult& out) {
+void edge_alignment_score_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi,
+                               std::span<const Mat3x4f> candidates, const Pinhole& camera, const ImageViewf& distance,
+                               const EdgeScoreParams& params, EdgeScoreResult& out) {
   CudaState& s = cuda_state(ctx);
   KernelStats& st = ctx.stats;
   const std::size_t n = xyzi.size() / 4, k = candidates.size();

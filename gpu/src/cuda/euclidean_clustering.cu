@@ -14,8 +14,32 @@ namespace dc::gpu::detail {
 
 namespace {
 
-enum DevSlot { kPts = 0, kExclude, kBounds, kKeys, kKeysAlt, kVals, kValsAlt, kCellKey, kCellCount, kCellStart, kRuns,
-               kTemp, kXs, kYs, kZs, kParent, kRoot, kSize, kMinIdx, kFlags, kIds, kLabels, kSizesOut, kOffsets };
+enum DevSlot {
+  kPts = 0,
+  kExclude,
+  kBounds,
+  kKeys,
+  kKeysAlt,
+  kVals,
+  kValsAlt,
+  kCellKey,
+  kCellCount,
+  kCellStart,
+  kRuns,
+  kTemp,
+  kXs,
+  kYs,
+  kZs,
+  kParent,
+  kRoot,
+  kSize,
+  kMinIdx,
+  kFlags,
+  kIds,
+  kLabels,
+  kSizesOut,
+  kOffsets
+};
 enum PinSlot { kPinBounds = kFirstFreePinned, kPinOffsets };
 
 struct GridParams {
@@ -89,8 +113,10 @@ __device__ std::uint32_t find_cell(const std::uint64_t* cell_key, std::uint32_t 
   std::uint32_t lo = 0, hi = cells;
   while (lo < hi) {
     const std::uint32_t mid = (lo + hi) >> 1;
-    if (cell_key[mid] < key) lo = mid + 1;
-    else hi = mid;
+    if (cell_key[mid] < key)
+      lo = mid + 1;
+    else
+      hi = mid;
   }
   return (lo < cells && cell_key[lo] == key) ? lo : 0xffffffffu;
 }
@@ -181,8 +207,8 @@ __global__ void label_kernel(const int* root, const std::uint32_t* vals, std::si
 
 }  // namespace
 
-void euclidean_clusters_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi, std::span<const std::uint8_t> exclude,
-                             const ClusterParams& params, ClusterResult& out) {
+void euclidean_clusters_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi,
+                             std::span<const std::uint8_t> exclude, const ClusterParams& params, ClusterResult& out) {
   CudaState& s = cuda_state(ctx);
   KernelStats& st = ctx.stats;
   const std::size_t n = xyzi.size() / 4;
@@ -300,7 +326,8 @@ void euclidean_clusters_cuda(KernelContext::Impl& ctx, std::span<const float> xy
   DC_CUDA(cudaMemsetAsync(d_labels, 0xff, n * sizeof(int), s0));
   root_kernel<<<grid_for(nv), kBlock, 0, s0>>>(d_parent, d_sorted_vals, nv, d_root, d_size, d_min_idx);
   DC_CUDA_LAUNCHED();
-  mark_kernel<<<grid_for(nv), kBlock, 0, s0>>>(d_root, nv, d_size, d_min_idx, params.min_size, params.max_size, d_flags);
+  mark_kernel<<<grid_for(nv), kBlock, 0, s0>>>(d_root, nv, d_size, d_min_idx, params.min_size, params.max_size,
+                                               d_flags);
   DC_CUDA_LAUNCHED();
   tb = temp_bytes;
   DC_CUDA(cub::DeviceScan::ExclusiveSum(d_temp, tb, d_flags, d_ids, static_cast<int>(n), s0));

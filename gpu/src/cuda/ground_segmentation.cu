@@ -10,7 +10,7 @@ namespace dc::gpu::detail {
 
 namespace {
 
-constexpr int kHypPerBlock = 32;        // hypotheses a block keeps in registers while streaming the points
+constexpr int kHypPerBlock = 32;          // hypotheses a block keeps in registers while streaming the points
 constexpr int kRound = 8 * kRansacBatch;  // hypotheses scored per launch before the early-stop check
 constexpr unsigned kMomentBlocks = 512;   // fixed, so the per-block partial sums are reduced in a fixed order
 
@@ -32,7 +32,8 @@ __global__ void finite_kernel(const float4* pts, std::size_t n, unsigned long lo
 }
 
 // Block (x: point range, y: group of 32 hypotheses); each thread tests its points against the whole group.
-__global__ void score_kernel(const float4* pts, std::size_t n, const Plane4f* planes, int m, float t, unsigned* counts) {
+__global__ void score_kernel(const float4* pts, std::size_t n, const Plane4f* planes, int m, float t,
+                             unsigned* counts) {
   __shared__ Plane4f sp[kHypPerBlock];
   const int h0 = blockIdx.y * kHypPerBlock;
   const int hm = min(kHypPerBlock, m - h0);
@@ -173,8 +174,8 @@ void segment_ground_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi, 
 
   Plane4f plane = best.plane;
   if (params.refine) {
-    moments_kernel<<<kMomentBlocks, kBlock, 0, s0>>>(d_pts, n, plane, t, best.origin[0], best.origin[1],
-                                                     best.origin[2], d_moments);
+    moments_kernel<<<kMomentBlocks, kBlock, 0, s0>>>(d_pts, n, plane, t, best.origin[0], best.origin[1], best.origin[2],
+                                                     d_moments);
     DC_CUDA_LAUNCHED();
     DC_CUDA(cudaMemcpyAsync(h_moments, d_moments, kMomentBlocks * 10 * sizeof(double), cudaMemcpyDeviceToHost, s0));
     DC_CUDA(cudaStreamSynchronize(s0));

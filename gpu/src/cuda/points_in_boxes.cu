@@ -133,8 +133,8 @@ void points_in_boxes_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi,
   DC_CUDA_LAUNCHED();
   // Stable sort by box keeps each box's points ascending.
   tb = temp_bytes;
-  DC_CUDA(cub::DeviceRadixSort::SortPairs(d_temp, tb, keys, vals, static_cast<int>(pairs), 0,
-                                          std::max(1, key_bits(nb)), s0));
+  DC_CUDA(cub::DeviceRadixSort::SortPairs(d_temp, tb, keys, vals, static_cast<int>(pairs), 0, std::max(1, key_bits(nb)),
+                                          s0));
   timer.computed();
   download(s, s0, out.indices.data(), vals.Current(), pairs * sizeof(unsigned), st);
   timer.finish(st);

@@ -74,9 +74,11 @@ void project_to_image_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi
   float* h_depth = per_point ? s.host<float>(kPinDepth, n) : nullptr;
   auto* h_valid = per_point ? s.host<std::uint8_t>(kPinValid, n) : nullptr;
   auto* h_img = params.depth_image ? s.host<float>(kPinImage, pixels) : nullptr;
+  auto* h_counters = s.host<unsigned long long>(kScalarPinned, 2);
 
   const bool profiling = ctx.profiling;
-  const std::size_t chunk = profiling ? (n > 0 ? n : 1) : std::max<std::size_t>(32768, (n + kMaxChunkEvents - 1) / kMaxChunkEvents);
+  const std::size_t chunk =
+      profiling ? (n > 0 ? n : 1) : std::max<std::size_t>(32768, (n + kMaxChunkEvents - 1) / kMaxChunkEvents);
   const std::size_t chunks = n == 0 ? 0 : (n + chunk - 1) / chunk;
   cudaStream_t s0 = s.stream[0];
 
@@ -141,7 +143,6 @@ void project_to_image_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi
     }
   }
   if (d_img) DC_CUDA(cudaMemcpyAsync(h_img, d_img, pixels * 4, cudaMemcpyDeviceToHost, s0));
-  unsigned long long* h_counters = s.host<unsigned long long>(kScalarPinned, 2);
   DC_CUDA(cudaMemcpyAsync(h_counters, d_counters, 2 * sizeof(unsigned long long), cudaMemcpyDeviceToHost, s0));
   if (per_point && chunks > 0) copy_out(chunks - 1);
   timer.finish(st);

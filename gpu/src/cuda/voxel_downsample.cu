@@ -14,8 +14,21 @@ namespace dc::gpu::detail {
 
 namespace {
 
-enum DevSlot { kPts = 0, kBounds, kKeys, kKeysAlt, kVals, kValsAlt, kUnique, kCounts, kStarts, kRuns, kTemp,
-               kCentroids, kVoxelOf };
+enum DevSlot {
+  kPts = 0,
+  kBounds,
+  kKeys,
+  kKeysAlt,
+  kVals,
+  kValsAlt,
+  kUnique,
+  kCounts,
+  kStarts,
+  kRuns,
+  kTemp,
+  kCentroids,
+  kVoxelOf
+};
 
 struct KeyLayout {
   std::int64_t min_cell[3];
@@ -83,7 +96,8 @@ void voxel_downsample_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi
   cub::DoubleBuffer<std::uint32_t> vals(d_vals, d_vals_alt);
   std::size_t temp_sort = 0, temp_rle = 0, temp_scan = 0;
   DC_CUDA(cub::DeviceRadixSort::SortPairs(nullptr, temp_sort, keys, vals, static_cast<int>(n), 0, 64, s0));
-  DC_CUDA(cub::DeviceRunLengthEncode::Encode(nullptr, temp_rle, d_keys, d_unique, d_counts, d_runs, static_cast<int>(n), s0));
+  DC_CUDA(cub::DeviceRunLengthEncode::Encode(nullptr, temp_rle, d_keys, d_unique, d_counts, d_runs, static_cast<int>(n),
+                                             s0));
   DC_CUDA(cub::DeviceScan::ExclusiveSum(nullptr, temp_scan, d_counts, d_starts, static_cast<int>(n), s0));
   const std::size_t temp_bytes = std::max({temp_sort, temp_rle, temp_scan, std::size_t{1}});
   void* d_temp = s.dev<char>(kTemp, temp_bytes);

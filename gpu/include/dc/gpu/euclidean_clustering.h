@@ -30,7 +30,8 @@ struct ClusterResult {
 // Euclidean clustering: connected components of the "closer than tolerance" graph, which is the partition PCL's
 // EuclideanClusterExtraction gives (same float distance test). Points whose `exclude` entry is non-zero (e.g. a
 // ground mask; empty = none) are ignored. Throws std::invalid_argument on tolerance <= 0 or a bad mask size.
-DC_GPU_API void euclidean_clusters(KernelContext& ctx, std::span<const float> xyzi, std::span<const std::uint8_t> exclude,
-                                   const ClusterParams& params, ClusterResult& out);
+DC_GPU_API void euclidean_clusters(KernelContext& ctx, std::span<const float> xyzi,
+                                   std::span<const std::uint8_t> exclude, const ClusterParams& params,
+                                   ClusterResult& out);
 
 }  // namespace dc::gpu

@@ -11,10 +11,10 @@ namespace dc::gpu {
 // Timing and traffic of the last kernel call on a context.
 struct KernelStats {
   Backend backend = Backend::Cpu;
-  double total_ms = 0;       // wall time of the whole call, transfers and host copies included
-  double upload_ms = 0;      // CUDA: host-to-device phase
-  double compute_ms = 0;     // CUDA: kernels only; CPU: same as total_ms
-  double download_ms = 0;    // CUDA: device-to-host phase
+  double total_ms = 0;     // wall time of the whole call, transfers and host copies included
+  double upload_ms = 0;    // CUDA: host-to-device phase
+  double compute_ms = 0;   // CUDA: kernels only; CPU: same as total_ms
+  double download_ms = 0;  // CUDA: device-to-host phase
   std::size_t bytes_uploaded = 0;
   std::size_t bytes_downloaded = 0;
   std::size_t min_device_bytes = 0;  // lower bound of bytes the kernels must read and write (bandwidth bound)

@@ -16,12 +16,12 @@ struct BoxParams {
 };
 
 struct BoxResult {
-  std::vector<std::uint32_t> counts;   // points per box
+  std::vector<std::uint32_t> counts;  // points per box
   // With indices: the points of box b are indices[offsets[b] .. offsets[b + 1]), ascending. A point inside
   // several boxes is listed in each.
   std::vector<std::uint32_t> offsets;
   std::vector<std::uint32_t> indices;
-  std::size_t nonfinite_count = 0;     // points with a NaN or infinite coordinate (ignored)
+  std::size_t nonfinite_count = 0;  // points with a NaN or infinite coordinate (ignored)
   Backend backend = Backend::Cpu;
 };
 

@@ -12,9 +12,9 @@
 namespace dc::gpu {
 
 struct ProjectionParams {
-  float near = 0.1f;         // points with camera z <= near are invalid
-  bool per_point = true;     // fill u, v, depth, valid
-  bool depth_image = true;   // fill the z-buffered depth image
+  float near = 0.1f;        // points with camera z <= near are invalid
+  bool per_point = true;    // fill u, v, depth, valid
+  bool depth_image = true;  // fill the z-buffered depth image
 };
 
 struct ProjectionResult {

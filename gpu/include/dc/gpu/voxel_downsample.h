@@ -19,10 +19,10 @@ struct VoxelResult {
   // One entry per occupied voxel, 4 floats: centroid x y z and mean intensity. Voxels are ordered by cell
   // (z, then y, then x), the order PCL's VoxelGrid gives.
   std::vector<float> centroids;
-  std::vector<std::uint32_t> counts;          // points per voxel
-  std::vector<std::int32_t> voxel_of_point;   // voxel index per input point, -1 for ignored points
+  std::vector<std::uint32_t> counts;         // points per voxel
+  std::vector<std::int32_t> voxel_of_point;  // voxel index per input point, -1 for ignored points
   std::size_t voxel_count = 0;
-  std::size_t nonfinite_count = 0;            // points with a NaN or infinite coordinate (ignored)
+  std::size_t nonfinite_count = 0;  // points with a NaN or infinite coordinate (ignored)
   Backend backend = Backend::Cpu;
 };
 
