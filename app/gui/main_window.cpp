@@ -34,6 +34,8 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include <tuple>
+
 namespace dc::app {
 
 namespace {
@@ -54,6 +56,10 @@ MainWindow::MainWindow(QString catalog_path, QWidget* parent) : QMainWindow(pare
   setWindowTitle(tr("DriveCurator"));
   QSettings settings;
   options_ = load_view_options(settings);
+  const QString backend = settings.value("compute/backend", "auto").toString();
+  gpu::set_preferred_backend(backend == "cpu"    ? gpu::BackendPreference::Cpu
+                             : backend == "cuda" ? gpu::BackendPreference::Cuda
+                                                 : gpu::BackendPreference::Auto);
   const int budget_mib = settings.value("cache/budget_mib", 512).toInt();
 
   point_view_ = new widgets::PointCloudView(this);
@@ -223,6 +229,22 @@ void MainWindow::build_menus() {
   toggle(overlays, tr("3D boxes"), &widgets::ViewOptions::camera_boxes_3d)->setShortcut(QKeySequence(tr("Ctrl+B")));
   toggle(overlays, tr("2D boxes"), &widgets::ViewOptions::camera_boxes_2d);
   toggle(overlays, tr("Depth legend"), &widgets::ViewOptions::camera_depth_legend);
+  auto* compute = view->addMenu(tr("Compute device"));
+  auto* compute_group = new QActionGroup(this);
+  const QString current = QSettings().value("compute/backend", "auto").toString();
+  for (auto [text, key, pref] : {std::tuple{tr("Automatic (CUDA when present)"), "auto", gpu::BackendPreference::Auto},
+                                 std::tuple{tr("CPU"), "cpu", gpu::BackendPreference::Cpu},
+                                 std::tuple{tr("CUDA"), "cuda", gpu::BackendPreference::Cuda}}) {
+    auto* a = compute->addAction(text);
+    a->setCheckable(true);
+    a->setChecked(current == key);
+    compute_group->addAction(a);
+    connect(a, &QAction::triggered, this, [this, k = QString(key), p = pref] {
+      QSettings().setValue("compute/backend", k);
+      gpu::set_preferred_backend(p);
+      status_device_->setText(QString::fromStdString(gpu::active_device().name));
+    });
+  }
   view->addSeparator();
   auto* layouts = view->addMenu(tr("Layout"));
   layouts->addAction(tr("Default"), this, [this] { apply_layout_preset(0); });

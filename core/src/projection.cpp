@@ -1,66 +1,60 @@
 #include "dc/core/projection.h"
 
+#include "dc/gpu/kernel_context.h"
+#include "dc/gpu/project_to_image.h"
+
 #include <algorithm>
-#include <cmath>
+#include <span>
 
 namespace dc::core {
 
 namespace {
 // Points closer than this are behind or too near the lens to project meaningfully.
-constexpr double kMinDepth = 0.1;
+constexpr float kMinDepth = 0.1f;
+
+// One kernel context per thread: scratch memory (and device buffers) are reused across frames.
+dc::gpu::KernelContext& thread_context() {
+  thread_local dc::gpu::KernelContext context;
+  return context;
+}
 }  // namespace
 
 ProjectedPoints project_points(const PointCloud& cloud, const Eigen::Isometry3d& T_cam_from_lidar,
                                const CameraIntrinsics& intrinsics, bool with_depth_image) {
-  const std::size_t n = cloud.size();
-  ProjectedPoints out;
-  out.width = std::max(intrinsics.width, 0);
-  out.height = std::max(intrinsics.height, 0);
-  out.u.assign(n, 0.f);
-  out.v.assign(n, 0.f);
-  out.depth.assign(n, 0.f);
-  out.valid.assign(n, 0);
-  if (with_depth_image) out.depth_image.assign(static_cast<std::size_t>(out.width) * out.height, 0.f);
-
-  const Eigen::Matrix3d R = T_cam_from_lidar.linear();
-  const Eigen::Vector3d t = T_cam_from_lidar.translation();
-  const Eigen::Matrix3d& K = intrinsics.K;
-  const auto& dist = intrinsics.distortion;
-  const double k1 = dist[0], k2 = dist[1], p1 = dist[2], p2 = dist[3], k3 = dist[4];
-  const bool distorted = k1 != 0 || k2 != 0 || p1 != 0 || p2 != 0 || k3 != 0;
-
-  for (std::size_t i = 0; i < n; ++i) {
-    const float* p = cloud.point(i);
-    const Eigen::Vector3d pc = R * Eigen::Vector3d(p[0], p[1], p[2]) + t;
-    if (!(pc.z() > kMinDepth)) continue;  // also drops NaN
-    double x = pc.x() / pc.z(), y = pc.y() / pc.z();
-    if (distorted) {
-      // OpenCV's radial-tangential model (k1 k2 p1 p2 k3).
-      const double r2 = x * x + y * y;
-      const double radial = 1 + r2 * (k1 + r2 * (k2 + r2 * k3));
-      const double xd = x * radial + 2 * p1 * x * y + p2 * (r2 + 2 * x * x);
-      const double yd = y * radial + p1 * (r2 + 2 * y * y) + 2 * p2 * x * y;
-      x = xd;
-      y = yd;
-    }
-    const double w = K(2, 0) * x + K(2, 1) * y + K(2, 2);
-    // Bounds and pixel are decided on the float values handed out, so that callers see the same pixel.
-    const auto u = static_cast<float>((K(0, 0) * x + K(0, 1) * y + K(0, 2)) / w);
-    const auto v = static_cast<float>((K(1, 0) * x + K(1, 1) * y + K(1, 2)) / w);
-    if (!(u >= 0.f && u < static_cast<float>(out.width) && v >= 0.f && v < static_cast<float>(out.height))) continue;
-
-    out.u[i] = u;
-    out.v[i] = v;
-    out.depth[i] = static_cast<float>(pc.z());
-    out.valid[i] = 1;
-    ++out.valid_count;
-    if (with_depth_image) {
-      const std::size_t px =
-          static_cast<std::size_t>(v) * static_cast<std::size_t>(out.width) + static_cast<std::size_t>(u);
-      float& d = out.depth_image[px];
-      if (d == 0.f || out.depth[i] < d) d = out.depth[i];
-    }
+  dc::gpu::Mat3x4f T;
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 3; ++c) T.m[r * 4 + c] = static_cast<float>(T_cam_from_lidar.linear()(r, c));
+    T.m[r * 4 + 3] = static_cast<float>(T_cam_from_lidar.translation()(r));
   }
+  dc::gpu::Pinhole camera;
+  camera.fx = static_cast<float>(intrinsics.K(0, 0));
+  camera.fy = static_cast<float>(intrinsics.K(1, 1));
+  camera.cx = static_cast<float>(intrinsics.K(0, 2));
+  camera.cy = static_cast<float>(intrinsics.K(1, 2));
+  const auto& d = intrinsics.distortion;
+  camera.k1 = static_cast<float>(d[0]);
+  camera.k2 = static_cast<float>(d[1]);
+  camera.p1 = static_cast<float>(d[2]);
+  camera.p2 = static_cast<float>(d[3]);
+  camera.k3 = static_cast<float>(d[4]);
+  camera.width = std::max(intrinsics.width, 0);
+  camera.height = std::max(intrinsics.height, 0);
+
+  dc::gpu::ProjectionParams params;
+  params.near = kMinDepth;
+  params.depth_image = with_depth_image;
+  dc::gpu::ProjectionResult r;
+  dc::gpu::project_to_image(thread_context(), std::span<const float>(cloud.xyzi), T, camera, params, r);
+
+  ProjectedPoints out;
+  out.u = std::move(r.u);
+  out.v = std::move(r.v);
+  out.depth = std::move(r.depth);
+  out.valid = std::move(r.valid);
+  out.depth_image = std::move(r.depth_image);
+  out.width = camera.width;
+  out.height = camera.height;
+  out.valid_count = r.valid_count;
   return out;
 }
 

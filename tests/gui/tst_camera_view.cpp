@@ -109,7 +109,7 @@ void TstCameraView::projected_points_lie_in_image() {
   const auto& p = view_->projection();
   for (std::size_t i = 0; i < p.valid.size(); ++i) {
     if (!p.valid[i]) continue;
-    QVERIFY(p.u[i] >= 0 && p.u[i] < image_.cols && p.v[i] >= 0 && p.v[i] < image_.rows);
+    QVERIFY(p.u[i] >= -0.5f && p.u[i] < image_.cols - 0.5f && p.v[i] >= -0.5f && p.v[i] < image_.rows - 0.5f);
     QVERIFY(p.depth[i] > 0.1f);
   }
   save_screenshot(view_->render_image_overlay(), "view_camera_kitti_000001.png", work_);

@@ -394,7 +394,9 @@ bool CameraView::points_inside_image() const {
   const auto& pr = impl_->projection;
   for (std::size_t i = 0; i < pr.valid.size(); ++i) {
     if (!pr.valid[i]) continue;
-    if (!(pr.u[i] >= 0 && pr.u[i] < pr.width && pr.v[i] >= 0 && pr.v[i] < pr.height)) return false;
+    // Pixel centers are at integers: the image spans [-0.5, width - 0.5).
+    if (!(pr.u[i] >= -0.5f && pr.u[i] < pr.width - 0.5f && pr.v[i] >= -0.5f && pr.v[i] < pr.height - 0.5f))
+      return false;
   }
   return true;
 }
