@@ -1,6 +1,7 @@
 #include "readers/kitti_object_reader.h"
 
 #include "dc/core/parse_error.h"
+#include "readers/folder_paths.h"
 #include "readers/kitti_calibration_file.h"
 #include "readers/kitti_label_file.h"
 #include "readers/payload_check.h"
@@ -24,22 +25,6 @@ namespace {
 constexpr TimestampNs kFramePeriodNs = 100'000'000;
 constexpr const char* kLidar = "velodyne";
 constexpr const char* kCamera = "image_2";
-
-bool is_dir(const fs::path& p) {
-  std::error_code ec;
-  return fs::is_directory(p, ec);
-}
-
-bool is_file(const fs::path& p) {
-  std::error_code ec;
-  return fs::is_regular_file(p, ec);
-}
-
-fs::path normalized_absolute(const fs::path& folder) {
-  fs::path p = fs::absolute(folder).lexically_normal();
-  if (p.filename().empty()) p = p.parent_path();
-  return p;
-}
 
 std::string frame_file_name(std::int64_t index, const char* extension) {
   char buf[32];

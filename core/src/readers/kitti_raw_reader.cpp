@@ -1,6 +1,7 @@
 #include "readers/kitti_raw_reader.h"
 
 #include "dc/core/parse_error.h"
+#include "readers/folder_paths.h"
 #include "readers/kitti_calibration_file.h"
 #include "readers/oxts_parser.h"
 #include "readers/payload_check.h"
@@ -37,22 +38,6 @@ constexpr SensorSpec kSensors[] = {
     {"oxts", SensorKind::GnssImu, "imu", "OXTS RT3003", ".txt"},
 };
 constexpr double kRateHz = 10.0;
-
-bool is_dir(const fs::path& p) {
-  std::error_code ec;
-  return fs::is_directory(p, ec);
-}
-
-bool is_file(const fs::path& p) {
-  std::error_code ec;
-  return fs::is_regular_file(p, ec);
-}
-
-fs::path normalized_absolute(const fs::path& folder) {
-  fs::path p = fs::absolute(folder).lexically_normal();
-  if (p.filename().empty()) p = p.parent_path();  // "drive/" -> "drive"
-  return p;
-}
 
 std::string frame_file_name(std::int64_t index, const char* extension) {
   char buf[32];
