@@ -235,4 +235,15 @@ __global__ void bounds_kernel(const float4* pts, std::size_t n, const std::uint8
   }
 }
 
+DeviceBounds reduce_bounds(CudaState& s, cudaStream_t stream, int pinned_slot, const float4* pts, std::size_t n,
+                           const std::uint8_t* exclude, DeviceBounds* d_bounds, KernelStats& stats) {
+  const DeviceBounds init = initial_bounds();
+  upload_small(s, stream, pinned_slot, d_bounds, &init, sizeof init, stats);
+  bounds_kernel<<<grid_stride_blocks(s, n), kBlock, 0, stream>>>(pts, n, exclude, d_bounds);
+  DC_CUDA_LAUNCHED();
+  DeviceBounds b{};
+  download_small(s, stream, &b, d_bounds, sizeof b, stats);
+  return b;
+}
+
 }  // namespace dc::gpu::detail

@@ -151,5 +151,8 @@ DeviceBounds initial_bounds();
 
 // valid = finite and (no mask or mask[i] == 0); non-finite points are counted whatever the mask says.
 __global__ void bounds_kernel(const float4* pts, std::size_t n, const std::uint8_t* exclude, DeviceBounds* out);
+// Runs bounds_kernel on `stream` (initial value staged through `pinned_slot`) and returns the result on the host.
+DeviceBounds reduce_bounds(CudaState& s, cudaStream_t stream, int pinned_slot, const float4* pts, std::size_t n,
+                           const std::uint8_t* exclude, DeviceBounds* d_bounds, KernelStats& stats);
 
 }  // namespace dc::gpu::detail

@@ -256,12 +256,7 @@ void euclidean_clusters_cuda(KernelContext::Impl& ctx, std::span<const float> xy
   if (d_exclude) upload(s, s0, d_exclude, exclude.data(), n, st);
   timer.uploaded();
 
-  const DeviceBounds init = initial_bounds();
-  upload_small(s, s0, kPinBounds, d_bounds, &init, sizeof init, st);
-  bounds_kernel<<<grid_stride_blocks(s, n), kBlock, 0, s0>>>(d_pts, n, d_exclude, d_bounds);
-  DC_CUDA_LAUNCHED();
-  DeviceBounds b{};
-  download_small(s, s0, &b, d_bounds, sizeof b, st);
+  const DeviceBounds b = reduce_bounds(s, s0, kPinBounds, d_pts, n, d_exclude, d_bounds, st);
   out.nonfinite_count = b.nonfinite;
   const std::size_t nv = b.valid;
   if (nv == 0) {

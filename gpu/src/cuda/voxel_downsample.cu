@@ -106,12 +106,7 @@ void voxel_downsample_cuda(KernelContext::Impl& ctx, std::span<const float> xyzi
   upload(s, s0, d_pts, xyzi.data(), n * 16, st);
   timer.uploaded();
 
-  const DeviceBounds init = initial_bounds();
-  upload_small(s, s0, kFirstFreePinned, d_bounds, &init, sizeof init, st);
-  bounds_kernel<<<grid_stride_blocks(s, n), kBlock, 0, s0>>>(d_pts, n, nullptr, d_bounds);
-  DC_CUDA_LAUNCHED();
-  DeviceBounds b{};
-  download_small(s, s0, &b, d_bounds, sizeof b, st);
+  const DeviceBounds b = reduce_bounds(s, s0, kFirstFreePinned, d_pts, n, nullptr, d_bounds, st);
   out.nonfinite_count = b.nonfinite;
   const std::size_t nv = b.valid;
   if (nv == 0) {
