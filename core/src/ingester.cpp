@@ -14,9 +14,9 @@ namespace {
 constexpr int kMaxDepth = 8;  // deep enough for <root>/<copies>/<date>/<drive>/..., bounded against loops
 }
 
-void Ingester::collect(const fs::path& folder, std::vector<fs::path>& drives, int depth) {
-  if (detect_reader(folder)) {
-    drives.push_back(folder);
+void Ingester::collect(const fs::path& folder, std::vector<FoundDrive>& drives, int depth) {
+  if (const DriveReader* reader = detect_reader(folder)) {
+    drives.push_back({folder, reader});
     return;  // a drive's own subfolders are the reader's business
   }
   if (depth >= kMaxDepth) return;
@@ -32,7 +32,7 @@ void Ingester::collect(const fs::path& folder, std::vector<fs::path>& drives, in
 
 IngestReport Ingester::ingest(const std::vector<fs::path>& paths, const Progress& progress) {
   IngestReport report;
-  std::vector<fs::path> drives;
+  std::vector<FoundDrive> drives;
   for (const auto& p : paths) {
     std::error_code ec;
     fs::path abs = fs::weakly_canonical(fs::absolute(p), ec);
@@ -60,9 +60,8 @@ IngestReport Ingester::ingest(const std::vector<fs::path>& paths, const Progress
 
   for (std::size_t i = 0; i < drives.size(); ++i) {
     if (progress.cancelled()) throw Cancelled();
-    const fs::path& folder = drives[i];
+    const auto& [folder, reader] = drives[i];
     progress(static_cast<double>(i), static_cast<double>(drives.size()), "reading " + folder.string());
-    const DriveReader* reader = detect_reader(folder);
     try {
       Drive drive = reader->read(folder);
       progress(static_cast<double>(i) + 0.5, static_cast<double>(drives.size()), "storing " + drive.name);

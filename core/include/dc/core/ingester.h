@@ -1,5 +1,6 @@
 #pragma once
 #include "dc/core/catalog.h"
+#include "dc/core/drive_reader.h"
 #include "dc/core/ingest_stats.h"
 #include "dc/core/progress.h"
 
@@ -23,7 +24,11 @@ public:
   IngestReport ingest(const std::vector<std::filesystem::path>& paths, const Progress& progress = {});
 
 private:
-  void collect(const std::filesystem::path& folder, std::vector<std::filesystem::path>& drives, int depth);
+  struct FoundDrive {
+    std::filesystem::path folder;
+    const DriveReader* reader;
+  };
+  void collect(const std::filesystem::path& folder, std::vector<FoundDrive>& drives, int depth);
   Catalog& catalog_;
 };
 
