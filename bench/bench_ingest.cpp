@@ -1,10 +1,10 @@
 // Ingest throughput: one generated 1000-frame drive (lidar + 2 cameras + OXTS), then 100 copies of it side by side
 // (hard links, ~400k frame rows), plus per-sensor time-range query latency on that catalog.
 // Ingest never decodes payloads, so the generated payloads are kept small to make the setup quick.
-#include "dc/core/catalog.h"
-#include "dc/core/drive_generator.h"
-#include "dc/core/ingester.h"
-#include "dc/core/reader_registry.h"
+#include "dc/core/catalog/catalog.h"
+#include "dc/synth/drive_generator.h"
+#include "dc/core/io/ingester.h"
+#include "dc/core/io/reader_registry.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   {
     Catalog split(work / "split.sqlite");
     t = Clock::now();
-    Drive drive = detect_reader(gen.drive_dir)->read(gen.drive_dir);
+    Drive drive = detect_reader(gen.drive_dir)->read_single(gen.drive_dir);
     double read_s = seconds_since(t);
     t = Clock::now();
     split.store_drive(drive);

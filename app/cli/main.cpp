@@ -2,11 +2,11 @@
 // Exit codes: 0 success, 1 bad input (files, catalog, unknown drive), 2 usage.
 #include "progress_printer.h"
 
-#include "dc/core/catalog.h"
-#include "dc/core/catalog_error.h"
-#include "dc/core/drive_generator.h"
-#include "dc/core/ingester.h"
-#include "dc/core/time_stamp.h"
+#include "dc/core/catalog/catalog.h"
+#include "dc/core/catalog/catalog_error.h"
+#include "dc/synth/drive_generator.h"
+#include "dc/core/io/ingester.h"
+#include "dc/core/model/time_stamp.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
 #pragma once
-#include "dc/core/progress.h"
+#include "dc/core/util/progress.h"
 
 #include <atomic>
 #include <chrono>

@@ -1,7 +1,7 @@
 #include "dark_theme.h"
 #include "main_window.h"
 
-#include "dc/core/catalog.h"
+#include "dc/core/catalog/catalog.h"
 #include "dc/widgets/surface_format.h"
 
 #include <QApplication>

@@ -2,8 +2,8 @@
 
 #include "view_settings.h"
 
-#include "dc/core/catalog.h"
-#include "dc/core/time_stamp.h"
+#include "dc/core/catalog/catalog.h"
+#include "dc/core/model/time_stamp.h"
 #include "dc/gpu/compute_device.h"
 #include "dc/widgets/camera_view.h"
 #include "dc/widgets/drive_browser.h"

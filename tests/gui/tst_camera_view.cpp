@@ -1,6 +1,6 @@
-#include "dc/core/kitti_box_conversion.h"
-#include "dc/core/payload_loader.h"
-#include "dc/core/reader_registry.h"
+#include "dc/core/io/kitti_box_conversion.h"
+#include "dc/core/io/payload_loader.h"
+#include "dc/core/io/reader_registry.h"
 #include "dc/widgets/camera_view.h"
 #include "gui_test_support.h"
 #include "test_support.h"
@@ -70,7 +70,7 @@ void TstCameraView::initTestCase() {
   if (!std::filesystem::exists(split_ / "image_2" / "000001.png")) QSKIP("KITTI object sample not present");
   const auto* reader = dc::core::reader_for_format("kitti-object");
   QVERIFY(reader);
-  const auto drive = reader->read(split_);
+  const auto drive = reader->read_single(split_);
   // The object split gives frame i the timestamp i * 100 ms and one calibration per frame.
   const auto* calib = drive.calibration_at(100'000'000);
   QVERIFY(calib);

@@ -1,4 +1,4 @@
-#include "dc/core/catalog.h"
+#include "dc/core/catalog/catalog.h"
 #include "dc/widgets/drive_browser.h"
 #include "dc/widgets/drive_session.h"
 #include "dc/widgets/drive_table_model.h"

@@ -3,8 +3,8 @@
 
 #include "main_window.h"
 
-#include "dc/core/catalog.h"
-#include "dc/core/ingester.h"
+#include "dc/core/catalog/catalog.h"
+#include "dc/core/io/ingester.h"
 #include "dc/widgets/camera_view.h"
 #include "dc/widgets/drive_browser.h"
 #include "dc/widgets/drive_session.h"

@@ -1,6 +1,6 @@
-#include "dc/core/kitti_box_conversion.h"
-#include "dc/core/payload_loader.h"
-#include "dc/core/reader_registry.h"
+#include "dc/core/io/kitti_box_conversion.h"
+#include "dc/core/io/payload_loader.h"
+#include "dc/core/io/reader_registry.h"
 #include "dc/widgets/point_cloud_view.h"
 #include "gui_test_support.h"
 #include "test_support.h"
@@ -401,7 +401,7 @@ void TstPointCloudView::kitti_frame() {
   if (!std::filesystem::exists(split / "velodyne" / "000001.bin")) QSKIP("KITTI object sample not present");
   const auto* reader = dc::core::reader_for_format("kitti-object");
   QVERIFY(reader);
-  const auto drive = reader->read(split);
+  const auto drive = reader->read_single(split);
   std::vector<BoxLabel> boxes;
   for (const auto& b : drive.labels)
     if (b.frame_index == 1) boxes.push_back(b);

@@ -1,5 +1,5 @@
-#include "dc/core/catalog.h"
-#include "dc/core/payload_loader.h"
+#include "dc/core/catalog/catalog.h"
+#include "dc/core/io/payload_loader.h"
 #include "dc/widgets/drive_session.h"
 #include "dc/widgets/inspector_panel.h"
 #include "dc/widgets/sample_cache.h"

@@ -1,7 +1,7 @@
 // End to end through drivecurator-cli: generate -> ingest -> query, real KITTI data, bad inputs, exit codes.
 #include "test_support.h"
 
-#include "dc/core/catalog.h"
+#include "dc/core/catalog/catalog.h"
 
 #include <QTest>
 

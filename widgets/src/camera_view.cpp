@@ -1,6 +1,6 @@
 #include "dc/widgets/camera_view.h"
 
-#include "dc/core/kitti_box_conversion.h"
+#include "dc/core/io/kitti_box_conversion.h"
 
 #include <QLinearGradient>
 #include <QMouseEvent>

@@ -1,6 +1,6 @@
 #include "dc/widgets/drive_browser.h"
 
-#include "dc/core/time_stamp.h"
+#include "dc/core/model/time_stamp.h"
 #include "dc/widgets/drive_table_model.h"
 
 #include <QAbstractTableModel>

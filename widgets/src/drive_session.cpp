@@ -1,7 +1,7 @@
 #include "dc/widgets/drive_session.h"
 
-#include "dc/core/catalog_error.h"
-#include "dc/core/sample_builder.h"
+#include "dc/core/catalog/catalog_error.h"
+#include "dc/core/data/sample_builder.h"
 
 #include <algorithm>
 #include <cmath>

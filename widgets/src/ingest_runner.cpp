@@ -1,6 +1,6 @@
 #include "dc/widgets/ingest_runner.h"
 
-#include "dc/core/catalog.h"
+#include "dc/core/catalog/catalog.h"
 
 #include <QDateTime>
 #include <QMetaObject>

@@ -1,6 +1,6 @@
 #include "dc/widgets/inspector_panel.h"
 
-#include "dc/core/time_stamp.h"
+#include "dc/core/model/time_stamp.h"
 
 #include <QHeaderView>
 #include <QTreeWidget>

@@ -1,6 +1,6 @@
 #include "dc/widgets/point_cloud_view.h"
 
-#include "dc/core/kitti_box_conversion.h"
+#include "dc/core/io/kitti_box_conversion.h"
 #include "vtk_line_set.h"
 #include "vtk_orbit_camera.h"
 #include "vtk_point_buffers.h"

@@ -1,6 +1,6 @@
 #include "dc/widgets/sample_cache.h"
 
-#include "dc/core/payload_loader.h"
+#include "dc/core/io/payload_loader.h"
 
 #include <QMetaObject>
 #include <algorithm>

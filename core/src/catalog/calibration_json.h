@@ -1,5 +1,5 @@
 #pragma once
-#include "dc/core/calibration.h"
+#include "dc/core/model/calibration.h"
 
 #include <string>
 

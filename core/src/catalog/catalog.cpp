@@ -1,10 +1,10 @@
-#include "dc/core/catalog.h"
+#include "dc/core/catalog/catalog.h"
 
 #include "catalog/calibration_json.h"
 #include "catalog/catalog_schema.h"
 #include "catalog/sqlite_database.h"
-#include "dc/core/catalog_error.h"
-#include "dc/core/sample_builder.h"
+#include "dc/core/catalog/catalog_error.h"
+#include "dc/core/data/sample_builder.h"
 
 #include <chrono>
 #include <cstdlib>

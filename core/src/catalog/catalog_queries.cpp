@@ -1,9 +1,9 @@
 // Catalog read queries. Filters are bound parameters; only fixed SQL fragments are chosen in code.
-#include "dc/core/catalog.h"
+#include "dc/core/catalog/catalog.h"
 
 #include "catalog/calibration_json.h"
 #include "catalog/sqlite_database.h"
-#include "dc/core/catalog_error.h"
+#include "dc/core/catalog/catalog_error.h"
 
 #include <map>
 

@@ -1,6 +1,6 @@
 #include "catalog/sqlite_database.h"
 
-#include "dc/core/catalog_error.h"
+#include "dc/core/catalog/catalog_error.h"
 
 #include <sqlite3.h>
 

@@ -1,8 +1,8 @@
 #pragma once
-#include "dc/core/box_label.h"
-#include "dc/core/camera_intrinsics.h"
-#include "dc/core/point_cloud.h"
-#include "dc/core/projection.h"
+#include "dc/core/model/box_label.h"
+#include "dc/core/model/camera_intrinsics.h"
+#include "dc/core/model/point_cloud.h"
+#include "dc/core/model/projection.h"
 #include "dc/widgets/view_options.h"
 
 #include <Eigen/Geometry>

@@ -1,6 +1,6 @@
 #pragma once
-#include "dc/core/catalog.h"
-#include "dc/core/drive_summary.h"
+#include "dc/core/catalog/catalog.h"
+#include "dc/core/model/drive_summary.h"
 #include "dc/widgets/drive_session.h"
 
 #include <QWidget>

@@ -1,7 +1,7 @@
 #pragma once
-#include "dc/core/catalog.h"
-#include "dc/core/drive.h"
-#include "dc/core/sample.h"
+#include "dc/core/catalog/catalog.h"
+#include "dc/core/model/drive.h"
+#include "dc/core/model/sample.h"
 
 #include <Eigen/Geometry>
 #include <filesystem>

@@ -1,5 +1,5 @@
 #pragma once
-#include "dc/core/drive_summary.h"
+#include "dc/core/model/drive_summary.h"
 
 #include <QAbstractTableModel>
 #include <QString>

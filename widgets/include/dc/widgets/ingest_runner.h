@@ -1,5 +1,5 @@
 #pragma once
-#include "dc/core/ingester.h"
+#include "dc/core/io/ingester.h"
 
 #include <QObject>
 #include <QString>

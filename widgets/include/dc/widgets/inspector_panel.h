@@ -1,5 +1,5 @@
 #pragma once
-#include "dc/core/box_label.h"
+#include "dc/core/model/box_label.h"
 #include "dc/widgets/drive_session.h"
 #include "dc/widgets/sample_data.h"
 

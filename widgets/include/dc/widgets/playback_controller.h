@@ -1,5 +1,5 @@
 #pragma once
-#include "dc/core/time_stamp.h"
+#include "dc/core/model/time_stamp.h"
 
 #include <QElapsedTimer>
 #include <QObject>

@@ -1,6 +1,6 @@
 #pragma once
-#include "dc/core/box_label.h"
-#include "dc/core/point_cloud.h"
+#include "dc/core/model/box_label.h"
+#include "dc/core/model/point_cloud.h"
 #include "dc/widgets/view_options.h"
 
 #include <Eigen/Core>

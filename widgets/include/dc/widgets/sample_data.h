@@ -1,9 +1,9 @@
 #pragma once
-#include "dc/core/box_label.h"
-#include "dc/core/calibration.h"
-#include "dc/core/point_cloud.h"
-#include "dc/core/pose.h"
-#include "dc/core/sample.h"
+#include "dc/core/model/box_label.h"
+#include "dc/core/model/calibration.h"
+#include "dc/core/model/point_cloud.h"
+#include "dc/core/model/pose.h"
+#include "dc/core/model/sample.h"
 
 #include <QMetaType>
 #include <cstddef>

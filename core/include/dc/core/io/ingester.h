@@ -1,0 +1,35 @@
+#pragma once
+#include "dc/core/catalog/catalog.h"
+#include "dc/core/io/drive_reader.h"
+#include "dc/core/model/ingest_stats.h"
+#include "dc/core/util/progress.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace dc::core {
+
+struct IngestReport {
+  IngestStats stats;
+  std::vector<std::string> drives;      // names of the drives found (new or already known)
+  std::vector<IngestError> errors;      // every problem found in this run (also recorded in the catalog)
+};
+
+// Walks folders, detects drive layouts with the reader registry, and stores what is new in the catalog.
+// A bad file or folder is recorded as an ingest error and the walk goes on; one drive is one transaction.
+class Ingester {
+public:
+  explicit Ingester(Catalog& catalog) : catalog_(catalog) {}
+  IngestReport ingest(const std::vector<std::filesystem::path>& paths, const Progress& progress = {});
+
+private:
+  struct FoundDrive {
+    std::filesystem::path folder;
+    const DriveReader* reader;
+  };
+  void collect(const std::filesystem::path& folder, std::vector<FoundDrive>& drives, int depth);
+  Catalog& catalog_;
+};
+
+}  // namespace dc::core

@@ -1,0 +1,91 @@
+#include "dc/core/io/payload_loader.h"
+
+#include "dc/core/io/parse_error.h"
+
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <system_error>
+
+namespace dc::core {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::uint64_t kPointBytes = 16;  // x y z reflectance, float32 each
+
+PointCloud read_points(const fs::path& file, std::uint64_t offset, std::uint64_t size) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) throw ParseError(file, "point cloud file not found");
+  const std::uint64_t file_size = fs::file_size(file, ec);
+  if (ec) throw ParseError(file, "cannot stat point cloud file: " + ec.message());
+  if (size == 0) size = file_size > offset ? file_size - offset : 0;
+  if (offset + size > file_size)
+    throw ParseError(file, "truncated: " + std::to_string(file_size) + " bytes, message needs " +
+                               std::to_string(offset + size));
+  if (size == 0) throw ParseError(file, "truncated: 0 bytes");
+  if (size % kPointBytes != 0)
+    throw ParseError(file, "size " + std::to_string(size) + " is not a multiple of 16 bytes (x y z reflectance float32)");
+
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ParseError(file, "cannot open point cloud file");
+  PointCloud cloud;
+  cloud.xyzi.resize(size / sizeof(float));
+  in.seekg(static_cast<std::streamoff>(offset));
+  in.read(reinterpret_cast<char*>(cloud.xyzi.data()), static_cast<std::streamsize>(size));
+  if (static_cast<std::uint64_t>(in.gcount()) != size)
+    throw ParseError(file, "read " + std::to_string(in.gcount()) + " of " + std::to_string(size) + " bytes");
+  return cloud;
+}
+
+// Frames without a recorded file (missing payload folder) have nothing to load.
+void require_payload(const Frame& frame) {
+  if (frame.file.empty())
+    throw ParseError(fs::path(frame.sensor + " frame " + std::to_string(frame.index)), "payload missing");
+}
+
+}  // namespace
+
+PointCloud load_velodyne_bin(const fs::path& file) { return read_points(file, 0, 0); }
+
+PointCloud load_point_cloud(const Frame& frame) {
+  require_payload(frame);
+  return read_points(frame.file, frame.offset, frame.size);
+}
+
+cv::Mat load_image(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) throw ParseError(file, "image file not found");
+  cv::Mat raw = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
+  if (raw.empty()) throw ParseError(file, "not a readable image");
+
+  // Depth to 8 bits: 16-bit PNGs keep their top byte; float images are assumed to be in [0, 1].
+  cv::Mat img8;
+  switch (raw.depth()) {
+    case CV_8U: img8 = raw; break;
+    case CV_8S: raw.convertTo(img8, CV_8U, 1.0, 128.0); break;
+    case CV_16U: raw.convertTo(img8, CV_8U, 1.0 / 256.0); break;
+    case CV_16S: raw.convertTo(img8, CV_8U, 1.0 / 256.0, 128.0); break;
+    case CV_32F:
+    case CV_64F: raw.convertTo(img8, CV_8U, 255.0); break;
+    default: raw.convertTo(img8, CV_8U); break;
+  }
+
+  cv::Mat out;
+  switch (img8.channels()) {
+    case 1:
+    case 3: out = img8; break;
+    case 4: cv::cvtColor(img8, out, cv::COLOR_BGRA2BGR); break;
+    case 2: cv::extractChannel(img8, out, 0); break;  // gray + alpha
+    default: throw ParseError(file, "unsupported image with " + std::to_string(img8.channels()) + " channels");
+  }
+  return out;
+}
+
+cv::Mat load_image(const Frame& frame) {
+  require_payload(frame);
+  return load_image(fs::path(frame.file));
+}
+
+}  // namespace dc::core

@@ -1,0 +1,43 @@
+#pragma once
+#include "dc/core/model/ingest_error.h"
+
+#include <Eigen/Core>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dc::core {
+
+// KITTI's calibration text: one "KEY: v1 v2 ..." per line (calib_cam_to_cam.txt, calib/000000.txt, ...).
+// Values are kept as text and converted on request so that a bad entry only costs the quantity that needs it.
+class KittiCalibrationFile {
+public:
+  // Throws ParseError when the file cannot be opened. Lines without "KEY:" are collected in problems().
+  static KittiCalibrationFile read(const std::filesystem::path& file);
+
+  const std::filesystem::path& file() const { return file_; }
+  bool has(const std::string& key) const { return entries_.count(key) != 0; }
+  int line_of(const std::string& key) const;  // 0 when absent
+
+  // Exactly `count` numbers for `key`; throws ParseError (file, line, "KEY: ...") when missing, non-numeric or
+  // of the wrong count.
+  std::vector<double> numbers(const std::string& key, std::size_t count) const;
+  Eigen::Matrix3d matrix3(const std::string& key) const;        // 9 numbers, row-major
+  Eigen::Matrix<double, 3, 4> matrix34(const std::string& key) const;  // 12 numbers, row-major
+  Eigen::Vector3d vector3(const std::string& key) const;
+
+  // Malformed lines that do not belong to any key (no colon, empty key).
+  const std::vector<IngestError>& problems() const { return problems_; }
+
+private:
+  struct Entry {
+    std::vector<std::string> tokens;
+    int line = 0;
+  };
+  std::filesystem::path file_;
+  std::map<std::string, Entry> entries_;
+  std::vector<IngestError> problems_;
+};
+
+}  // namespace dc::core

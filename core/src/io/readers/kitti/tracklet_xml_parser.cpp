@@ -1,0 +1,113 @@
+#include "io/readers/kitti/tracklet_xml_parser.h"
+
+#include "io/readers/text_util.h"
+
+#include <tinyxml2.h>
+
+namespace dc::core {
+
+namespace {
+
+using tinyxml2::XMLElement;
+
+// Reads <name>number</name> under `parent`; throws ParseError naming the element's line.
+double number(const XMLElement* parent, const char* name, const std::filesystem::path& file) {
+  const XMLElement* e = parent->FirstChildElement(name);
+  if (!e) throw ParseError(file, parent->GetLineNum(), std::string("<") + parent->Name() + "> has no <" + name + ">");
+  const char* text = e->GetText();
+  double value = 0;
+  if (!text || !parse_double(trim(text), value))
+    throw ParseError(file, e->GetLineNum(),
+                     std::string("<") + name + "> '" + shorten(text ? text : "") + "' is not a number");
+  return value;
+}
+
+std::string text_of(const XMLElement* parent, const char* name, const std::filesystem::path& file) {
+  const XMLElement* e = parent->FirstChildElement(name);
+  if (!e || !e->GetText())
+    throw ParseError(file, parent->GetLineNum(), std::string("<") + parent->Name() + "> has no <" + name + ">");
+  return trim(e->GetText());
+}
+
+// tinyxml2's ErrorStr() reads "Error=XML_ERROR_... ErrorID=14 (0xe) Line number=5: detail"; keep it short.
+std::string describe(const tinyxml2::XMLDocument& doc) {
+  std::string what;
+  switch (doc.ErrorID()) {
+    case tinyxml2::XML_ERROR_MISMATCHED_ELEMENT: what = "element not closed or closed by the wrong tag"; break;
+    case tinyxml2::XML_ERROR_PARSING_ELEMENT: what = "cannot parse element"; break;
+    case tinyxml2::XML_ERROR_PARSING_ATTRIBUTE: what = "cannot parse attribute"; break;
+    case tinyxml2::XML_ERROR_PARSING_TEXT: what = "cannot parse text"; break;
+    case tinyxml2::XML_ERROR_PARSING_COMMENT: what = "cannot parse comment"; break;
+    case tinyxml2::XML_ERROR_EMPTY_DOCUMENT: what = "empty document"; break;
+    default: what = doc.ErrorName(); break;
+  }
+  const std::string full = doc.ErrorStr() ? doc.ErrorStr() : "";
+  const auto colon = full.find(": ");
+  if (colon != std::string::npos) what += " (" + full.substr(colon + 2) + ")";
+  return what;
+}
+
+}  // namespace
+
+TrackletParseResult parse_tracklets(const std::filesystem::path& file) {
+  tinyxml2::XMLDocument doc;
+  const tinyxml2::XMLError rc = doc.LoadFile(file.string().c_str());
+  if (rc == tinyxml2::XML_ERROR_FILE_NOT_FOUND || rc == tinyxml2::XML_ERROR_FILE_COULD_NOT_BE_OPENED ||
+      rc == tinyxml2::XML_ERROR_FILE_READ_ERROR)
+    throw ParseError(file, "cannot open tracklet file");
+  if (rc != tinyxml2::XML_SUCCESS) throw ParseError(file, doc.ErrorLineNum(), "malformed XML: " + describe(doc));
+
+  // KITTI wraps <tracklets> in <boost_serialization>; accept it bare too.
+  const XMLElement* root = doc.RootElement();
+  const XMLElement* tracklets = nullptr;
+  if (root && std::string(root->Name()) == "tracklets")
+    tracklets = root;
+  else if (root)
+    tracklets = root->FirstChildElement("tracklets");
+  if (!tracklets) throw ParseError(file, root ? root->GetLineNum() : 0, "no <tracklets> element");
+
+  TrackletParseResult result;
+  int index = 0;
+  for (const XMLElement* item = tracklets->FirstChildElement("item"); item;
+       item = item->NextSiblingElement("item"), ++index) {
+    try {
+      const std::string category = text_of(item, "objectType", file);
+      const double h = number(item, "h", file), w = number(item, "w", file), l = number(item, "l", file);
+      const double first_frame = number(item, "first_frame", file);
+      if (h <= 0 || w <= 0 || l <= 0)
+        throw ParseError(file, item->GetLineNum(), "tracklet " + std::to_string(index) + " has a non-positive size");
+      if (first_frame < 0 || first_frame != static_cast<double>(static_cast<long long>(first_frame)))
+        throw ParseError(file, item->FirstChildElement("first_frame")->GetLineNum(),
+                         "<first_frame> must be a non-negative integer");
+      const XMLElement* poses = item->FirstChildElement("poses");
+      if (!poses) throw ParseError(file, item->GetLineNum(), "<item> has no <poses>");
+
+      std::vector<BoxLabel> boxes;
+      long long k = 0;
+      for (const XMLElement* p = poses->FirstChildElement("item"); p; p = p->NextSiblingElement("item"), ++k) {
+        BoxLabel b;
+        b.frame_index = static_cast<std::int64_t>(first_frame) + k;
+        // tz is the bottom of the box; BoxLabel wants the geometric center.
+        b.center = {number(p, "tx", file), number(p, "ty", file), number(p, "tz", file) + h / 2};
+        b.length = l;
+        b.width = w;
+        b.height = h;
+        b.yaw = number(p, "rz", file);
+        b.category = category;
+        b.track_id = std::to_string(index);
+        b.source = LabelSource::GroundTruth;
+        if (p->FirstChildElement("truncation")) b.truncation_state = static_cast<int>(number(p, "truncation", file));
+        if (p->FirstChildElement("occlusion")) b.occlusion = static_cast<int>(number(p, "occlusion", file));
+        boxes.push_back(std::move(b));
+      }
+      result.boxes.insert(result.boxes.end(), boxes.begin(), boxes.end());
+    } catch (const ParseError& e) {
+      // One broken tracklet costs only itself.
+      result.problems.emplace_back(e.file(), e.line(),
+                                   e.message() + "; tracklet " + std::to_string(index) + " skipped");
+    }
+  }
+  return result;
+}
+
+}  // namespace dc::core

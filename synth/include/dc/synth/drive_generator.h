@@ -1,0 +1,35 @@
+#pragma once
+#include "dc/core/util/progress.h"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace dc::core {
+
+struct GeneratorOptions {
+  std::filesystem::path out;      // date folder is created inside: <out>/<date>/<date>_drive_<NNNN>_sync
+  int frames = 100;
+  std::uint64_t seed = 1;
+  int cameras = 2;                // color cameras image_02, image_03 (1 or 2)
+  int image_width = 1242;
+  int image_height = 375;
+  int lidar_beams = 64;
+  int lidar_columns = 2000;       // azimuth steps per sweep (64 x 2000 = 128k rays, ~120k returns)
+  double lidar_rate_hz = 10.0;
+  std::string date = "2030_01_01";
+  int drive_number = 1;
+  int threads = 0;                // 0: hardware concurrency
+};
+
+struct GeneratorResult {
+  std::filesystem::path drive_dir;  // the *_drive_*_sync folder
+  std::filesystem::path date_dir;
+  int frames = 0;
+  int objects = 0;                  // tracklets written
+};
+
+// Writes a KITTI raw layout drive from a deterministic synthetic scene (same seed -> byte-identical files).
+GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& progress = {});
+
+}  // namespace dc::core

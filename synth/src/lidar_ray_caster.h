@@ -1,0 +1,31 @@
+#pragma once
+#include "ground_surface.h"
+#include "primitive.h"
+#include "rng.h"
+
+#include <Eigen/Core>
+#include <vector>
+
+namespace dc::core::generator {
+
+// A spinning 64-beam lidar modelled on the HDL-64E: beams from +2 deg down to -24.9 deg, `columns` azimuth steps
+// per turn, ray-cast against the ground and the scene's pieces. Range noise, incidence-dependent reflectance,
+// lost returns beyond the maximum range and a small random dropout. Points are in the lidar frame.
+class LidarRayCaster {
+ public:
+  LidarRayCaster(int beams, int columns);
+
+  // x y z reflectance as float32, beam by beam (top beam first), each beam one turn starting behind the sensor.
+  std::vector<float> sweep(const std::vector<Primitive>& pieces, const GroundSurface& ground, double s_guess,
+                           const Eigen::Matrix4d& T_world_from_velo, Rng& rng) const;
+
+  static constexpr double kMaxRange = 120.0;
+
+ private:
+  int beams_, columns_;
+  std::vector<double> cos_el_, sin_el_;
+  std::vector<double> cos_az_, sin_az_;
+  std::vector<int> column_sector_;
+};
+
+}  // namespace dc::core::generator
