@@ -236,8 +236,8 @@ void InspectorPanel::show_box(const dc::core::BoxLabel& box) {
   add_row(b, tr("Review"), dc::core::to_string(box.review));
   add_row(b, tr("Revision"), QString::number(box.revision));
   add_row(b, tr("Frame"), QString::number(box.frame_index));
-  if (box.occlusion >= 0 || box.truncation >= 0)
-    add_row(b, tr("Truncation, occlusion"), QString("%1, %2").arg(num(box.truncation, 2)).arg(box.occlusion));
+  if (box.occlusion >= 0 || box.truncated >= 0)
+    add_row(b, tr("Truncation, occlusion"), QString("%1, %2").arg(num(box.truncated, 2)).arg(box.occlusion));
   b->setExpanded(true);
 }
 

@@ -262,7 +262,7 @@ IngestStats Catalog::store_drive(const Drive& drive) {
           .bind(5, l.center.x()).bind(6, l.center.y()).bind(7, l.center.z()).bind(8, l.length).bind(9, l.width)
           .bind(10, l.height).bind(11, l.yaw).bind(12, l.category).bind(13, l.track_id).bind(14, l.score)
           .bind(15, std::string(to_string(l.source))).bind(16, std::string(to_string(l.review)))
-          .bind(17, l.revision).bind(18, l.truncation).bind(19, l.occlusion).bind(20, l.alpha)
+          .bind(17, l.revision).bind(18, l.truncated).bind(19, l.occlusion).bind(20, l.alpha)
           .bind(21, l.bbox2d[0]).bind(22, l.bbox2d[1]).bind(23, l.bbox2d[2]).bind(24, l.bbox2d[3]).run();
       stats.labels_added += db_->changes();
     }

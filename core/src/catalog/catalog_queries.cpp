@@ -52,7 +52,7 @@ BoxLabel label_from_row(const SqliteStatement& q) {
   l.source = label_source_from_string(q.text(12));
   l.review = review_state_from_string(q.text(13));
   l.revision = static_cast<int>(q.int64(14));
-  l.truncation = q.is_null(15) ? -1 : q.real(15);
+  l.truncated = q.is_null(15) ? -1 : q.real(15);
   l.occlusion = q.is_null(16) ? -1 : static_cast<int>(q.int64(16));
   l.alpha = q.is_null(17) ? -10 : q.real(17);
   for (int i = 0; i < 4; ++i) l.bbox2d[i] = q.is_null(18 + i) ? -1 : q.real(18 + i);

@@ -1,11 +1,28 @@
 #include "dc/core/data/sample_builder.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 namespace dc::core {
 
-std::vector<Sample> build_samples(const std::vector<Frame>& frames, const std::string& lidar_sensor) {
+namespace {
+
+// Median interval between consecutive distinct timestamps; 0 when fewer than two.
+std::int64_t median_period(const std::vector<const Frame*>& sorted) {
+  std::vector<std::int64_t> gaps;
+  for (std::size_t k = 1; k < sorted.size(); ++k)
+    if (sorted[k]->timestamp_ns > sorted[k - 1]->timestamp_ns)
+      gaps.push_back(sorted[k]->timestamp_ns - sorted[k - 1]->timestamp_ns);
+  if (gaps.empty()) return 0;
+  std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+  return gaps[gaps.size() / 2];
+}
+
+}  // namespace
+
+std::vector<Sample> build_samples(const std::vector<Frame>& frames, const std::string& lidar_sensor,
+                                  std::optional<std::int64_t> max_skew_ns) {
   std::map<std::string, std::vector<const Frame*>> by_sensor;
   for (const auto& f : frames) by_sensor[f.sensor].push_back(&f);
   for (auto& [name, list] : by_sensor)
@@ -17,6 +34,12 @@ std::vector<Sample> build_samples(const std::vector<Frame>& frames, const std::s
   auto lidar = by_sensor.find(lidar_sensor);
   if (lidar == by_sensor.end()) return samples;
   samples.reserve(lidar->second.size());
+  std::map<std::string, std::int64_t> limit;
+  for (const auto& [name, list] : by_sensor) {
+    // A sensor with a single frame has no period: it is taken at any skew unless a limit was given.
+    const std::int64_t period = median_period(list);
+    limit[name] = max_skew_ns ? *max_skew_ns : (period > 0 ? period : std::numeric_limits<std::int64_t>::max());
+  }
   for (const Frame* sweep : lidar->second) {
     Sample s;
     s.index = static_cast<std::int64_t>(samples.size());
@@ -33,7 +56,9 @@ std::vector<Sample> build_samples(const std::vector<Frame>& frames, const std::s
         const Frame* prev = *(it - 1);
         if (sweep->timestamp_ns - prev->timestamp_ns <= (*it)->timestamp_ns - sweep->timestamp_ns) best = prev;
       }
-      s.members.push_back({name, best->index, best->timestamp_ns - sweep->timestamp_ns});
+      const std::int64_t skew = best->timestamp_ns - sweep->timestamp_ns;
+      if (skew > limit[name] || -skew > limit[name]) continue;  // stopped or late sensor: no frame in sync
+      s.members.push_back({name, best->index, skew});
     }
     samples.push_back(std::move(s));
   }

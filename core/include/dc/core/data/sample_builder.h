@@ -2,13 +2,12 @@
 #include "dc/core/model/frame.h"
 #include "dc/core/model/sample.h"
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace dc::core {
-
-#include <cstdint>
-#include <optional>
 
 // Builds lidar-keyed samples: for each lidar frame (in time order) the nearest frame of every other sensor. A frame
 // farther than `max_skew_ns` from the sweep is not taken (the sample has no frame of that sensor); without a value
