@@ -7,6 +7,7 @@
 #include "dc/synth/drive_generator.h"
 #include "dc/core/io/ingester.h"
 #include "dc/core/model/time_stamp.h"
+#include "dc/core/util/logging.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -28,7 +29,37 @@ struct Options {
   std::string catalog;
   bool json = false;
   bool quiet = false;
+  bool verbose = false;
 };
+
+// JSON output never fails: bytes that are not UTF-8 (a folder name, a file's text) become U+FFFD.
+void print_json(const json& j) { std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n"; }
+
+// Text for a terminal: control characters and bytes that are not UTF-8 are shown escaped (\x1b).
+std::string printable(const std::string& text) {
+  std::string out;
+  const json escaped = text;
+  const std::string dumped = escaped.dump(-1, ' ', false, json::error_handler_t::replace);
+  // dump() quotes and escapes control characters as \u00XX; show them as \xXX and drop the quotes.
+  for (std::size_t i = 1; i + 1 < dumped.size(); ++i) {
+    if (dumped[i] == '\\' && i + 1 < dumped.size() - 1) {
+      const char c = dumped[i + 1];
+      if (c == 'u' && i + 5 < dumped.size()) {
+        out += "\\x" + dumped.substr(i + 4, 2);
+        i += 5;
+      } else if (c == '"' || c == '\\' || c == '/') {
+        out += c;
+        ++i;
+      } else {
+        out += dumped.substr(i, 2);
+        ++i;
+      }
+    } else {
+      out += dumped[i];
+    }
+  }
+  return out;
+}
 
 core::TimestampNs parse_time(const std::string& text) {
   // Either integer nanoseconds since the epoch or "YYYY-MM-DD HH:MM:SS[.fff]" (also with 'T').
@@ -57,7 +88,9 @@ json drive_json(const core::DriveSummary& d) {
           {"root", d.root},
           {"start_ns", d.start_ns},
           {"end_ns", d.end_ns},
-          {"start", core::format_iso8601(d.start_ns)},
+          {"start", d.timestamped ? json(core::format_iso8601(d.start_ns)) : json()},
+          {"timestamped", d.timestamped},
+          {"time_zone", d.time_zone},
           {"duration_s", d.duration_s()},
           {"frames", d.frames_per_sensor},
           {"samples", d.samples},
@@ -69,7 +102,7 @@ json error_json(const core::IngestError& e) {
 }
 
 std::string error_text(const core::IngestError& e) {
-  return e.path + (e.line > 0 ? ":" + std::to_string(e.line) : "") + ": " + e.message;
+  return printable(e.path + (e.line > 0 ? ":" + std::to_string(e.line) : "") + ": " + e.message);
 }
 
 int cmd_generate(const Options& o, core::GeneratorOptions g) {
@@ -77,12 +110,10 @@ int cmd_generate(const Options& o, core::GeneratorOptions g) {
   auto result = core::generate_drive(g, printer.progress());
   printer.finish();
   if (o.json)
-    std::cout << json{{"drive_dir", result.drive_dir.string()},
+    print_json(json{{"drive_dir", result.drive_dir.string()},
                       {"date_dir", result.date_dir.string()},
                       {"frames", result.frames},
-                      {"objects", result.objects}}
-                     .dump(2)
-              << "\n";
+                      {"objects", result.objects}});
   else
     std::cout << "generated " << result.frames << " frames, " << result.objects << " objects in "
               << result.drive_dir.string() << "\n";
@@ -99,22 +130,27 @@ int cmd_ingest(const Options& o, const std::vector<std::string>& paths) {
   if (o.json) {
     json errors = json::array();
     for (const auto& e : report.errors) errors.push_back(error_json(e));
-    std::cout << json{{"catalog", catalog.path().string()},
+    print_json(json{{"catalog", catalog.path().string()},
                       {"drives", report.drives},
                       {"drives_added", s.drives_added},
                       {"frames_added", s.frames_added},
                       {"frames_updated", s.frames_updated},
+                      {"frames_removed", s.frames_removed},
                       {"samples_added", s.samples_added},
+                      {"samples_updated", s.samples_updated},
+                      {"samples_removed", s.samples_removed},
                       {"labels_added", s.labels_added},
+                      {"labels_updated", s.labels_updated},
+                      {"labels_removed", s.labels_removed},
                       {"poses_added", s.poses_added},
-                      {"errors", errors}}
-                     .dump(2)
-              << "\n";
+                      {"errors", errors}});
   } else {
     std::cout << "ingested " << report.drives.size() << " drive(s) into " << catalog.path().string() << ": "
-              << s.drives_added << " new drives, " << s.frames_added << " new frames, " << s.frames_updated
-              << " updated frames, " << s.samples_added << " new samples, " << s.labels_added << " new labels, "
-              << s.poses_added << " new poses\n";
+              << s.drives_added << " new drives, " << s.frames_added << " new / " << s.frames_updated << " updated / "
+              << s.frames_removed << " removed frames, " << s.samples_added << " new / " << s.samples_updated
+              << " updated / " << s.samples_removed << " removed samples, " << s.labels_added << " new / "
+              << s.labels_updated << " updated / " << s.labels_removed << " removed labels, " << s.poses_added
+              << " new poses\n";
   }
   for (const auto& e : report.errors) std::cerr << "error: " << error_text(e) << "\n";
   return report.errors.empty() ? kOk : kBadInput;
@@ -126,15 +162,16 @@ int cmd_drives(const Options& o) {
   if (o.json) {
     json arr = json::array();
     for (const auto& d : drives) arr.push_back(drive_json(d));
-    std::cout << arr.dump(2) << "\n";
+    print_json(arr);
     return kOk;
   }
   std::printf("%-40s %-13s %-24s %9s %8s  %s\n", "NAME", "FORMAT", "START", "DURATION", "SAMPLES", "FRAMES");
   for (const auto& d : drives) {
     std::string frames;
     for (const auto& [sensor, n] : d.frames_per_sensor) frames += sensor + "=" + std::to_string(n) + " ";
-    std::printf("%-40s %-13s %-24s %8.1fs %8lld  %s\n", d.name.c_str(), d.format.c_str(),
-                core::format_iso8601(d.start_ns).c_str(), d.duration_s(), static_cast<long long>(d.samples),
+    std::printf("%-40s %-13s %-24s %8.1fs %8lld  %s\n", printable(d.name).c_str(), d.format.c_str(),
+                d.timestamped ? core::format_iso8601(d.start_ns).c_str() : "no timestamps", d.duration_s(),
+                static_cast<long long>(d.samples),
                 frames.c_str());
   }
   return kOk;
@@ -155,11 +192,14 @@ int cmd_info(const Options& o, const std::string& name) {
     j["sensors"] = s;
     j["calibrations"] = calibrations.size();
     j["poses"] = poses.size();
-    std::cout << j.dump(2) << "\n";
+    print_json(j);
     return kOk;
   }
-  std::cout << "drive     " << d.name << " (id " << d.id << ")\nformat    " << d.format << "\nroot      " << d.root
-            << "\nstart     " << core::format_iso8601(d.start_ns) << "\nduration  " << d.duration_s()
+  std::cout << "drive     " << printable(d.name) << " (id " << d.id << ")\nformat    " << d.format << "\nroot      "
+            << printable(d.root) << "\nstart     "
+            << (d.timestamped ? core::format_iso8601(d.start_ns) + (d.time_zone.empty() ? "" : " (recorded in " + d.time_zone + ")")
+                              : std::string("no timestamps (an ordered set of frames)"))
+            << "\nduration  " << d.duration_s()
             << " s\nsamples   " << d.samples << "\nlabels    " << d.labels << "\nposes     " << poses.size()
             << "\ncalibrations " << calibrations.size() << "\nsensors\n";
   for (const auto& x : sensors)
@@ -183,7 +223,7 @@ int cmd_frames(const Options& o, const std::string& name, const std::string& sen
     for (const auto& f : frames)
       arr.push_back({{"sensor", f.sensor}, {"index", f.index}, {"timestamp_ns", f.timestamp_ns},
                      {"file", f.file}, {"offset", f.offset}, {"size", f.size}});
-    std::cout << arr.dump(2) << "\n";
+    print_json(arr);
     return kOk;
   }
   for (const auto& f : frames)
@@ -203,14 +243,14 @@ int cmd_samples(const Options& o, const std::string& name) {
       json members = json::array();
       for (const auto& m : s.members)
         members.push_back({{"sensor", m.sensor}, {"frame_index", m.frame_index}, {"skew_ns", m.skew_ns}});
-      arr.push_back({{"index", s.index}, {"timestamp_ns", s.timestamp_ns}, {"lidar_sensor", s.lidar_sensor},
+      arr.push_back({{"key", s.key()}, {"index", s.index}, {"timestamp_ns", s.timestamp_ns}, {"lidar_sensor", s.lidar_sensor},
                      {"lidar_frame_index", s.lidar_frame_index}, {"members", members}});
     }
-    std::cout << arr.dump(2) << "\n";
+    print_json(arr);
     return kOk;
   }
   for (const auto& s : samples) {
-    std::printf("%6lld  %s  %s#%lld", static_cast<long long>(s.index),
+    std::printf("%6lld  key %-6lld %s  %s#%lld", static_cast<long long>(s.index), static_cast<long long>(s.key()),
                 core::format_kitti_timestamp(s.timestamp_ns).c_str(), s.lidar_sensor.c_str(),
                 static_cast<long long>(s.lidar_frame_index));
     for (const auto& m : s.members)
@@ -221,13 +261,45 @@ int cmd_samples(const Options& o, const std::string& name) {
   return kOk;
 }
 
+int cmd_labels(const Options& o, const std::string& name, std::optional<std::int64_t> sample_key,
+               const std::string& source) {
+  core::Catalog catalog(catalog_path(o));
+  auto d = require_drive(catalog, name);
+  core::LabelQuery q;
+  q.frame_index = sample_key;
+  if (!source.empty()) q.source = core::label_source_from_string(source);
+  const auto labels = catalog.label_repository().list(d.id, q);
+  if (o.json) {
+    json arr = json::array();
+    for (const auto& l : labels)
+      arr.push_back({{"id", l.id}, {"revision", l.revision}, {"source", core::to_string(l.source)},
+                     {"run_id", l.run_id ? json(*l.run_id) : json()}, {"class", l.category},
+                     {"track_id", l.track_id}, {"sample_key", l.frame_index},
+                     {"center", {l.center.x(), l.center.y(), l.center.z()}},
+                     {"size", {l.length, l.width, l.height}}, {"yaw", l.yaw},
+                     {"review", core::to_string(l.review)}, {"score", l.score}});
+    print_json(arr);
+    return kOk;
+  }
+  std::printf("%8s %4s %-7s %6s %-12s %-8s %7s %24s %20s %7s  %s\n", "ID", "REV", "SOURCE", "RUN", "CLASS", "TRACK",
+              "SAMPLE", "CENTER x y z (m)", "SIZE l w h (m)", "YAW", "REVIEW");
+  for (const auto& l : labels)
+    std::printf("%8lld %4d %-7s %6s %-12s %-8s %7lld %8.2f %7.2f %7.2f %6.2f %6.2f %6.2f %7.3f  %s\n",
+                static_cast<long long>(l.id), l.revision, core::to_string(l.source),
+                l.run_id ? std::to_string(*l.run_id).c_str() : "-", printable(l.category).c_str(),
+                l.track_id.empty() ? "-" : printable(l.track_id).c_str(), static_cast<long long>(l.frame_index),
+                l.center.x(), l.center.y(), l.center.z(), l.length, l.width, l.height, l.yaw,
+                core::to_string(l.review));
+  return kOk;
+}
+
 int cmd_errors(const Options& o) {
   core::Catalog catalog(catalog_path(o));
   auto errors = catalog.ingest_errors();
   if (o.json) {
     json arr = json::array();
     for (const auto& e : errors) arr.push_back(error_json(e));
-    std::cout << arr.dump(2) << "\n";
+    print_json(arr);
     return kOk;
   }
   for (const auto& e : errors) std::cout << error_text(e) << "\n";
@@ -243,7 +315,8 @@ int main(int argc, char** argv) {
   Options o;
   app.add_option("--catalog", o.catalog, "catalog file (default $XDG_DATA_HOME/drivecurator/catalog.sqlite)");
   app.add_flag("--json", o.json, "machine-readable output");
-  app.add_flag("-q,--quiet", o.quiet, "no progress on stderr");
+  app.add_flag("-q,--quiet", o.quiet, "no progress on stderr, only errors in the log on stderr");
+  app.add_flag("-v,--verbose", o.verbose, "log everything (debug) on stderr");
 
   core::GeneratorOptions g;
   std::string out;
@@ -262,7 +335,7 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> ingest_paths;
   auto* ingest = app.add_subcommand("ingest", "index drive folders into the catalog");
-  ingest->add_option("paths", ingest_paths, "drive folders or folders containing drives")->required();
+  ingest->add_option("paths", ingest_paths, "drive folders or files, or folders containing drives")->required();
 
   auto* drives = app.add_subcommand("drives", "list the catalog's drives");
 
@@ -278,6 +351,12 @@ int main(int argc, char** argv) {
   frames->add_option("--limit", limit, "at most this many frames");
   auto* samples = app.add_subcommand("samples", "lidar-keyed samples of one drive");
   samples->add_option("drive", drive_name, "drive name or id")->required();
+  std::optional<std::int64_t> sample_key;
+  std::string source;
+  auto* labels = app.add_subcommand("labels", "labels of one drive (current revisions)");
+  labels->add_option("drive", drive_name, "drive name or id")->required();
+  labels->add_option("--sample", sample_key, "only this sample (its key: the lidar frame index)");
+  labels->add_option("--source", source, "only this source")->check(CLI::IsMember({"gt", "auto", "model", "manual"}));
   auto* errors = app.add_subcommand("errors", "problems recorded while ingesting");
 
   try {
@@ -289,7 +368,14 @@ int main(int argc, char** argv) {
     return kUsage;
   }
 
-  dc::app::install_interrupt_handler();
+  core::LogOptions log_options;
+  log_options.to_stderr = true;
+  log_options.stderr_level = o.verbose ? core::LogLevel::Debug : o.quiet ? core::LogLevel::Error : core::LogLevel::Warning;
+  // The ingest report prints its own problems; the log on stderr adds the rest (and all of it with --verbose).
+  if (!o.verbose && *ingest) log_options.stderr_level = core::LogLevel::Error;
+  core::init_logging(log_options);
+  // Ctrl-C / SIGTERM cancel the commands that can be cancelled; the quick queries keep the default (terminate).
+  if (*generate || *ingest) dc::app::install_interrupt_handler();
   try {
     if (*generate) {
       g.out = out;
@@ -300,6 +386,7 @@ int main(int argc, char** argv) {
     if (*info) return cmd_info(o, drive_name);
     if (*frames) return cmd_frames(o, drive_name, sensor, from, to, limit);
     if (*samples) return cmd_samples(o, drive_name);
+    if (*labels) return cmd_labels(o, drive_name, sample_key, source);
     if (*errors) return cmd_errors(o);
   } catch (const core::Cancelled&) {
     std::cerr << "cancelled\n";

@@ -1,25 +1,16 @@
 #include "dc/core/catalog/catalog.h"
 
-#include "catalog/calibration_json.h"
 #include "catalog/catalog_schema.h"
 #include "catalog/sqlite_database.h"
 #include "dc/core/catalog/catalog_error.h"
 #include "dc/core/data/sample_builder.h"
 
-#include <chrono>
 #include <cstdlib>
 #include <map>
 
 namespace dc::core {
 
 namespace fs = std::filesystem;
-
-namespace {
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-}  // namespace
 
 fs::path Catalog::default_path() {
   fs::path base;
@@ -35,17 +26,31 @@ fs::path Catalog::default_path() {
 
 int Catalog::latest_schema_version() { return static_cast<int>(catalog_migrations().size()); }
 
-Catalog::Catalog(const fs::path& file) {
+namespace {
+std::unique_ptr<SqliteDatabase> open_database(const fs::path& file) {
   if (file.has_parent_path()) {
     std::error_code ec;
     fs::create_directories(file.parent_path(), ec);
     if (ec) throw CatalogError(file.string() + ": cannot create folder: " + ec.message());
   }
   if (fs::is_directory(file)) throw CatalogError(file.string() + ": is a folder, not a catalog file");
-  db_ = std::make_unique<SqliteDatabase>(file);
-  db_->exec("PRAGMA journal_mode=WAL");
-  db_->exec("PRAGMA synchronous=NORMAL");
-  db_->exec("PRAGMA foreign_keys=ON");
+  auto db = std::make_unique<SqliteDatabase>(file);
+  db->exec("PRAGMA journal_mode=WAL");
+  db->exec("PRAGMA synchronous=NORMAL");
+  db->exec("PRAGMA foreign_keys=ON");
+  return db;
+}
+}  // namespace
+
+Catalog::Catalog(const fs::path& file)
+    : db_(open_database(file)),
+      drives_(*db_),
+      frames_(*db_),
+      labels_(*db_),
+      errors_(*db_),
+      findings_(*db_),
+      jobs_(*db_),
+      tags_(*db_) {
   migrate();
 }
 
@@ -54,47 +59,35 @@ Catalog::~Catalog() = default;
 const fs::path& Catalog::path() const { return db_->file(); }
 
 int Catalog::schema_version() const {
+  SqliteStatement exists(*db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'");
+  if (!exists.step()) return 0;
   SqliteStatement q(*db_, "SELECT version FROM schema_version");
   return q.step() ? static_cast<int>(q.int64(0)) : 0;
 }
 
 void Catalog::migrate() {
+  // One write transaction from reading the version to the last migration: a second process that opens the same
+  // new file waits on the lock (busy timeout), then reads the version the first one wrote and has nothing to do.
+  SqliteTransaction tx(*db_);
   db_->exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
-  int version = schema_version();
+  const int version = schema_version();
   const auto& migrations = catalog_migrations();
   if (version > static_cast<int>(migrations.size()))
     throw CatalogError(path().string() + ": catalog schema version " + std::to_string(version) +
                        " is newer than this program understands (" + std::to_string(migrations.size()) + ")");
-  for (int v = version; v < static_cast<int>(migrations.size()); ++v) {
-    SqliteTransaction tx(*db_);
+  if (version == static_cast<int>(migrations.size())) return;  // nothing to write: the transaction rolls back
+  for (int v = version; v < static_cast<int>(migrations.size()); ++v)
     db_->exec(migrations[static_cast<std::size_t>(v)]);
-    db_->exec("DELETE FROM schema_version");
-    SqliteStatement set(*db_, "INSERT INTO schema_version (version) VALUES (?1)");
-    set.bind(1, v + 1).run();
-    tx.commit();
-  }
+  db_->exec("DELETE FROM schema_version");
+  SqliteStatement set(*db_, "INSERT INTO schema_version (version) VALUES (?1)");
+  set.bind(1, static_cast<std::int64_t>(migrations.size())).run();
+  tx.commit();
 }
-
-namespace {
-// Inserts errors not seen before (same file, line and message); the caller owns the transaction.
-std::int64_t insert_errors(SqliteDatabase& db, const std::vector<IngestError>& errors) {
-  SqliteStatement insert(db,
-                         "INSERT OR IGNORE INTO ingest_errors (drive, path, line, message, first_seen_ns) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5)");
-  std::int64_t added = 0;
-  const std::int64_t now = now_ns();
-  for (const auto& e : errors) {
-    insert.bind(1, e.drive).bind(2, e.path).bind(3, e.line).bind(4, e.message).bind(5, now).run();
-    added += db.changes();
-  }
-  return added;
-}
-}  // namespace
 
 std::int64_t Catalog::record_errors(const std::vector<IngestError>& errors) {
   if (errors.empty()) return 0;
   SqliteTransaction tx(*db_);
-  std::int64_t added = insert_errors(*db_, errors);
+  const std::int64_t added = errors_.add(errors);
   tx.commit();
   return added;
 }
@@ -102,185 +95,74 @@ std::int64_t Catalog::record_errors(const std::vector<IngestError>& errors) {
 IngestStats Catalog::store_drive(const Drive& drive) {
   IngestStats stats;
   SqliteTransaction tx(*db_);
-  const std::int64_t now = now_ns();
+  const DriveRepository::Stored stored = drives_.upsert(drive);
+  const std::int64_t drive_id = stored.id;
+  stats.drives_added = stored.is_new ? 1 : 0;
+  const auto sensor_ids = drives_.sync_sensors(drive_id, drive.sensors);
+  drives_.sync_calibrations(drive_id, drive.calibrations);
 
-  // Drive row: identity is the root folder; the display name is made unique when another root has it.
-  std::int64_t drive_id = 0;
-  {
-    SqliteStatement by_root(*db_, "SELECT id FROM drives WHERE root = ?1");
-    by_root.bind(1, drive.root);
-    if (by_root.step()) {
-      drive_id = by_root.int64(0);
-    } else {
-      std::string name = drive.name;
-      SqliteStatement taken(*db_, "SELECT 1 FROM drives WHERE name = ?1");
-      for (int n = 2;; ++n) {
-        taken.bind(1, name);
-        bool exists = taken.step();
-        taken.reset();
-        if (!exists) break;
-        name = drive.name + "#" + std::to_string(n);
-      }
-      SqliteStatement insert(*db_,
-                             "INSERT INTO drives (name, format, root, ingested_ns) VALUES (?1, ?2, ?3, ?4)");
-      insert.bind(1, name).bind(2, drive.format).bind(3, drive.root).bind(4, now).run();
-      drive_id = db_->last_insert_id();
-      stats.drives_added = 1;
-    }
-  }
-
-  // Sensors.
-  std::map<std::string, std::int64_t> sensor_ids;
-  {
-    SqliteStatement insert(*db_,
-                           "INSERT INTO sensors (drive_id, name, kind, rate_hz, frame_id, model) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (drive_id, name) DO UPDATE SET "
-                           "rate_hz = excluded.rate_hz, frame_id = excluded.frame_id, model = excluded.model");
-    for (const auto& s : drive.sensors)
-      insert.bind(1, drive_id).bind(2, s.name).bind(3, std::string(to_string(s.kind))).bind(4, s.rate_hz)
-          .bind(5, s.frame_id).bind(6, s.model).run();
-    SqliteStatement ids(*db_, "SELECT name, id FROM sensors WHERE drive_id = ?1");
-    ids.bind(1, drive_id);
-    while (ids.step()) sensor_ids[ids.text(0)] = ids.int64(1);
-  }
-
-  // Calibrations, keyed by the start of their validity.
-  {
-    SqliteStatement upsert(*db_,
-                           "INSERT INTO calibrations (drive_id, valid_from_ns, valid_to_ns, data) "
-                           "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (drive_id, valid_from_ns) DO UPDATE SET "
-                           "valid_to_ns = excluded.valid_to_ns, data = excluded.data WHERE data != excluded.data");
-    for (const auto& c : drive.calibrations)
-      upsert.bind(1, drive_id).bind(2, c.valid_from_ns).bind(3, c.valid_to_ns).bind(4, calibration_to_json(c))
-          .run();
-  }
-
-  // Frames: insert new ones, update those whose payload location changed, leave the rest alone.
-  struct StoredFrame {
-    std::int64_t id;
-    TimestampNs t;
-    std::string file;
-    std::uint64_t size;
-  };
-  std::map<std::pair<std::int64_t, std::int64_t>, StoredFrame> stored;  // (sensor_id, idx)
-  {
-    SqliteStatement existing(*db_, "SELECT sensor_id, idx, id, timestamp_ns, file, size FROM frames WHERE drive_id = ?1");
-    existing.bind(1, drive_id);
-    while (existing.step())
-      stored[{existing.int64(0), existing.int64(1)}] = {existing.int64(2), existing.int64(3), existing.text(4),
-                                                        static_cast<std::uint64_t>(existing.int64(5))};
-  }
-  {
-    SqliteStatement insert(*db_,
-                           "INSERT INTO frames (drive_id, sensor_id, idx, timestamp_ns, file, offset, size) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-    SqliteStatement update(*db_, "UPDATE frames SET timestamp_ns = ?2, file = ?3, offset = ?4, size = ?5 WHERE id = ?1");
-    for (const auto& f : drive.frames) {
-      auto sid = sensor_ids.find(f.sensor);
-      if (sid == sensor_ids.end()) continue;  // frame of an undeclared sensor: reader bug, skip
-      auto key = std::make_pair(sid->second, f.index);
-      auto it = stored.find(key);
-      if (it == stored.end()) {
-        insert.bind(1, drive_id).bind(2, sid->second).bind(3, f.index).bind(4, f.timestamp_ns).bind(5, f.file)
-            .bind(6, static_cast<std::int64_t>(f.offset)).bind(7, static_cast<std::int64_t>(f.size)).run();
-        stored[key] = {db_->last_insert_id(), f.timestamp_ns, f.file, f.size};
-        ++stats.frames_added;
-      } else if (it->second.t != f.timestamp_ns || it->second.file != f.file || it->second.size != f.size) {
-        update.bind(1, it->second.id).bind(2, f.timestamp_ns).bind(3, f.file)
-            .bind(4, static_cast<std::int64_t>(f.offset)).bind(5, static_cast<std::int64_t>(f.size)).run();
-        it->second = {it->second.id, f.timestamp_ns, f.file, f.size};
-        ++stats.frames_updated;
-      }
-    }
-  }
-  auto frame_id = [&](const std::string& sensor, std::int64_t idx) -> std::int64_t {
-    auto sid = sensor_ids.find(sensor);
-    if (sid == sensor_ids.end()) return 0;
-    auto it = stored.find({sid->second, idx});
-    return it == stored.end() ? 0 : it->second.id;
-  };
-
-  // Samples (lidar-keyed); only touched when new or changed.
+  const FrameSyncResult frames = frames_.sync_frames(drive_id, sensor_ids, drive.frames);
+  stats.frames_added = frames.added;
+  stats.frames_updated = frames.updated;
+  stats.frames_removed = frames.removed;
   const std::string lidar = drive.lidar_sensor();
-  if (!lidar.empty() && (stats.frames_added > 0 || stats.frames_updated > 0)) {
-    std::map<std::int64_t, std::pair<std::int64_t, std::int64_t>> existing;  // idx -> (id, lidar_frame_id)
-    SqliteStatement q(*db_, "SELECT idx, id, lidar_frame_id FROM samples WHERE drive_id = ?1");
-    q.bind(1, drive_id);
-    while (q.step()) existing[q.int64(0)] = {q.int64(1), q.int64(2)};
-    SqliteStatement insert(*db_,
-                           "INSERT INTO samples (drive_id, idx, timestamp_ns, lidar_frame_id) VALUES (?1, ?2, ?3, ?4)");
-    SqliteStatement update(*db_, "UPDATE samples SET timestamp_ns = ?2, lidar_frame_id = ?3 WHERE id = ?1");
-    SqliteStatement member(*db_,
-                           "INSERT INTO sample_frames (sample_id, sensor_id, frame_id, skew_ns) VALUES (?1, ?2, ?3, ?4) "
-                           "ON CONFLICT (sample_id, sensor_id) DO UPDATE SET frame_id = excluded.frame_id, "
-                           "skew_ns = excluded.skew_ns WHERE frame_id != excluded.frame_id OR skew_ns != excluded.skew_ns");
-    for (const auto& s : build_samples(drive.frames, lidar)) {
-      std::int64_t lidar_frame = frame_id(lidar, s.lidar_frame_index);
-      std::int64_t sample_id = 0;
-      auto it = existing.find(s.index);
-      if (it == existing.end()) {
-        insert.bind(1, drive_id).bind(2, s.index).bind(3, s.timestamp_ns).bind(4, lidar_frame).run();
-        sample_id = db_->last_insert_id();
-        ++stats.samples_added;
-      } else {
-        sample_id = it->second.first;
-        if (it->second.second != lidar_frame)
-          update.bind(1, sample_id).bind(2, s.timestamp_ns).bind(3, lidar_frame).run();
-      }
-      for (const auto& m : s.members)
-        member.bind(1, sample_id).bind(2, sensor_ids[m.sensor]).bind(3, frame_id(m.sensor, m.frame_index))
-            .bind(4, m.skew_ns).run();
-    }
-  }
-
-  // Poses.
-  {
-    SqliteStatement insert(*db_,
-                           "INSERT OR IGNORE INTO poses (drive_id, timestamp_ns, transform, latitude, longitude, "
-                           "altitude, roll, pitch, yaw, forward_velocity) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
-    for (const auto& p : drive.poses) {
-      insert.bind(1, drive_id).bind(2, p.timestamp_ns).bind(3, isometry_to_json(p.T_world_from_imu))
-          .bind(4, p.latitude_deg).bind(5, p.longitude_deg).bind(6, p.altitude_m).bind(7, p.roll).bind(8, p.pitch)
-          .bind(9, p.yaw).bind(10, p.forward_velocity_mps).run();
-      stats.poses_added += db_->changes();
-    }
-  }
-
-  // Labels shipped with the drive, keyed by their order within their frame so a re-ingest adds nothing.
   if (!lidar.empty()) {
-    SqliteStatement insert(*db_,
-                           "INSERT OR IGNORE INTO labels (drive_id, frame_id, source_key, timestamp_ns, cx, cy, cz, "
-                           "length, width, height, yaw, category, track_id, score, source, review, revision, "
-                           "truncation, occlusion, alpha, bbox_left, bbox_top, bbox_right, bbox_bottom) VALUES "
-                           "(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24)");
-    std::map<std::pair<std::int64_t, int>, int> ordinal;  // (frame, source) -> next ordinal
-    for (const auto& l : drive.labels) {
-      std::int64_t fid = frame_id(lidar, l.frame_index);
-      if (fid == 0) continue;
-      int n = ordinal[{fid, static_cast<int>(l.source)}]++;
-      insert.bind(1, drive_id).bind(2, fid).bind(3, std::to_string(n)).bind(4, l.timestamp_ns)
-          .bind(5, l.center.x()).bind(6, l.center.y()).bind(7, l.center.z()).bind(8, l.length).bind(9, l.width)
-          .bind(10, l.height).bind(11, l.yaw).bind(12, l.category).bind(13, l.track_id).bind(14, l.score)
-          .bind(15, std::string(to_string(l.source))).bind(16, std::string(to_string(l.review)))
-          .bind(17, l.revision).bind(18, l.truncated).bind(19, l.occlusion).bind(20, l.alpha)
-          .bind(21, l.bbox2d[0]).bind(22, l.bbox2d[1]).bind(23, l.bbox2d[2]).bind(24, l.bbox2d[3]).run();
-      stats.labels_added += db_->changes();
-    }
+    const SampleSyncResult samples =
+        frames_.sync_samples(drive_id, sensor_ids, frames, build_samples(drive.frames, lidar));
+    stats.samples_added = samples.added;
+    stats.samples_updated = samples.updated;
+    stats.samples_removed = samples.removed;
   }
+  stats.poses_added = drives_.sync_poses(drive_id, drive.poses);
 
-  {
-    SqliteStatement span(*db_,
-                         "UPDATE drives SET start_ns = (SELECT min(timestamp_ns) FROM frames WHERE drive_id = ?1), "
-                         "end_ns = (SELECT max(timestamp_ns) FROM frames WHERE drive_id = ?1), format = ?2 "
-                         "WHERE id = ?1");
-    span.bind(1, drive_id).bind(2, drive.format).run();
-  }
+  // Labels are kept even when their lidar frame is missing (or the drive has no lidar); each such label is
+  // reported, since no sample shows it.
   std::vector<IngestError> errors = drive.errors;
-  for (auto& e : errors)
-    if (e.drive.empty()) e.drive = drive.name;
-  stats.errors_added = insert_errors(*db_, errors);
+  std::map<std::int64_t, int> orphans;  // frame index -> labels without a lidar frame
+  for (const auto& l : drive.labels)
+    if (lidar.empty() || !frames.ids.count({lidar, l.frame_index})) ++orphans[l.frame_index];
+  for (const auto& [frame, count] : orphans)
+    errors.push_back({drive.root, 0,
+                      std::to_string(count) + " label(s) of frame " + std::to_string(frame) +
+                          (lidar.empty() ? " kept, but the drive has no lidar: no sample shows them"
+                                         : " kept, but that lidar frame is missing: no sample shows them"),
+                      drive.name});
+  const GroundTruthChanges gt = labels_.replace_ground_truth(drive_id, drive.labels);
+  stats.labels_added = gt.added;
+  stats.labels_updated = gt.updated;
+  stats.labels_removed = gt.removed;
+  labels_.replace_dont_care(drive_id, drive.dont_care);
+
+  drives_.update_span(drive_id);
+  // Errors are recorded under the name the catalog gave the drive (it may carry "#2").
+  for (auto& e : errors) e.drive = stored.name;
+  stats.errors_added = errors_.replace_for_drive(stored.name, errors);
   tx.commit();
   return stats;
+}
+
+std::vector<BoxLabel> Catalog::labels(std::int64_t drive_id, std::optional<std::int64_t> sample_key) const {
+  LabelQuery q;
+  q.frame_index = sample_key;
+  return labels_.list(drive_id, q);
+}
+
+Drive Catalog::load_drive(const std::string& name) const {
+  auto summary = find_drive(name);
+  if (!summary) throw CatalogError(path().string() + ": no drive named '" + name + "'");
+  Drive d;
+  d.name = summary->name;
+  d.format = summary->format;
+  d.root = summary->root;
+  d.time_zone = summary->time_zone;
+  d.timestamped = summary->timestamped;
+  d.sensors = sensors(summary->id);
+  d.calibrations = calibrations(summary->id);
+  d.frames = frames(summary->id);
+  d.poses = poses(summary->id);
+  d.labels = labels(summary->id);
+  d.dont_care = labels_.dont_care(summary->id);
+  return d;
 }
 
 }  // namespace dc::core

@@ -147,6 +147,67 @@ CREATE TABLE exports (
   format TEXT NOT NULL, path TEXT NOT NULL, created_ns INTEGER NOT NULL, manifest TEXT NOT NULL DEFAULT '{}'
 );
 )sql",
+      // 3: stable identities. Samples are keyed by their lidar frame; labels get revisions (old ones kept in
+      // label_revisions), soft deletion, the run that made them, two truncation fields, and a frame index of their
+      // own so a drive without lidar keeps its labels; DontCare regions leave the labels for a table of their own.
+      R"sql(
+ALTER TABLE drives ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
+ALTER TABLE drives ADD COLUMN timestamped INTEGER NOT NULL DEFAULT 1;
+UPDATE drives SET timestamped = 0 WHERE format = 'kitti-object';
+CREATE UNIQUE INDEX samples_by_lidar_frame ON samples (drive_id, lidar_frame_id);
+CREATE TABLE labels_v3 (
+  id INTEGER PRIMARY KEY,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  frame_idx INTEGER NOT NULL,
+  timestamp_ns INTEGER NOT NULL,
+  cx REAL NOT NULL, cy REAL NOT NULL, cz REAL NOT NULL,
+  length REAL NOT NULL, width REAL NOT NULL, height REAL NOT NULL, yaw REAL NOT NULL,
+  category TEXT NOT NULL,
+  track_id TEXT NOT NULL DEFAULT '',
+  score REAL NOT NULL DEFAULT 1,
+  source TEXT NOT NULL,
+  review TEXT NOT NULL DEFAULT 'unreviewed',
+  revision INTEGER NOT NULL DEFAULT 1,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  run_id INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+  truncated REAL, truncation_state INTEGER, occlusion INTEGER, alpha REAL,
+  bbox_left REAL, bbox_top REAL, bbox_right REAL, bbox_bottom REAL,
+  updated_ns INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO labels_v3 (id, drive_id, frame_idx, timestamp_ns, cx, cy, cz, length, width, height, yaw, category,
+  track_id, score, source, review, revision, truncated, truncation_state, occlusion, alpha, bbox_left, bbox_top,
+  bbox_right, bbox_bottom)
+SELECT l.id, l.drive_id, f.idx, l.timestamp_ns, l.cx, l.cy, l.cz, l.length, l.width, l.height, l.yaw, l.category,
+  l.track_id, l.score, l.source, l.review, max(l.revision, 1),
+  CASE WHEN d.format = 'kitti-object' THEN l.truncation END,
+  CASE WHEN d.format = 'kitti-raw' THEN CAST(l.truncation AS INTEGER) END,
+  l.occlusion, l.alpha, l.bbox_left, l.bbox_top, l.bbox_right, l.bbox_bottom
+FROM labels l JOIN frames f ON f.id = l.frame_id JOIN drives d ON d.id = l.drive_id
+WHERE l.category != 'DontCare';
+CREATE TABLE dont_care_regions (
+  id INTEGER PRIMARY KEY,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  frame_idx INTEGER NOT NULL,
+  timestamp_ns INTEGER NOT NULL,
+  bbox_left REAL NOT NULL, bbox_top REAL NOT NULL, bbox_right REAL NOT NULL, bbox_bottom REAL NOT NULL
+);
+INSERT INTO dont_care_regions (drive_id, frame_idx, timestamp_ns, bbox_left, bbox_top, bbox_right, bbox_bottom)
+SELECT l.drive_id, f.idx, l.timestamp_ns, l.bbox_left, l.bbox_top, l.bbox_right, l.bbox_bottom
+FROM labels l JOIN frames f ON f.id = l.frame_id WHERE l.category = 'DontCare';
+CREATE INDEX dont_care_by_frame ON dont_care_regions (drive_id, frame_idx);
+DROP TABLE labels;
+ALTER TABLE labels_v3 RENAME TO labels;
+CREATE INDEX labels_by_frame ON labels (drive_id, frame_idx);
+CREATE TABLE label_revisions (
+  label_id INTEGER NOT NULL REFERENCES labels(id) ON DELETE CASCADE,
+  revision INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  replaced_ns INTEGER NOT NULL,
+  PRIMARY KEY (label_id, revision)
+);
+ALTER TABLE findings ADD COLUMN sample_key INTEGER;
+CREATE INDEX ingest_errors_by_drive ON ingest_errors (drive);
+)sql",
   };
   return migrations;
 }

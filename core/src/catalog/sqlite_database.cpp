@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+
 namespace dc::core {
 
 namespace {
@@ -99,6 +101,11 @@ std::string SqliteStatement::text(int column) const {
   return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column))) : std::string();
 }
 bool SqliteStatement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+
+std::int64_t wall_clock_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
 
 SqliteTransaction::SqliteTransaction(SqliteDatabase& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
 SqliteTransaction::~SqliteTransaction() {

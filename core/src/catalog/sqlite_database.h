@@ -55,6 +55,9 @@ private:
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Wall-clock time in ns since the epoch, for the catalog's "when" columns.
+std::int64_t wall_clock_ns();
+
 // Commits on commit(), rolls back when destroyed otherwise (an exception leaves the catalog as it was).
 class SqliteTransaction {
 public:

@@ -3,8 +3,10 @@
 #include "dc/core/catalog/catalog_error.h"
 #include "dc/core/io/parse_error.h"
 #include "dc/core/io/reader_registry.h"
+#include "dc/core/util/logging.h"
 
 #include <algorithm>
+#include <set>
 
 namespace dc::core {
 
@@ -14,69 +16,93 @@ namespace {
 constexpr int kMaxDepth = 8;  // deep enough for <root>/<copies>/<date>/<drive>/..., bounded against loops
 }
 
-void Ingester::collect(const fs::path& folder, std::vector<FoundDrive>& drives, int depth) {
-  if (const DriveReader* reader = detect_reader(folder)) {
-    drives.push_back({folder, reader});
+void Ingester::collect(const fs::path& path, std::vector<FoundDrive>& found, std::set<fs::path>& visited, int depth,
+                       std::vector<IngestError>& errors) {
+  std::error_code ec;
+  // Symbolic links are followed; the canonical path guards against loops and against one drive seen twice.
+  const fs::path real = fs::canonical(path, ec);
+  if (ec) {
+    errors.push_back({path.string(), 0, "cannot resolve path: " + ec.message(), ""});
+    return;
+  }
+  if (!visited.insert(real).second) {
+    if (fs::is_symlink(path, ec)) log_info(path.string() + ": link to a folder already visited, skipped");
+    return;
+  }
+  if (const DriveReader* reader = detect_reader(path)) {
+    found.push_back({path, reader});
     return;  // a drive's own subfolders are the reader's business
   }
-  if (depth >= kMaxDepth) return;
+  if (depth >= kMaxDepth || !fs::is_directory(real, ec)) return;
   std::vector<fs::path> children;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(folder, fs::directory_options::skip_permission_denied, ec)) {
-    if (entry.is_directory(ec) && !entry.is_symlink(ec) && entry.path().filename().string().rfind('.', 0) != 0)
-      children.push_back(entry.path());
+  for (const auto& entry : fs::directory_iterator(path, fs::directory_options::skip_permission_denied, ec)) {
+    if (entry.path().filename().string().rfind('.', 0) == 0) continue;
+    if (entry.is_directory(ec) || detect_reader(entry.path())) children.push_back(entry.path());
   }
   std::sort(children.begin(), children.end());
-  for (const auto& child : children) collect(child, drives, depth + 1);
+  for (const auto& child : children) collect(child, found, visited, depth + 1, errors);
 }
 
 IngestReport Ingester::ingest(const std::vector<fs::path>& paths, const Progress& progress) {
   IngestReport report;
-  std::vector<FoundDrive> drives;
+  std::vector<FoundDrive> found;
+  std::set<fs::path> visited;
   for (const auto& p : paths) {
     std::error_code ec;
-    fs::path abs = fs::weakly_canonical(fs::absolute(p), ec);
-    if (ec) abs = fs::absolute(p);
-    if (!fs::exists(abs)) {
+    const fs::path abs = fs::absolute(p, ec).lexically_normal();
+    if (!fs::exists(abs, ec)) {
       report.errors.push_back({abs.string(), 0, "no such file or folder", ""});
       continue;
     }
-    if (!fs::is_directory(abs)) {
-      report.errors.push_back({abs.string(), 0, "not a folder: give a drive folder or a folder that contains drives", ""});
-      continue;
-    }
-    std::size_t before = drives.size();
-    collect(abs, drives, 0);
-    if (drives.size() == before) {
-      bool empty = fs::directory_iterator(abs, ec) == fs::directory_iterator();
-      report.errors.push_back(
-          {abs.string(), 0,
-           empty ? "empty folder: no drive found"
-                 : "no known drive layout found (looked for KITTI raw '*_drive_*_sync' folders and KITTI object "
-                   "'training'/'testing' folders with calib/ and velodyne/ or image_2/)",
-           ""});
+    if (visited.count(fs::canonical(abs, ec))) continue;  // the same path given twice
+    const std::size_t before = found.size();
+    collect(abs, found, visited, 0, report.errors);
+    if (found.size() == before) {
+      const bool folder = fs::is_directory(abs, ec);
+      const bool empty = folder && fs::directory_iterator(abs, ec) == fs::directory_iterator();
+      std::string known;
+      for (const auto& r : reader_registry()) known += (known.empty() ? "" : ", ") + r->format();
+      report.errors.push_back({abs.string(), 0,
+                               empty ? "empty folder: no drive found"
+                                     : std::string(folder ? "no known drive layout found" : "not a known drive file") +
+                                           " (formats: " + known +
+                                           "; KITTI raw: '*_drive_*_sync' folders, KITTI object: 'training'/'testing' "
+                                           "folders with calib/ and velodyne/ or image_2/)",
+                               ""});
     }
   }
 
-  for (std::size_t i = 0; i < drives.size(); ++i) {
+  for (std::size_t i = 0; i < found.size(); ++i) {
     if (progress.cancelled()) throw Cancelled();
-    const auto& [folder, reader] = drives[i];
-    progress(static_cast<double>(i), static_cast<double>(drives.size()), "reading " + folder.string());
+    const auto& [path, reader] = found[i];
+    const double total = static_cast<double>(found.size());
+    progress(static_cast<double>(i), total, "reading " + path.string());
     try {
-      Drive drive = reader->read_single(folder, progress);
-      progress(static_cast<double>(i) + 0.5, static_cast<double>(drives.size()), "storing " + drive.name);
-      report.stats += catalog_.store_drive(drive);
-      report.drives.push_back(drive.name);
-      for (auto e : drive.errors) {
-        if (e.drive.empty()) e.drive = drive.name;
-        report.errors.push_back(std::move(e));
+      // Cancel is checked between files inside the reader too.
+      Progress reading{[&](double done, double of, const std::string& message) {
+                         progress(static_cast<double>(i) + 0.5 * (of > 0 ? done / of : 0), total, message);
+                       },
+                       progress.cancel};
+      for (Drive& drive : reader->read(path, reading)) {
+        progress(static_cast<double>(i) + 0.5, total, "storing " + drive.name);
+        report.stats += catalog_.store_drive(drive);
+        report.drives.push_back(drive.name);
+        for (auto e : drive.errors) {
+          if (e.drive.empty()) e.drive = drive.name;
+          report.errors.push_back(std::move(e));
+        }
+        log_info("ingested " + drive.name + " (" + drive.format + ") from " + drive.root + ": " +
+                 std::to_string(drive.frames.size()) + " frames, " + std::to_string(drive.labels.size()) +
+                 " labels, " + std::to_string(drive.errors.size()) + " problems");
       }
+    } catch (const Cancelled&) {
+      throw;
     } catch (const ParseError& e) {
-      report.errors.push_back({e.file().string(), e.line(), e.message(), folder.filename().string()});
+      report.errors.push_back({e.file().string(), e.line(), e.message(), path.filename().string()});
     } catch (const CatalogError&) {
       throw;  // the catalog itself failed: nothing more can be stored
     } catch (const std::exception& e) {
-      report.errors.push_back({folder.string(), 0, e.what(), folder.filename().string()});
+      report.errors.push_back({path.string(), 0, e.what(), path.filename().string()});
     }
   }
   // Errors that belong to no stored drive (bad paths, unreadable drives) are recorded too.
@@ -84,7 +110,9 @@ IngestReport Ingester::ingest(const std::vector<fs::path>& paths, const Progress
   for (const auto& e : report.errors)
     if (std::find(report.drives.begin(), report.drives.end(), e.drive) == report.drives.end()) unattached.push_back(e);
   report.stats.errors_added += catalog_.record_errors(unattached);
-  progress(static_cast<double>(drives.size()), static_cast<double>(drives.size()), "done");
+  for (const auto& e : report.errors)
+    log_warning(e.path + (e.line ? ":" + std::to_string(e.line) : std::string()) + ": " + e.message);
+  progress(static_cast<double>(found.size()), static_cast<double>(found.size()), "done");
   return report;
 }
 

@@ -1,5 +1,7 @@
 #include "dc/core/model/finding.h"
 
+#include <stdexcept>
+
 namespace dc::core {
 
 const char* to_string(Severity severity) {
@@ -9,6 +11,12 @@ const char* to_string(Severity severity) {
     case Severity::Error: return "error";
   }
   return "?";
+}
+
+Severity severity_from_string(const std::string& text) {
+  for (Severity s : {Severity::Info, Severity::Warning, Severity::Error})
+    if (text == to_string(s)) return s;
+  throw std::invalid_argument("unknown severity '" + text + "'");
 }
 
 }  // namespace dc::core

@@ -5,6 +5,7 @@
 #include "dc/core/util/progress.h"
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,8 @@ struct IngestReport {
   std::vector<IngestError> errors;      // every problem found in this run (also recorded in the catalog)
 };
 
-// Walks folders, detects drive layouts with the reader registry, and stores what is new in the catalog.
+// Walks folders (following links, with loop protection) and files, detects drive layouts with the reader registry,
+// and makes the catalog's copy of each drive found equal to its files.
 // A bad file or folder is recorded as an ingest error and the walk goes on; one drive is one transaction.
 class Ingester {
 public:
@@ -25,10 +27,11 @@ public:
 
 private:
   struct FoundDrive {
-    std::filesystem::path folder;
+    std::filesystem::path path;  // folder or file
     const DriveReader* reader;
   };
-  void collect(const std::filesystem::path& folder, std::vector<FoundDrive>& drives, int depth);
+  void collect(const std::filesystem::path& path, std::vector<FoundDrive>& found, std::set<std::filesystem::path>& visited,
+               int depth, std::vector<IngestError>& errors);
   Catalog& catalog_;
 };
 

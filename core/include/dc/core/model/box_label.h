@@ -30,6 +30,7 @@ struct BoxLabel {
   LabelSource source = LabelSource::GroundTruth;
   ReviewState review = ReviewState::Unreviewed;
   int revision = 1;               // 1 for the first version; an edit stores revision + 1 and keeps the old one
+  bool deleted = false;           // a deleted label keeps its revisions and can be restored
   std::optional<std::int64_t> run_id;  // the pass run (job) that made the box; none for shipped ground truth
   // KITTI extras (kept for export round trips); -1 when unknown.
   double truncated = -1;          // KITTI object: fraction of the object outside the image, 0..1

@@ -8,6 +8,7 @@ namespace dc::core {
 
 enum class JobState { Pending, Running, Succeeded, Failed, Cancelled };
 const char* to_string(JobState state);
+JobState job_state_from_string(const std::string& text);  // throws std::invalid_argument
 
 // One pass run, local or on a cluster.
 struct Job {

@@ -1,0 +1,25 @@
+#pragma once
+#include "dc/core/model/finding.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace dc::core {
+
+class SqliteDatabase;
+
+// Results of validation checks, attached to a drive and (optionally) to a sample by its key.
+class FindingRepository {
+public:
+  explicit FindingRepository(SqliteDatabase& db) : db_(db) {}
+
+  std::int64_t add(std::int64_t drive_id, const Finding& finding, std::optional<std::int64_t> job_id = {});
+  std::vector<Finding> list(std::int64_t drive_id) const;
+  void set_review(std::int64_t finding_id, ReviewState review);
+
+private:
+  SqliteDatabase& db_;
+};
+
+}  // namespace dc::core

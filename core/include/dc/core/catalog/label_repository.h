@@ -1,0 +1,60 @@
+#pragma once
+#include "dc/core/model/box_label.h"
+#include "dc/core/model/dont_care_region.h"
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace dc::core {
+
+class SqliteDatabase;
+
+struct LabelQuery {
+  std::optional<std::int64_t> frame_index;  // the sample's key
+  std::optional<LabelSource> source;
+  bool include_deleted = false;
+};
+
+// What replacing a drive's shipped ground truth changed.
+struct GroundTruthChanges {
+  std::int64_t added = 0, updated = 0, removed = 0, unchanged = 0;
+};
+
+// Labels and DontCare regions. A label keeps its id for life; every edit stores the previous state in
+// label_revisions and bumps the revision; deletion is a revision too and can be undone by restore().
+class LabelRepository {
+public:
+  explicit LabelRepository(SqliteDatabase& db) : db_(db) {}
+
+  std::vector<BoxLabel> list(std::int64_t drive_id, const LabelQuery& query = {}) const;
+  std::optional<BoxLabel> find(std::int64_t label_id) const;
+  std::optional<std::int64_t> drive_of(std::int64_t label_id) const;
+  // Every revision, oldest first; the last one is the current state.
+  std::vector<BoxLabel> history(std::int64_t label_id) const;
+
+  // Each call below is one transaction. insert() stores revision 1 and returns the id.
+  std::int64_t insert(std::int64_t drive_id, const BoxLabel& label);
+  // Stores `edited` (matched by id) as the next revision. Throws CatalogError when the label does not exist or
+  // `edited.revision` is not the current one (someone else changed it meanwhile).
+  BoxLabel update(const BoxLabel& edited);
+  BoxLabel remove(std::int64_t label_id);
+  BoxLabel restore(std::int64_t label_id);
+
+  std::vector<DontCareRegion> dont_care(std::int64_t drive_id, std::optional<std::int64_t> frame_index = {}) const;
+
+  // For the ingest transaction (the caller owns it). Replaces the drive's ground truth with `labels`: a box that is
+  // the same object as a stored one (same frame and class, same track id or, without tracks, the nearest center
+  // within 1 m) updates it as a new revision only when it changed, keeping its review state; stored boxes that
+  // are gone are deleted (as a revision).
+  GroundTruthChanges replace_ground_truth(std::int64_t drive_id, const std::vector<BoxLabel>& labels);
+  void replace_dont_care(std::int64_t drive_id, const std::vector<DontCareRegion>& regions);
+
+private:
+  void write_revision(const BoxLabel& current, const BoxLabel& next);
+  BoxLabel set_deleted(std::int64_t label_id, bool deleted);
+  SqliteDatabase& db_;
+};
+
+}  // namespace dc::core

@@ -1,0 +1,58 @@
+#include "dc/core/catalog/finding_repository.h"
+
+#include "catalog/sqlite_database.h"
+
+namespace dc::core {
+
+std::int64_t FindingRepository::add(std::int64_t drive_id, const Finding& f, std::optional<std::int64_t> job_id) {
+  SqliteTransaction tx(db_);
+  SqliteStatement insert(db_,
+                         "INSERT INTO findings (drive_id, job_id, check_name, severity, start_ns, end_ns, sample_id, "
+                         "sample_key, sensor, message, details, review) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                         "(SELECT sa.id FROM samples sa JOIN frames fr ON fr.id = sa.lidar_frame_id "
+                         " WHERE sa.drive_id = ?1 AND fr.idx = ?7 LIMIT 1), ?7, ?8, ?9, ?10, ?11)");
+  insert.bind(1, drive_id);
+  if (job_id)
+    insert.bind(2, *job_id);
+  else
+    insert.bind_null(2);
+  insert.bind(3, f.check).bind(4, std::string(to_string(f.severity))).bind(5, f.start_ns).bind(6, f.end_ns);
+  if (f.sample_key >= 0)
+    insert.bind(7, f.sample_key);
+  else
+    insert.bind_null(7);
+  insert.bind(8, f.sensor).bind(9, f.message).bind(10, f.details_json).bind(11, std::string(to_string(f.review))).run();
+  const std::int64_t id = db_.last_insert_id();
+  tx.commit();
+  return id;
+}
+
+std::vector<Finding> FindingRepository::list(std::int64_t drive_id) const {
+  std::vector<Finding> out;
+  SqliteStatement q(db_,
+                    "SELECT id, check_name, severity, start_ns, end_ns, coalesce(sample_key, -1), sensor, message, "
+                    "details, review FROM findings WHERE drive_id = ?1 ORDER BY start_ns, id");
+  q.bind(1, drive_id);
+  while (q.step()) {
+    Finding f;
+    f.id = q.int64(0);
+    f.check = q.text(1);
+    f.severity = severity_from_string(q.text(2));
+    f.start_ns = q.int64(3);
+    f.end_ns = q.int64(4);
+    f.sample_key = q.int64(5);
+    f.sensor = q.text(6);
+    f.message = q.text(7);
+    f.details_json = q.text(8);
+    f.review = review_state_from_string(q.text(9));
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+void FindingRepository::set_review(std::int64_t finding_id, ReviewState review) {
+  SqliteStatement update(db_, "UPDATE findings SET review = ?2 WHERE id = ?1");
+  update.bind(1, finding_id).bind(2, std::string(to_string(review))).run();
+}
+
+}  // namespace dc::core

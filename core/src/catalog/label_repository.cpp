@@ -1,0 +1,323 @@
+#include "dc/core/catalog/label_repository.h"
+
+#include "catalog/sqlite_database.h"
+#include "dc/core/catalog/catalog_error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace dc::core {
+
+namespace {
+
+const char* kLabelColumns =
+    "SELECT id, frame_idx, timestamp_ns, cx, cy, cz, length, width, height, yaw, category, track_id, score, source, "
+    "review, revision, deleted, run_id, truncated, truncation_state, occlusion, alpha, bbox_left, bbox_top, "
+    "bbox_right, bbox_bottom FROM labels ";
+
+BoxLabel label_from_row(const SqliteStatement& q) {
+  BoxLabel l;
+  l.id = q.int64(0);
+  l.frame_index = q.int64(1);
+  l.timestamp_ns = q.int64(2);
+  l.center = {q.real(3), q.real(4), q.real(5)};
+  l.length = q.real(6);
+  l.width = q.real(7);
+  l.height = q.real(8);
+  l.yaw = q.real(9);
+  l.category = q.text(10);
+  l.track_id = q.text(11);
+  l.score = q.real(12);
+  l.source = label_source_from_string(q.text(13));
+  l.review = review_state_from_string(q.text(14));
+  l.revision = static_cast<int>(q.int64(15));
+  l.deleted = q.int64(16) != 0;
+  if (!q.is_null(17)) l.run_id = q.int64(17);
+  l.truncated = q.is_null(18) ? -1 : q.real(18);
+  l.truncation_state = q.is_null(19) ? -1 : static_cast<int>(q.int64(19));
+  l.occlusion = q.is_null(20) ? -1 : static_cast<int>(q.int64(20));
+  l.alpha = q.is_null(21) ? -10 : q.real(21);
+  for (int i = 0; i < 4; ++i) l.bbox2d[i] = q.is_null(22 + i) ? -1 : q.real(22 + i);
+  return l;
+}
+
+nlohmann::json to_json(const BoxLabel& l) {
+  return nlohmann::json{{"frame_index", l.frame_index}, {"timestamp_ns", l.timestamp_ns},
+          {"center", {l.center.x(), l.center.y(), l.center.z()}},
+          {"size", {l.length, l.width, l.height}}, {"yaw", l.yaw}, {"category", l.category},
+          {"track_id", l.track_id}, {"score", l.score}, {"source", to_string(l.source)},
+          {"review", to_string(l.review)}, {"revision", l.revision}, {"deleted", l.deleted},
+          {"run_id", l.run_id ? nlohmann::json(*l.run_id) : nlohmann::json()}, {"truncated", l.truncated},
+          {"truncation_state", l.truncation_state}, {"occlusion", l.occlusion}, {"alpha", l.alpha},
+          {"bbox2d", {l.bbox2d[0], l.bbox2d[1], l.bbox2d[2], l.bbox2d[3]}}};
+}
+
+BoxLabel from_json(std::int64_t id, const nlohmann::json& j) {
+  BoxLabel l;
+  l.id = id;
+  l.frame_index = j.at("frame_index");
+  l.timestamp_ns = j.at("timestamp_ns");
+  l.center = Eigen::Vector3d(j.at("center")[0].get<double>(), j.at("center")[1].get<double>(),
+                             j.at("center")[2].get<double>());
+  l.length = j.at("size")[0], l.width = j.at("size")[1], l.height = j.at("size")[2];
+  l.yaw = j.at("yaw");
+  l.category = j.at("category");
+  l.track_id = j.at("track_id");
+  l.score = j.at("score");
+  l.source = label_source_from_string(j.at("source"));
+  l.review = review_state_from_string(j.at("review"));
+  l.revision = j.at("revision");
+  l.deleted = j.at("deleted");
+  if (!j.at("run_id").is_null()) l.run_id = j.at("run_id").get<std::int64_t>();
+  l.truncated = j.at("truncated");
+  l.truncation_state = j.at("truncation_state");
+  l.occlusion = j.at("occlusion");
+  l.alpha = j.at("alpha");
+  for (int i = 0; i < 4; ++i) l.bbox2d[i] = j.at("bbox2d")[static_cast<std::size_t>(i)];
+  return l;
+}
+
+// The stored fields of a box, review and bookkeeping aside.
+bool same_box(const BoxLabel& a, const BoxLabel& b) {
+  return a.frame_index == b.frame_index && a.timestamp_ns == b.timestamp_ns && a.center == b.center &&
+         a.length == b.length && a.width == b.width && a.height == b.height && a.yaw == b.yaw &&
+         a.category == b.category && a.track_id == b.track_id && a.score == b.score && a.truncated == b.truncated &&
+         a.truncation_state == b.truncation_state && a.occlusion == b.occlusion && a.alpha == b.alpha &&
+         a.bbox2d[0] == b.bbox2d[0] && a.bbox2d[1] == b.bbox2d[1] && a.bbox2d[2] == b.bbox2d[2] &&
+         a.bbox2d[3] == b.bbox2d[3];
+}
+
+void bind_box(SqliteStatement& s, const BoxLabel& l) {
+  // ?2.. ?25 in the order of the UPDATE / INSERT statements below.
+  s.bind(2, l.frame_index).bind(3, l.timestamp_ns).bind(4, l.center.x()).bind(5, l.center.y()).bind(6, l.center.z())
+      .bind(7, l.length).bind(8, l.width).bind(9, l.height).bind(10, l.yaw).bind(11, l.category).bind(12, l.track_id)
+      .bind(13, l.score).bind(14, std::string(to_string(l.source))).bind(15, std::string(to_string(l.review)))
+      .bind(16, l.revision).bind(17, l.deleted ? 1 : 0);
+  if (l.run_id)
+    s.bind(18, *l.run_id);
+  else
+    s.bind_null(18);
+  if (l.truncated >= 0)
+    s.bind(19, l.truncated);
+  else
+    s.bind_null(19);
+  if (l.truncation_state >= 0)
+    s.bind(20, l.truncation_state);
+  else
+    s.bind_null(20);
+  s.bind(21, l.occlusion).bind(22, l.alpha).bind(23, l.bbox2d[0]).bind(24, l.bbox2d[1]).bind(25, l.bbox2d[2])
+      .bind(26, l.bbox2d[3]).bind(27, wall_clock_ns());
+}
+
+constexpr const char* kBoxColumnList =
+    "frame_idx, timestamp_ns, cx, cy, cz, length, width, height, yaw, category, track_id, score, source, review, "
+    "revision, deleted, run_id, truncated, truncation_state, occlusion, alpha, bbox_left, bbox_top, bbox_right, "
+    "bbox_bottom, updated_ns";
+
+}  // namespace
+
+std::vector<BoxLabel> LabelRepository::list(std::int64_t drive_id, const LabelQuery& query) const {
+  std::string sql = std::string(kLabelColumns) + "WHERE drive_id = ?1";
+  if (query.frame_index) sql += " AND frame_idx = ?2";
+  if (query.source) sql += " AND source = ?3";
+  if (!query.include_deleted) sql += " AND deleted = 0";
+  sql += " ORDER BY frame_idx, id";
+  SqliteStatement q(db_, sql);
+  q.bind(1, drive_id);
+  if (query.frame_index) q.bind(2, *query.frame_index);
+  if (query.source) q.bind(3, std::string(to_string(*query.source)));
+  std::vector<BoxLabel> out;
+  while (q.step()) out.push_back(label_from_row(q));
+  return out;
+}
+
+std::optional<BoxLabel> LabelRepository::find(std::int64_t label_id) const {
+  SqliteStatement q(db_, std::string(kLabelColumns) + "WHERE id = ?1");
+  q.bind(1, label_id);
+  if (!q.step()) return std::nullopt;
+  return label_from_row(q);
+}
+
+std::optional<std::int64_t> LabelRepository::drive_of(std::int64_t label_id) const {
+  SqliteStatement q(db_, "SELECT drive_id FROM labels WHERE id = ?1");
+  q.bind(1, label_id);
+  if (!q.step()) return std::nullopt;
+  return q.int64(0);
+}
+
+std::vector<BoxLabel> LabelRepository::history(std::int64_t label_id) const {
+  std::vector<BoxLabel> out;
+  SqliteStatement q(db_, "SELECT data FROM label_revisions WHERE label_id = ?1 ORDER BY revision");
+  q.bind(1, label_id);
+  while (q.step()) out.push_back(from_json(label_id, nlohmann::json::parse(q.text(0))));
+  if (auto current = find(label_id)) out.push_back(*current);
+  return out;
+}
+
+namespace {
+std::string insert_sql() {
+  return std::string("INSERT INTO labels (drive_id, ") + kBoxColumnList +
+         ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)";
+}
+
+std::int64_t insert_box(SqliteDatabase& db, SqliteStatement& insert, std::int64_t drive_id, const BoxLabel& label) {
+  insert.bind(1, drive_id);
+  BoxLabel first = label;
+  first.revision = 1;
+  bind_box(insert, first);
+  insert.run();
+  return db.last_insert_id();
+}
+}  // namespace
+
+std::int64_t LabelRepository::insert(std::int64_t drive_id, const BoxLabel& label) {
+  SqliteTransaction tx(db_);
+  SqliteStatement statement(db_, insert_sql());
+  const std::int64_t id = insert_box(db_, statement, drive_id, label);
+  tx.commit();
+  return id;
+}
+
+void LabelRepository::write_revision(const BoxLabel& current, const BoxLabel& next) {
+  SqliteStatement keep(db_,
+                       "INSERT INTO label_revisions (label_id, revision, data, replaced_ns) VALUES (?1, ?2, ?3, ?4)");
+  keep.bind(1, current.id).bind(2, current.revision).bind(3, to_json(current).dump()).bind(4, wall_clock_ns()).run();
+  SqliteStatement update(db_, std::string("UPDATE labels SET (") + kBoxColumnList +
+                                  ") = (?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
+                                  "?23,?24,?25,?26,?27) WHERE id = ?1");
+  update.bind(1, current.id);
+  BoxLabel stored = next;
+  stored.revision = current.revision + 1;
+  bind_box(update, stored);
+  update.run();
+}
+
+BoxLabel LabelRepository::update(const BoxLabel& edited) {
+  SqliteTransaction tx(db_);
+  const auto current = find(edited.id);
+  if (!current) throw CatalogError("label " + std::to_string(edited.id) + " does not exist");
+  if (edited.revision != current->revision)
+    throw CatalogError("label " + std::to_string(edited.id) + " was changed meanwhile (revision " +
+                       std::to_string(current->revision) + ", edit based on " + std::to_string(edited.revision) + ")");
+  write_revision(*current, edited);
+  tx.commit();
+  return *find(edited.id);
+}
+
+BoxLabel LabelRepository::set_deleted(std::int64_t label_id, bool deleted) {
+  SqliteTransaction tx(db_);
+  const auto current = find(label_id);
+  if (!current) throw CatalogError("label " + std::to_string(label_id) + " does not exist");
+  if (current->deleted != deleted) {
+    BoxLabel next = *current;
+    next.deleted = deleted;
+    write_revision(*current, next);
+  }
+  tx.commit();
+  return *find(label_id);
+}
+
+BoxLabel LabelRepository::remove(std::int64_t label_id) { return set_deleted(label_id, true); }
+BoxLabel LabelRepository::restore(std::int64_t label_id) { return set_deleted(label_id, false); }
+
+std::vector<DontCareRegion> LabelRepository::dont_care(std::int64_t drive_id,
+                                                       std::optional<std::int64_t> frame_index) const {
+  std::string sql =
+      "SELECT frame_idx, timestamp_ns, bbox_left, bbox_top, bbox_right, bbox_bottom FROM dont_care_regions "
+      "WHERE drive_id = ?1";
+  if (frame_index) sql += " AND frame_idx = ?2";
+  sql += " ORDER BY frame_idx, id";
+  SqliteStatement q(db_, sql);
+  q.bind(1, drive_id);
+  if (frame_index) q.bind(2, *frame_index);
+  std::vector<DontCareRegion> out;
+  while (q.step()) {
+    DontCareRegion r;
+    r.frame_index = q.int64(0);
+    r.timestamp_ns = q.int64(1);
+    for (int i = 0; i < 4; ++i) r.bbox2d[i] = q.real(2 + i);
+    out.push_back(r);
+  }
+  return out;
+}
+
+GroundTruthChanges LabelRepository::replace_ground_truth(std::int64_t drive_id, const std::vector<BoxLabel>& labels) {
+  LabelQuery query;
+  query.source = LabelSource::GroundTruth;
+  query.include_deleted = true;
+  std::map<std::int64_t, std::vector<BoxLabel>> stored;  // frame -> boxes
+  for (auto& l : list(drive_id, query)) stored[l.frame_index].push_back(std::move(l));
+  std::map<std::int64_t, bool> matched;  // label id -> taken by a box read now
+
+  GroundTruthChanges changes;
+  SqliteStatement insert(db_, insert_sql());
+  for (const auto& incoming : labels) {
+    // The same object: same frame and class; same track id when there are tracks, else the nearest center (1 m).
+    BoxLabel* best = nullptr;
+    double best_d = 1.0;
+    for (auto& s : stored[incoming.frame_index]) {
+      if (matched[s.id] || s.category != incoming.category) continue;
+      if (!incoming.track_id.empty() || !s.track_id.empty()) {
+        if (s.track_id == incoming.track_id) {
+          best = &s;
+          break;
+        }
+        continue;
+      }
+      const double d = (s.center - incoming.center).norm();
+      if (d < best_d || (d == best_d && !best)) best = &s, best_d = d;
+    }
+    if (!best) {
+      BoxLabel fresh = incoming;
+      fresh.source = LabelSource::GroundTruth;
+      insert_box(db_, insert, drive_id, fresh);
+      ++changes.added;
+      continue;
+    }
+    matched[best->id] = true;
+    if (same_box(*best, incoming) && !best->deleted) {
+      ++changes.unchanged;
+      continue;
+    }
+    BoxLabel next = incoming;
+    next.id = best->id;
+    next.source = LabelSource::GroundTruth;
+    next.review = best->review;  // the same object keeps what a reviewer said about it
+    next.run_id = best->run_id;
+    next.deleted = false;
+    write_revision(*best, next);
+    ++changes.updated;
+  }
+  for (auto& [frame, boxes] : stored)
+    for (auto& s : boxes) {
+      if (matched[s.id] || s.deleted) continue;
+      BoxLabel next = s;
+      next.deleted = true;
+      write_revision(s, next);
+      ++changes.removed;
+    }
+  return changes;
+}
+
+void LabelRepository::replace_dont_care(std::int64_t drive_id, const std::vector<DontCareRegion>& regions) {
+  const std::vector<DontCareRegion> stored = dont_care(drive_id);
+  auto same = [](const DontCareRegion& a, const DontCareRegion& b) {
+    return a.frame_index == b.frame_index && a.timestamp_ns == b.timestamp_ns && a.bbox2d[0] == b.bbox2d[0] &&
+           a.bbox2d[1] == b.bbox2d[1] && a.bbox2d[2] == b.bbox2d[2] && a.bbox2d[3] == b.bbox2d[3];
+  };
+  if (stored.size() == regions.size() && std::equal(stored.begin(), stored.end(), regions.begin(), same)) return;
+  SqliteStatement clear(db_, "DELETE FROM dont_care_regions WHERE drive_id = ?1");
+  clear.bind(1, drive_id).run();
+  SqliteStatement insert(db_,
+                         "INSERT INTO dont_care_regions (drive_id, frame_idx, timestamp_ns, bbox_left, bbox_top, "
+                         "bbox_right, bbox_bottom) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  for (const auto& r : regions)
+    insert.bind(1, drive_id).bind(2, r.frame_index).bind(3, r.timestamp_ns).bind(4, r.bbox2d[0]).bind(5, r.bbox2d[1])
+        .bind(6, r.bbox2d[2]).bind(7, r.bbox2d[3]).run();
+}
+
+}  // namespace dc::core
