@@ -61,15 +61,6 @@ std::string printable(const std::string& text) {
   return out;
 }
 
-core::TimestampNs parse_time(const std::string& text) {
-  // Either integer nanoseconds since the epoch or "YYYY-MM-DD HH:MM:SS[.fff]" (also with 'T').
-  if (!text.empty() && text.find_first_not_of("-0123456789") == std::string::npos) return std::stoll(text);
-  std::string t = text;
-  if (t.size() > 10 && t[10] == 'T') t[10] = ' ';
-  if (!t.empty() && t.back() == 'Z') t.pop_back();
-  return core::parse_kitti_timestamp(t);
-}
-
 std::filesystem::path catalog_path(const Options& o) {
   return o.catalog.empty() ? core::Catalog::default_path() : std::filesystem::path(o.catalog);
 }
@@ -170,7 +161,8 @@ int cmd_drives(const Options& o) {
     std::string frames;
     for (const auto& [sensor, n] : d.frames_per_sensor) frames += sensor + "=" + std::to_string(n) + " ";
     std::printf("%-40s %-13s %-24s %8.1fs %8lld  %s\n", printable(d.name).c_str(), d.format.c_str(),
-                d.timestamped ? core::format_iso8601(d.start_ns).c_str() : "no timestamps", d.duration_s(),
+                d.timestamped ? core::format_iso8601(d.start_ns).c_str() : "no timestamps",
+                d.timestamped ? d.duration_s() : 0.0,
                 static_cast<long long>(d.samples),
                 frames.c_str());
   }
@@ -214,8 +206,8 @@ int cmd_frames(const Options& o, const std::string& name, const std::string& sen
   auto d = require_drive(catalog, name);
   core::FrameQuery q;
   if (!sensor.empty()) q.sensor = sensor;
-  if (!from.empty()) q.from_ns = parse_time(from);
-  if (!to.empty()) q.to_ns = parse_time(to);
+  if (!from.empty()) q.from_ns = core::parse_user_time(from);
+  if (!to.empty()) q.to_ns = core::parse_user_time(to);
   if (limit > 0) q.limit = limit;
   auto frames = catalog.frames(d.id, q);
   if (o.json) {
@@ -346,7 +338,7 @@ int main(int argc, char** argv) {
   auto* frames = app.add_subcommand("frames", "frames of one drive");
   frames->add_option("drive", drive_name, "drive name or id")->required();
   frames->add_option("--sensor", sensor, "only this sensor");
-  frames->add_option("--from", from, "start time (ns since epoch or 'YYYY-MM-DD HH:MM:SS.fff')");
+  frames->add_option("--from", from, "start time, UTC: 'YYYY-MM-DD', 'YYYY-MM-DD HH:MM:SS[.fff]' or ns since the epoch");
   frames->add_option("--to", to, "end time, inclusive");
   frames->add_option("--limit", limit, "at most this many frames");
   auto* samples = app.add_subcommand("samples", "lidar-keyed samples of one drive");

@@ -39,8 +39,9 @@ void KittiRawWriter::write_text(const fs::path& file, const std::string& text) c
 
 void KittiRawWriter::write_timestamps(const std::string& sensor, const std::string& file_name,
                                       const std::vector<TimestampNs>& stamps) const {
+  // KITTI writes the car's local wall clock; the reader converts it back, so the catalog gets `stamps` exactly.
   std::string text;
-  for (TimestampNs t : stamps) text += format_kitti_timestamp(t) + "\n";
+  for (TimestampNs t : stamps) text += format_kitti_timestamp(utc_to_local(t, kTimeZone)) + "\n";
   write_text(drive_dir_ / sensor / file_name, text);
 }
 

@@ -18,7 +18,11 @@ class KittiRawWriter {
   const std::filesystem::path& date_dir() const { return date_dir_; }
   const std::filesystem::path& drive_dir() const { return drive_dir_; }
 
+  // The zone KITTI raw timestamps are written in (the readers assume it for kitti-raw).
+  static constexpr const char* kTimeZone = "Europe/Berlin";
+
   void write_text(const std::filesystem::path& file, const std::string& text) const;
+  // `stamps` are UTC; they are written as wall-clock time in kTimeZone, as KITTI does.
   void write_timestamps(const std::string& sensor, const std::string& file_name,
                         const std::vector<TimestampNs>& stamps) const;
   void write_velodyne(int frame, const std::vector<float>& xyzi) const;

@@ -1,6 +1,7 @@
 #include "sensor_rig.h"
 
 #include "number_format.h"
+#include "io/readers/kitti/kitti_calibration_file.h"
 
 #include <Eigen/LU>
 #include <map>
@@ -63,29 +64,17 @@ R: 9.999976e-01 7.553071e-04 -2.035826e-03 -7.854027e-04 9.998898e-01 -1.482298e
 T: -8.086759e-01 3.195559e-01 -7.997231e-01
 )";
 
-using Values = std::map<std::string, std::vector<double>>;
+// The generator reads its calibration text back with the core reader's parser, so both agree on the format.
+using Values = KittiCalibrationFile;
 
-Values parse(const std::string& text) {
-  Values values;
-  std::istringstream lines(text);
-  std::string line;
-  while (std::getline(lines, line)) {
-    const auto colon = line.find(':');
-    if (colon == std::string::npos) continue;
-    const std::string key = line.substr(0, colon);
-    if (key == "calib_time") continue;
-    std::istringstream words(line.substr(colon + 1));
-    std::vector<double> v;
-    for (std::string w; words >> w;) v.push_back(parse_double(w));
-    values[key] = v;
-  }
+Values parse(const std::string& text, const char* name = "generated calibration") {
+  Values values = KittiCalibrationFile::parse(text, name);
+  if (!values.problems().empty()) throw std::logic_error(values.problems().front().message);
   return values;
 }
 
-const std::vector<double>& get(const Values& values, const std::string& key, std::size_t count) {
-  const auto it = values.find(key);
-  if (it == values.end() || it->second.size() != count) throw std::logic_error("calibration entry " + key);
-  return it->second;
+std::vector<double> get(const Values& values, const std::string& key, std::size_t count) {
+  return values.numbers(key, count);
 }
 
 Eigen::Matrix4d rigid(const std::vector<double>& R, const std::vector<double>& T) {
@@ -114,7 +103,7 @@ std::string rescaled_cam_to_cam(int width, int height) {
     if (key.rfind("S_rect_", 0) == 0) {
       line = key + ": " + join({static_cast<double>(width), static_cast<double>(height)});
     } else if (key.rfind("P_rect_", 0) == 0) {
-      std::vector<double> p = parse(line).begin()->second;
+      std::vector<double> p = get(parse(line), key, 12);
       for (int c = 0; c < 4; ++c) {
         p[c] *= sx;
         p[4 + c] *= sy;

@@ -2,75 +2,94 @@
 
 #include "number_format.h"
 
+#include <tinyxml2.h>
+
 namespace dc::core::generator {
 
 namespace {
-void element(std::string& out, const char* indent, const char* name, const std::string& value) {
-  out += indent;
-  out += '<';
-  out += name;
-  out += '>';
-  out += value;
-  out += "</";
-  out += name;
-  out += ">\n";
-}
-void element(std::string& out, const char* indent, const char* name, double value) {
-  element(out, indent, name, format_fixed(value, 16));
-}
-void element(std::string& out, const char* indent, const char* name, int value) {
-  element(out, indent, name, std::to_string(value));
-}
+
+// tinyxml2's printer escapes text and attributes, so an object type like "A&B" stays well-formed XML.
+class Archive {
+ public:
+  Archive() : printer_(nullptr, /*compact=*/false) {}
+
+  void open(const char* name) { printer_.OpenElement(name); }
+  // boost::serialization names a class (class_id, tracking_level, version) only where it first occurs.
+  void open_class(const char* name, int class_id, int version) {
+    printer_.OpenElement(name);
+    printer_.PushAttribute("class_id", class_id);
+    printer_.PushAttribute("tracking_level", 0);
+    printer_.PushAttribute("version", version);
+  }
+  void close() { printer_.CloseElement(); }
+  void element(const char* name, const std::string& value) {
+    printer_.OpenElement(name);
+    printer_.PushText(value.c_str());
+    printer_.CloseElement();
+  }
+  void element(const char* name, double value) { element(name, format_fixed(value, 16)); }
+  void element(const char* name, int value) { element(name, std::to_string(value)); }
+
+  tinyxml2::XMLPrinter& printer() { return printer_; }
+
+ private:
+  tinyxml2::XMLPrinter printer_;
+};
+
 }  // namespace
 
 std::string TrackletXmlWriter::write(const std::vector<Tracklet>& tracklets) {
-  // boost::serialization names a class (class_id, tracking_level, version) only where it first occurs.
-  std::string out =
-      "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\" ?>\n"
-      "<!DOCTYPE boost_serialization>\n"
-      "<boost_serialization signature=\"serialization::archive\" version=\"9\">\n"
-      "<tracklets class_id=\"0\" tracking_level=\"0\" version=\"0\">\n";
-  element(out, "\t", "count", static_cast<int>(tracklets.size()));
-  element(out, "\t", "item_version", 1);
+  Archive a;
+  a.printer().PushDeclaration("xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\" ");
+  a.printer().PushUnknown("DOCTYPE boost_serialization");
+  a.open("boost_serialization");
+  a.printer().PushAttribute("signature", "serialization::archive");
+  a.printer().PushAttribute("version", 9);
+  a.open_class("tracklets", 0, 0);
+  a.element("count", static_cast<int>(tracklets.size()));
+  a.element("item_version", 1);
   bool first_tracklet = true, first_pose = true;
   for (const Tracklet& t : tracklets) {
-    out += first_tracklet ? "\t<item class_id=\"1\" tracking_level=\"0\" version=\"1\">\n" : "\t<item>\n";
-    element(out, "\t\t", "objectType", t.object_type);
-    element(out, "\t\t", "h", t.h);
-    element(out, "\t\t", "w", t.w);
-    element(out, "\t\t", "l", t.l);
-    element(out, "\t\t", "first_frame", t.first_frame);
-    out += first_tracklet ? "\t\t<poses class_id=\"2\" tracking_level=\"0\" version=\"0\">\n" : "\t\t<poses>\n";
+    if (first_tracklet) a.open_class("item", 1, 1);
+    else a.open("item");
+    a.element("objectType", t.object_type);
+    a.element("h", t.h);
+    a.element("w", t.w);
+    a.element("l", t.l);
+    a.element("first_frame", t.first_frame);
+    if (first_tracklet) a.open_class("poses", 2, 0);
+    else a.open("poses");
     first_tracklet = false;
-    element(out, "\t\t\t", "count", static_cast<int>(t.poses.size()));
-    element(out, "\t\t\t", "item_version", 2);
+    a.element("count", static_cast<int>(t.poses.size()));
+    a.element("item_version", 2);
     for (const Pose& p : t.poses) {
-      out += first_pose ? "\t\t\t<item class_id=\"3\" tracking_level=\"0\" version=\"2\">\n" : "\t\t\t<item>\n";
+      if (first_pose) a.open_class("item", 3, 2);
+      else a.open("item");
       first_pose = false;
-      const char* in = "\t\t\t\t";
-      element(out, in, "tx", p.tx);
-      element(out, in, "ty", p.ty);
-      element(out, in, "tz", p.tz);
-      element(out, in, "rx", p.rx);
-      element(out, in, "ry", p.ry);
-      element(out, in, "rz", p.rz);
-      element(out, in, "state", p.state);
-      element(out, in, "occlusion", p.occlusion);
-      element(out, in, "occlusion_kf", p.occlusion_kf);
-      element(out, in, "truncation", p.truncation);
-      element(out, in, "amt_occlusion", p.amt_occlusion);
-      element(out, in, "amt_occlusion_kf", p.amt_occlusion_kf);
-      element(out, in, "amt_border_l", p.amt_border_l);
-      element(out, in, "amt_border_r", p.amt_border_r);
-      element(out, in, "amt_border_kf", p.amt_border_kf);
-      out += "\t\t\t</item>\n";
+      a.element("tx", p.tx);
+      a.element("ty", p.ty);
+      a.element("tz", p.tz);
+      a.element("rx", p.rx);
+      a.element("ry", p.ry);
+      a.element("rz", p.rz);
+      a.element("state", p.state);
+      a.element("occlusion", p.occlusion);
+      a.element("occlusion_kf", p.occlusion_kf);
+      a.element("truncation", p.truncation);
+      a.element("amt_occlusion", p.amt_occlusion);
+      a.element("amt_occlusion_kf", p.amt_occlusion_kf);
+      a.element("amt_border_l", p.amt_border_l);
+      a.element("amt_border_r", p.amt_border_r);
+      a.element("amt_border_kf", p.amt_border_kf);
+      a.close();
     }
-    out += "\t\t</poses>\n";
-    element(out, "\t\t", "finished", 1);
-    out += "\t</item>\n";
+    a.close();  // poses
+    a.element("finished", 1);
+    a.close();  // item
   }
-  out += "</tracklets>\n</boost_serialization>\n";
-  return out;
+  a.close();  // tracklets
+  a.close();  // boost_serialization
+  return std::string(a.printer().CStr(), static_cast<std::size_t>(a.printer().CStrSize() - 1));
 }
 
 }  // namespace dc::core::generator

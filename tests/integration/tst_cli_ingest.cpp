@@ -114,13 +114,17 @@ private slots:
   }
 
   void incrementalIngest() {
-    // A copy of the drive cut to 7 frames is ingested, then the full timestamps come back: only new frames are added.
+    // A copy of the drive cut to 7 frames is ingested, then the later frames come back: only they are added.
     auto copy = work_ / "incr" / generated_.parent_path().filename();
     dc::test::copy_tree(generated_.parent_path(), copy);
     auto drive = copy / generated_.filename();
+    auto later = work_ / "incr_later";
     for (const char* s : {"velodyne_points", "image_02", "image_03", "oxts"}) {
       fs::copy_file(drive / s / "timestamps.txt", drive / s / "timestamps.full");
       truncate_lines(drive / s / "timestamps.txt", 7);
+      fs::create_directories(later / s);
+      for (const auto& f : fs::directory_iterator(drive / s / "data"))
+        if (std::stoi(f.path().stem().string()) >= 7) fs::rename(f.path(), later / s / f.path().filename());
     }
     // Ground truth for the later frames would refer to sweeps that are not there yet.
     fs::rename(drive / "tracklet_labels.xml", drive / "tracklet_labels.full");
@@ -128,8 +132,10 @@ private slots:
     auto r = run_cli({"--catalog", catalog, "--json", "ingest", drive.string()});
     QVERIFY2(r.exit_code == 0, r.err.c_str());
     QCOMPARE(parse_json(r)["frames_added"].get<int>(), 7 * 4);
-    for (const char* s : {"velodyne_points", "image_02", "image_03", "oxts"})
+    for (const char* s : {"velodyne_points", "image_02", "image_03", "oxts"}) {
       fs::copy_file(drive / s / "timestamps.full", drive / s / "timestamps.txt", fs::copy_options::overwrite_existing);
+      for (const auto& f : fs::directory_iterator(later / s)) fs::rename(f.path(), drive / s / "data" / f.path().filename());
+    }
     fs::rename(drive / "tracklet_labels.full", drive / "tracklet_labels.xml");
     r = run_cli({"--catalog", catalog, "--json", "ingest", drive.string()});
     QVERIFY2(r.exit_code == 0, r.err.c_str());

@@ -33,6 +33,19 @@ void Ingester::collect(const fs::path& path, std::vector<FoundDrive>& found, std
     found.push_back({path, reader});
     return;  // a drive's own subfolders are the reader's business
   }
+  if (depth == 0 && !fs::is_directory(real, ec)) {
+    // A file given by name that is no drive by itself (a KITTI timestamps.txt, tracklet_labels.xml, a .bin): the
+    // drive that holds it, a few folders up.
+    fs::path up = path.parent_path();
+    for (int level = 0; level < 4 && !up.empty() && up != up.root_path(); ++level, up = up.parent_path()) {
+      if (const DriveReader* reader = detect_reader(up)) {
+        if (visited.insert(fs::canonical(up, ec)).second) found.push_back({up, reader});
+        log_info(path.string() + ": part of the drive " + up.string() + ", which is ingested");
+        return;
+      }
+    }
+    return;
+  }
   if (depth >= kMaxDepth || !fs::is_directory(real, ec)) return;
   std::vector<fs::path> children;
   for (const auto& entry : fs::directory_iterator(path, fs::directory_options::skip_permission_denied, ec)) {
@@ -46,7 +59,7 @@ void Ingester::collect(const fs::path& path, std::vector<FoundDrive>& found, std
 IngestReport Ingester::ingest(const std::vector<fs::path>& paths, const Progress& progress) {
   IngestReport report;
   std::vector<FoundDrive> found;
-  std::set<fs::path> visited;
+  std::set<fs::path> visited, given;
   for (const auto& p : paths) {
     std::error_code ec;
     const fs::path abs = fs::absolute(p, ec).lexically_normal();
@@ -54,7 +67,13 @@ IngestReport Ingester::ingest(const std::vector<fs::path>& paths, const Progress
       report.errors.push_back({abs.string(), 0, "no such file or folder", ""});
       continue;
     }
-    if (visited.count(fs::canonical(abs, ec))) continue;  // the same path given twice
+    const fs::path real = fs::canonical(abs, ec);
+    if (!given.insert(real).second) continue;  // the same path given twice counts once
+    const bool already_found = std::any_of(found.begin(), found.end(), [&](const FoundDrive& f) {
+      std::error_code e;
+      return fs::canonical(f.path, e) == real;
+    });
+    if (already_found) continue;  // a drive inside a folder given before
     const std::size_t before = found.size();
     collect(abs, found, visited, 0, report.errors);
     if (found.size() == before) {

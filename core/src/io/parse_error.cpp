@@ -1,5 +1,7 @@
 #include "dc/core/io/parse_error.h"
 
+#include "dc/core/model/ingest_error.h"
+
 namespace dc::core {
 
 namespace {
@@ -11,7 +13,7 @@ std::string describe(const std::filesystem::path& file, int line, const std::str
 }  // namespace
 
 ParseError::ParseError(std::filesystem::path file, int line, std::string message)
-    : std::runtime_error(describe(file, line, message)), file_(std::move(file)), line_(line),
-      message_(std::move(message)) {}
+    : std::runtime_error(describe(file, line, safe_message(message))), file_(std::move(file)), line_(line),
+      message_(safe_message(message)) {}
 
 }  // namespace dc::core

@@ -1,6 +1,8 @@
 #include "dc/core/io/payload_loader.h"
 
 #include "dc/core/io/parse_error.h"
+#include "io/readers/file_check.h"
+#include "io/readers/payload_check.h"
 
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
@@ -16,8 +18,8 @@ namespace {
 constexpr std::uint64_t kPointBytes = 16;  // x y z reflectance, float32 each
 
 PointCloud read_points(const fs::path& file, std::uint64_t offset, std::uint64_t size) {
+  if (auto problem = file_problem(file)) throw ParseError(file, "point cloud file " + *problem);
   std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) throw ParseError(file, "point cloud file not found");
   const std::uint64_t file_size = fs::file_size(file, ec);
   if (ec) throw ParseError(file, "cannot stat point cloud file: " + ec.message());
   if (size == 0) size = file_size > offset ? file_size - offset : 0;
@@ -25,6 +27,10 @@ PointCloud read_points(const fs::path& file, std::uint64_t offset, std::uint64_t
     throw ParseError(file, "truncated: " + std::to_string(file_size) + " bytes, message needs " +
                                std::to_string(offset + size));
   if (size == 0) throw ParseError(file, "truncated: 0 bytes");
+  if (size > kMaxPointFileBytes)
+    throw ParseError(file, "refusing to load " + std::to_string(size) + " bytes as one point cloud (limit " +
+                               std::to_string(kMaxPointFileBytes) + " bytes = " +
+                               std::to_string(kMaxPointFileBytes / kPointBytes) + " points)");
   if (size % kPointBytes != 0)
     throw ParseError(file, "size " + std::to_string(size) + " is not a multiple of 16 bytes (x y z reflectance float32)");
 
@@ -55,8 +61,7 @@ PointCloud load_point_cloud(const Frame& frame) {
 }
 
 cv::Mat load_image(const fs::path& file) {
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) throw ParseError(file, "image file not found");
+  if (auto problem = file_problem(file)) throw ParseError(file, "image file " + *problem);
   cv::Mat raw = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
   if (raw.empty()) throw ParseError(file, "not a readable image");
 

@@ -46,7 +46,7 @@ private slots:
   void roundTrips() {
     const char* samples[] = {"2011-09-26 13:02:25.967790592", "2000-02-29 23:59:59.999999999",
                              "2030-01-01 00:00:00.100000000", "1999-12-31 12:00:00.000000001",
-                             "1900-03-01 06:07:08.090000000", "2262-04-11 00:00:00.000000000"};
+                             "1970-03-01 06:07:08.090000000", "2200-12-31 23:59:59.999999999"};
     for (const char* s : samples) {
       const TimestampNs t = parse_kitti_timestamp(s);
       QCOMPARE(format_kitti_timestamp(t), std::string(s));
@@ -83,6 +83,9 @@ private slots:
     QTest::newRow("leading space") << " 2011-09-26 13:02:25.964" << "year";
     QTest::newRow("missing field") << "2011-09 13:02:25.964389445" << "";
     QTest::newRow("year 1000 out of range") << "1000-01-01 00:00:00.0" << "range";
+    // A recording in 1900 would be a drive lasting 111 years next to 2011 data.
+    QTest::newRow("year 1900") << "1900-03-01 06:07:08.09" << "year 1900 out of range 1970..2200";
+    QTest::newRow("year 2201") << "2201-01-01 00:00:00.0" << "year 2201 out of range";
   }
   void rejects() {
     QFETCH(QString, text);
@@ -95,6 +98,78 @@ private slots:
       QVERIFY2(message.contains(reason), qPrintable(message));
       QVERIFY2(message.contains("invalid timestamp"), qPrintable(message));
     }
+  }
+
+  void userTimes_data() {
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("ns");
+    // 2030-01-01 00:00:00 UTC = 1893456000 s (60 years of 365 days + 15 leap days = 21915 days * 86400).
+    const qint64 day = 1893456000LL * 1000000000LL;
+    QTest::newRow("date only") << "2030-01-01" << day;
+    QTest::newRow("date time") << "2030-01-01 12:00:01" << day + 43201LL * 1000000000LL;
+    QTest::newRow("T") << "2030-01-01T12:00:01" << day + 43201LL * 1000000000LL;
+    QTest::newRow("Z") << "2030-01-01T12:00:01Z" << day + 43201LL * 1000000000LL;
+    QTest::newRow("fraction 3") << "2030-01-01 00:00:00.250" << day + 250000000LL;
+    QTest::newRow("fraction 12") << "2030-01-01 00:00:00.123456789999" << day + 123456789LL;
+    QTest::newRow("ns") << "1317042145964389445" << 1317042145964389445LL;
+    QTest::newRow("zero ns") << "0" << 0LL;
+  }
+  void userTimes() {
+    QFETCH(QString, text);
+    QFETCH(qint64, ns);
+    QCOMPARE(parse_user_time(text.toStdString()), TimestampNs(ns));
+  }
+
+  void userTimeRejects_data() {
+    QTest::addColumn<QString>("text");
+    QTest::newRow("empty") << "";
+    QTest::newRow("words") << "not a time";
+    QTest::newRow("negative") << "-5";
+    QTest::newRow("hh:mm only") << "2030-01-01 12:00";
+    QTest::newRow("ns overflow") << "99999999999999999999999";
+    QTest::newRow("year 1969") << "1969-12-31";
+    QTest::newRow("slash date") << "2030/01/01";
+  }
+  void userTimeRejects() {
+    QFETCH(QString, text);
+    try {
+      parse_user_time(text.toStdString());
+      QFAIL(qPrintable("accepted '" + text + "'"));
+    } catch (const std::invalid_argument& e) {
+      const QString message = QString::fromUtf8(e.what());
+      QVERIFY2(message.contains("accepted: YYYY-MM-DD, YYYY-MM-DD HH:MM:SS"), qPrintable(message));
+      QVERIFY2(message.contains("integer nanoseconds"), qPrintable(message));
+    }
+  }
+
+  void berlinToUtc() {
+    const TimestampNs s = 1000000000LL;
+    // Summer (CEST, UTC+2): 2011-09-26 13:02:25 local = 11:02:25 UTC = 1317034945 s.
+    QCOMPARE(local_to_utc(parse_kitti_timestamp("2011-09-26 13:02:25.0"), "Europe/Berlin"), 1317034945LL * s);
+    // Winter (CET, UTC+1): 2011-12-01 12:00:00 local = 11:00:00 UTC = 1322737200 s.
+    QCOMPARE(local_to_utc(parse_kitti_timestamp("2011-12-01 12:00:00.0"), "Europe/Berlin"), 1322737200LL * s);
+    // DST began 2011-03-27 02:00 CET -> 03:00 CEST (01:00 UTC): 01:59:59 CET = 00:59:59 UTC, 03:00 CEST = 01:00 UTC.
+    QCOMPARE(local_to_utc(parse_kitti_timestamp("2011-03-27 01:59:59.0"), "Europe/Berlin"),
+             parse_kitti_timestamp("2011-03-27 00:59:59.0"));
+    QCOMPARE(local_to_utc(parse_kitti_timestamp("2011-03-27 03:00:00.0"), "Europe/Berlin"),
+             parse_kitti_timestamp("2011-03-27 01:00:00.0"));
+    // DST ended 2011-10-30 03:00 CEST -> 02:00 CET (01:00 UTC); 02:30 happens twice: the first (CEST) is taken.
+    QCOMPARE(local_to_utc(parse_kitti_timestamp("2011-10-30 02:30:00.0"), "Europe/Berlin"),
+             parse_kitti_timestamp("2011-10-30 00:30:00.0"));
+    QCOMPARE(local_to_utc(parse_kitti_timestamp("2011-10-30 03:30:00.0"), "Europe/Berlin"),
+             parse_kitti_timestamp("2011-10-30 02:30:00.0"));
+    // Beyond the listed transitions the zone's rule applies: 2150-07-01 12:00 CEST = 10:00 UTC.
+    QCOMPARE(local_to_utc(parse_kitti_timestamp("2150-07-01 12:00:00.0"), "Europe/Berlin"),
+             parse_kitti_timestamp("2150-07-01 10:00:00.0"));
+    QCOMPARE(local_to_utc(parse_kitti_timestamp("2150-01-01 12:00:00.0"), "Europe/Berlin"),
+             parse_kitti_timestamp("2150-01-01 11:00:00.0"));
+    // UTC and "" are the identity; round trips hold outside the ambiguous hour.
+    QCOMPARE(local_to_utc(12345, ""), TimestampNs(12345));
+    const TimestampNs t = parse_kitti_timestamp("2030-01-01 12:00:00.5");
+    QCOMPARE(local_to_utc(utc_to_local(t, "Europe/Berlin"), "Europe/Berlin"), t);
+    QCOMPARE(utc_to_local(t, "Europe/Berlin") - t, 3600LL * s);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, local_to_utc(0, "No/Such_Zone"));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, local_to_utc(0, "../etc/passwd"));
   }
 };
 

@@ -11,7 +11,8 @@ struct PngHeader {
   int color_type = 0;
 };
 
-// Checks the 8-byte signature and the IHDR chunk; throws ParseError naming the file when either is wrong.
+// Checks the 8-byte signature, the IHDR chunk with its CRC and that the file ends with an IEND chunk (reads 45
+// bytes, no decode); throws ParseError naming the file and what is wrong. Never opens a non-regular file.
 PngHeader read_png_header(const std::filesystem::path& file);
 
 }  // namespace dc::core

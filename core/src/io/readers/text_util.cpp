@@ -1,5 +1,7 @@
 #include "io/readers/text_util.h"
 
+#include "dc/core/model/ingest_error.h"
+
 #include <charconv>
 #include <cmath>
 
@@ -45,9 +47,19 @@ bool parse_int(std::string_view token, long long& value) {
   return ec == std::errc() && ptr == end;
 }
 
-std::string shorten(std::string_view text, std::size_t max_chars) {
-  if (text.size() <= max_chars) return std::string(text);
-  return std::string(text.substr(0, max_chars)) + "...";
+std::string number_problem(std::string_view token) {
+  if (!token.empty() && token.front() == '+') token.remove_prefix(1);
+  double value = 0;
+  const char* end = token.data() + token.size();
+  auto [ptr, ec] = std::from_chars(token.data(), end, value);
+  if (ptr == end && !token.empty() && ec == std::errc::result_out_of_range) return "is out of range";
+  return "is not a number";
+}
+
+std::string shorten(std::string_view text, std::size_t max_chars) { return quote_input(text, max_chars); }
+
+void strip_bom(std::string& first_line) {
+  if (first_line.rfind("\xEF\xBB\xBF", 0) == 0) first_line.erase(0, 3);
 }
 
 }  // namespace dc::core

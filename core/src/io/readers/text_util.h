@@ -12,7 +12,11 @@ std::vector<std::string> split_whitespace(std::string_view text);
 bool parse_double(std::string_view token, double& value);
 // Whole-token decimal integer.
 bool parse_int(std::string_view token, long long& value);
-// Cuts long offending text down for messages.
-std::string shorten(std::string_view text, std::size_t max_chars = 40);
+// Why a token that parse_double() refused is bad: "is out of range" (1e999) or "is not a number".
+std::string number_problem(std::string_view token);
+// Offending input quoted in a message: escaped and cut to max_chars (see quote_input()).
+std::string shorten(std::string_view text, std::size_t max_chars = 120);
+// Removes a UTF-8 byte order mark at the start of a file's first line (editors on Windows write one).
+void strip_bom(std::string& first_line);
 
 }  // namespace dc::core

@@ -15,9 +15,11 @@ struct TimestampLine {
   int line = 0;
 };
 
-// Reads a KITTI timestamps.txt. A line that is not a timestamp is reported and skipped (its index stays
-// unused); a step backwards is reported and the frame kept. Throws ParseError when the file cannot be opened.
+// Reads a KITTI timestamps.txt. Line k belongs to frame k-1 whatever comes before it: a blank or bad line is
+// reported and only that frame has no timestamp; a step backwards is reported and the frame kept. Times are
+// wall-clock in `time_zone` (IANA name, "" = UTC) and returned as UTC. Throws ParseError when the file is not a
+// readable regular file (never opens a FIFO) or the zone is unknown.
 std::vector<TimestampLine> read_timestamp_file(const std::filesystem::path& file, const std::string& drive,
-                                               std::vector<IngestError>& errors);
+                                               std::vector<IngestError>& errors, const std::string& time_zone = {});
 
 }  // namespace dc::core

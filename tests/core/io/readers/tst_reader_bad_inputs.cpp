@@ -119,7 +119,7 @@ private slots:
     QCOMPARE(count_frames(d, "velodyne"), std::size_t(3));
     QCOMPARE(count_frames(d, "image_2"), std::size_t(3));
     QCOMPARE(d.calibrations.size(), std::size_t(3));
-    QCOMPARE(d.labels.size(), std::size_t(10));
+    QCOMPARE(d.labels.size(), std::size_t(6));
     try {
       load_velodyne_bin(split / "velodyne" / "000000.bin");
       QFAIL("loaded an empty scan");
@@ -138,7 +138,7 @@ private slots:
     VERIFY_CONTAINS(describe(*e), "000001.bin: size 1000 is not a multiple of 16 bytes (x y z reflectance float32)");
     QCOMPARE(d.errors.size(), std::size_t(1));
     QCOMPARE(count_frames(d, "velodyne"), std::size_t(3));
-    QCOMPARE(d.labels.size(), std::size_t(10));
+    QCOMPARE(d.labels.size(), std::size_t(6));
     try {
       load_velodyne_bin(split / "velodyne" / "000001.bin");
       QFAIL("loaded a broken scan");
@@ -188,7 +188,7 @@ private slots:
     }
     QVERIFY2(value_reported && stray_reported, all_errors(d).c_str());
     QCOMPARE(d.calibrations.size(), std::size_t(2));
-    QCOMPARE(count_labels(d, 1), std::size_t(7));
+    QCOMPARE(count_labels(d, 1), std::size_t(3));
   }
 
   void missingCalibKey() {
@@ -201,7 +201,7 @@ private slots:
     QVERIFY2(e, all_errors(d).c_str());
     VERIFY_CONTAINS(describe(*e), "calib/000002.txt: missing key Tr_velo_to_cam");
     QCOMPARE(d.calibrations.size(), std::size_t(2));
-    QCOMPARE(count_labels(d, 1), std::size_t(7));
+    QCOMPARE(count_labels(d, 1), std::size_t(3));
     QCOMPARE(count_labels(d, 2), std::size_t(0));
     QCOMPARE(count_frames(d, "image_2"), std::size_t(3));
   }
@@ -216,8 +216,8 @@ private slots:
     QCOMPARE(e->line, 3);
     VERIFY_CONTAINS(describe(*e), "label_2/000001.txt:3: column 9 (h) 'abc' is not a number");
     QCOMPARE(d.errors.size(), std::size_t(1));
-    QCOMPARE(count_labels(d, 1), std::size_t(6));  // the other rows of the file
-    QCOMPARE(d.labels.size(), std::size_t(9));
+    QCOMPARE(count_labels(d, 1), std::size_t(2));  // the other boxes of the file (4 rows are DontCare regions)
+    QCOMPARE(d.labels.size(), std::size_t(5));
   }
 
   void wrongLabelColumnCount() {
@@ -230,7 +230,7 @@ private slots:
     QCOMPARE(e->line, 2);
     VERIFY_CONTAINS(describe(*e), "label_2/000002.txt:2: expected 15 or 16 columns, got 14");
     QCOMPARE(count_labels(d, 2), std::size_t(1));
-    QCOMPARE(d.labels.size(), std::size_t(9));
+    QCOMPARE(d.labels.size(), std::size_t(5));
   }
 
   void unreadablePng() {
@@ -243,7 +243,7 @@ private slots:
     QCOMPARE(d.errors.size(), std::size_t(1));
     QCOMPARE(count_frames(d, "image_2"), std::size_t(3));
     QCOMPARE(d.calibrations.size(), std::size_t(3));
-    QCOMPARE(d.labels.size(), std::size_t(10));
+    QCOMPARE(d.labels.size(), std::size_t(6));
     try {
       load_image(split / "image_2" / "000002.png");
       QFAIL("decoded garbage");

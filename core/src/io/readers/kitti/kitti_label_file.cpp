@@ -3,7 +3,11 @@
 #include "dc/core/io/parse_error.h"
 #include "io/readers/text_util.h"
 
+#include "io/readers/file_check.h"
+
+#include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <fstream>
 
 namespace dc::core {
@@ -12,6 +16,40 @@ namespace {
 constexpr const char* kColumns[] = {"type", "truncated", "occluded", "alpha",  "left", "top",
                                     "right", "bottom",   "h",        "w",      "l",    "x",
                                     "y",    "z",         "rotation_y", "score"};
+// Plausibility limits: one absurd box must never reach the catalog or the 3D view.
+constexpr double kMaxSize = 100.0;       // m; the longest KITTI objects (trams) are ~35 m
+constexpr double kMaxDistance = 1000.0;  // m from the camera
+constexpr double kMaxAngle = 2 * 3.14159265358979323846 + 1e-6;
+constexpr double kMaxPixel = 100000.0;
+
+void check_ranges(const std::string& type, const double* v, const std::filesystem::path& file, int line) {
+  // KITTI class names are short identifiers ("Car", "Person_sitting"); anything else is corrupt text.
+  if (type.size() > 64)
+    throw ParseError(file, line, "column 1 (type) '" + shorten(type, 40) + "' is too long for a class name");
+  for (char c : type)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-')
+      throw ParseError(file, line, "column 1 (type) '" + shorten(type) + "' is not a class name (letters, digits, _ -)");
+  auto out_of = [&](int column, const char* range) {
+    char value[32];
+    std::snprintf(value, sizeof value, "%.6g", v[column]);
+    throw ParseError(file, line,
+                     "column " + std::to_string(column + 1) + " (" + kColumns[column] + ") " + value +
+                         " out of range " + range + "; row rejected");
+  };
+  for (int c = 4; c < 8; ++c)
+    if (std::abs(v[c]) > kMaxPixel) out_of(c, "-100000..100000 px");
+  // DontCare rows carry placeholders (-1 sizes, -1000 positions, -10 rotation) in their 3D fields.
+  if (type == "DontCare") return;
+  if (v[1] < 0 || v[1] > 1) out_of(1, "0..1");
+  if (v[2] < 0 || v[2] > 3) out_of(2, "0..3");
+  if (std::abs(v[3]) > kMaxAngle) out_of(3, "-2pi..2pi");
+  for (int c = 8; c <= 10; ++c)
+    if (!(v[c] > 0) || v[c] > kMaxSize) out_of(c, "(0, 100] m");
+  for (int c = 11; c <= 13; ++c)
+    if (std::abs(v[c]) > kMaxDistance) out_of(c, "-1000..1000 m");
+  if (std::abs(v[14]) > kMaxAngle) out_of(14, "-2pi..2pi");
+}
+
 }  // namespace
 
 KittiLabelRow parse_kitti_label_line(const std::string& text, const std::filesystem::path& file, int line) {
@@ -23,10 +61,11 @@ KittiLabelRow parse_kitti_label_line(const std::string& text, const std::filesys
     if (!parse_double(tokens[i], v[i]))
       throw ParseError(file, line,
                        "column " + std::to_string(i + 1) + " (" + kColumns[i] + ") '" + shorten(tokens[i]) +
-                           "' is not a number");
+                           "' " + number_problem(tokens[i]));
   }
   if (v[2] != std::floor(v[2]))
-    throw ParseError(file, line, "column 3 (occluded) '" + tokens[2] + "' is not an integer");
+    throw ParseError(file, line, "column 3 (occluded) '" + shorten(tokens[2]) + "' is not an integer");
+  check_ranges(tokens[0], v, file, line);
 
   KittiLabelRow row;
   row.line = line;
@@ -46,6 +85,7 @@ KittiLabelRow parse_kitti_label_line(const std::string& text, const std::filesys
 
 std::vector<KittiLabelRow> read_kitti_label_file(const std::filesystem::path& file, const std::string& drive,
                                                  std::vector<IngestError>& errors) {
+  require_regular_file(file, "cannot open label file");
   std::ifstream in(file);
   if (!in) throw ParseError(file, "cannot open label file");
   std::vector<KittiLabelRow> rows;
@@ -53,12 +93,13 @@ std::vector<KittiLabelRow> read_kitti_label_file(const std::filesystem::path& fi
   int line = 0;
   while (std::getline(in, raw)) {
     ++line;
+    if (line == 1) strip_bom(raw);
     const std::string text = trim(raw);
     if (text.empty()) continue;
     try {
       rows.push_back(parse_kitti_label_line(text, file, line));
     } catch (const ParseError& e) {
-      errors.push_back({file.string(), e.line(), e.message() + "; row skipped", drive});
+      errors.push_back(IngestError::make(file.string(), e.line(), e.message() + "; row skipped", drive));
     }
   }
   return rows;

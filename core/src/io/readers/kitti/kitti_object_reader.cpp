@@ -1,6 +1,7 @@
 #include "io/readers/kitti/kitti_object_reader.h"
 
 #include "dc/core/io/parse_error.h"
+#include "io/readers/file_check.h"
 #include "io/readers/folder_paths.h"
 #include "io/readers/kitti/kitti_calibration_file.h"
 #include "io/readers/kitti/kitti_label_file.h"
@@ -53,24 +54,27 @@ RigidTransform transform(std::string to, std::string from, const Eigen::Isometry
 
 class ObjectSplitParser {
 public:
-  ObjectSplitParser(const fs::path& root, Drive& drive) : root_(root), drive_(drive) {}
+  ObjectSplitParser(const fs::path& root, Drive& drive, const Progress& progress)
+      : root_(root), drive_(drive), progress_(progress) {}
 
   // Frame numbers of `dir`/*`extension`; other names are reported.
   std::set<std::int64_t> list(const char* dir, const char* extension);
-  void read_lidar(const std::set<std::int64_t>& indexes);
-  void read_images(const std::set<std::int64_t>& indexes);
+  // One frame per index of the split; a missing or unusable payload is reported and the frame kept with file ""
+  // so that the labels of that frame stay attached to a sample.
+  void read_payloads(const char* sensor, const char* extension, const std::set<std::int64_t>& indexes);
   // Calibration of one frame, or nothing when it is missing or unusable.
   std::optional<Calibration> read_calibration(std::int64_t index);
   void read_labels(std::int64_t index, const std::optional<Calibration>& calib);
 
 private:
-  void error(const fs::path& path, int line, std::string message) {
-    drive_.errors.push_back({path.string(), line, std::move(message), drive_.name});
+  void error(const fs::path& path, int line, const std::string& message) {
+    drive_.errors.push_back(IngestError::make(path.string(), line, message, drive_.name));
   }
   void error(const ParseError& e) { error(e.file(), e.line(), e.message()); }
 
   fs::path root_;
   Drive& drive_;
+  const Progress& progress_;
   std::map<std::int64_t, PngHeader> image_headers_;
 };
 
@@ -94,36 +98,48 @@ std::set<std::int64_t> ObjectSplitParser::list(const char* dir, const char* exte
   return out;
 }
 
-void ObjectSplitParser::read_lidar(const std::set<std::int64_t>& indexes) {
+void ObjectSplitParser::read_payloads(const char* sensor, const char* extension,
+                                      const std::set<std::int64_t>& indexes) {
+  std::size_t missing = 0;
+  std::string first_missing;
+  const bool lidar = std::string(sensor) == kLidar;
   for (std::int64_t index : indexes) {
-    const fs::path file = root_ / kLidar / frame_file_name(index, ".bin");
+    if (progress_.cancelled()) throw Cancelled();
+    const fs::path file = root_ / sensor / frame_file_name(index, extension);
+    Frame f{sensor, index, index * kFramePeriodNs, "", 0, 0};
+    if (auto problem = file_problem(file)) {
+      if (!exists_any(file)) {
+        if (missing++ == 0) first_missing = file.filename().string();
+      } else {
+        error(file, 0, *problem + "; frame kept without payload");
+      }
+      drive_.frames.push_back(std::move(f));
+      continue;
+    }
     std::error_code ec;
-    const std::uintmax_t size = fs::file_size(file, ec);
-    Frame f{kLidar, index, index * kFramePeriodNs, file.string(), 0, ec ? 0 : size};
+    f.file = file.string();
+    f.size = fs::file_size(file, ec);
     if (ec) error(file, 0, "cannot stat: " + ec.message());
-    else if (auto problem = check_velodyne_bin_size(size)) error(file, 0, *problem);
-    drive_.frames.push_back(std::move(f));
-  }
-}
-
-void ObjectSplitParser::read_images(const std::set<std::int64_t>& indexes) {
-  for (std::int64_t index : indexes) {
-    const fs::path file = root_ / kCamera / frame_file_name(index, ".png");
-    std::error_code ec;
-    const std::uintmax_t size = fs::file_size(file, ec);
-    Frame f{kCamera, index, index * kFramePeriodNs, file.string(), 0, ec ? 0 : size};
-    try {
-      image_headers_[index] = read_png_header(file);
-    } catch (const ParseError& e) {
-      error(e);
+    else if (lidar) {
+      if (auto problem = check_velodyne_bin_size(f.size)) error(file, 0, *problem);
+    } else {
+      try {
+        image_headers_[index] = read_png_header(file);
+      } catch (const ParseError& e) {
+        error(e);
+      }
     }
     drive_.frames.push_back(std::move(f));
   }
+  if (missing > 0)
+    error(root_ / sensor, 0,
+          std::to_string(missing) + " payload files missing (first: " + first_missing +
+              "); frames kept without payload");
 }
 
 std::optional<Calibration> ObjectSplitParser::read_calibration(std::int64_t index) {
   const fs::path file = root_ / "calib" / frame_file_name(index, ".txt");
-  if (!is_file(file)) {
+  if (!exists_any(file)) {
     error(file, 0, "calibration missing for frame " + std::to_string(index));
     return std::nullopt;
   }
@@ -141,9 +157,9 @@ std::optional<Calibration> ObjectSplitParser::read_calibration(std::int64_t inde
   for (const auto& p : text->problems()) error(p.path, p.line, p.message);
   try {
     // Required: without these there is no lidar-camera geometry for the frame.
-    const Eigen::Matrix<double, 3, 4> P2 = text->matrix34("P2");
-    const Eigen::Matrix3d R0_rect = text->matrix3("R0_rect");
-    const Eigen::Isometry3d T_cam0_from_velo = isometry34(text->matrix34("Tr_velo_to_cam"));
+    const Eigen::Matrix<double, 3, 4> P2 = text->projection34("P2");
+    const Eigen::Matrix3d R0_rect = text->rotation("R0_rect");
+    const Eigen::Isometry3d T_cam0_from_velo = isometry34(text->rigid34("Tr_velo_to_cam"));
 
     CameraIntrinsics intr;
     intr.K = P2.leftCols<3>();
@@ -168,7 +184,7 @@ std::optional<Calibration> ObjectSplitParser::read_calibration(std::int64_t inde
   // Optional: a bad IMU entry costs only that transform.
   if (text->has("Tr_imu_to_velo")) {
     try {
-      calib.set_transform(transform("velo", "imu", isometry34(text->matrix34("Tr_imu_to_velo")), from, to));
+      calib.set_transform(transform("velo", "imu", isometry34(text->rigid34("Tr_imu_to_velo")), from, to));
     } catch (const ParseError& e) {
       error(e);
     }
@@ -178,9 +194,10 @@ std::optional<Calibration> ObjectSplitParser::read_calibration(std::int64_t inde
 
 void ObjectSplitParser::read_labels(std::int64_t index, const std::optional<Calibration>& calib) {
   const fs::path file = root_ / "label_2" / frame_file_name(index, ".txt");
-  if (!is_file(file)) return;
+  if (!exists_any(file)) return;
   if (!calib) {
-    error(file, 0, "labels not read: frame " + std::to_string(index) + " has no usable calibration");
+    // Without a valid lidar-camera transform the boxes cannot be placed; storing them would put them wrong.
+    error(file, 0, "labels not placed: frame " + std::to_string(index) + " has no usable calibration");
     return;
   }
   std::vector<KittiLabelRow> rows;
@@ -231,7 +248,6 @@ std::vector<Drive> KittiObjectReader::read(const fs::path& path, const Progress&
 }
 
 Drive KittiObjectReader::read_drive(const fs::path& folder, const Progress& progress) const {
-  (void)progress;  // TODO(readers): check between files
   const fs::path root = normalized_absolute(folder);
   if (!is_dir(root)) throw ParseError(root, "split folder not found");
   if (!detect(root))
@@ -241,8 +257,9 @@ Drive KittiObjectReader::read_drive(const fs::path& folder, const Progress& prog
   drive.name = root.parent_path().filename().string() + "/" + root.filename().string();
   drive.format = format();
   drive.root = root.string();
+  drive.timestamped = false;  // unrelated snapshots: index * 100 ms is only an order
 
-  ObjectSplitParser parser(root, drive);
+  ObjectSplitParser parser(root, drive, progress);
   const auto lidar = parser.list(kLidar, ".bin");
   const auto images = parser.list(kCamera, ".png");
   const auto calibs = parser.list("calib", ".txt");
@@ -250,14 +267,15 @@ Drive KittiObjectReader::read_drive(const fs::path& folder, const Progress& prog
   // Testing splits have image_2 and calib and velodyne, but no labels.
   if (is_dir(root / kLidar)) drive.sensors.push_back({kLidar, SensorKind::Lidar, 10.0, "velo", "HDL-64E"});
   if (is_dir(root / kCamera)) drive.sensors.push_back({kCamera, SensorKind::Camera, 10.0, "cam2", "FL2-14S3C-C"});
-  parser.read_lidar(lidar);
-  parser.read_images(images);
-
   std::set<std::int64_t> all = lidar;
   all.insert(images.begin(), images.end());
   all.insert(calibs.begin(), calibs.end());
   all.insert(labels.begin(), labels.end());
+  // Every frame of the split gets a slot in each sensor folder that exists, so a deleted file is reported.
+  if (is_dir(root / kLidar)) parser.read_payloads(kLidar, ".bin", all);
+  if (is_dir(root / kCamera)) parser.read_payloads(kCamera, ".png", all);
   for (std::int64_t index : all) {
+    if (progress.cancelled()) throw Cancelled();
     auto calib = parser.read_calibration(index);
     parser.read_labels(index, calib);
     if (calib) drive.calibrations.push_back(std::move(*calib));

@@ -1,6 +1,7 @@
 #include "io/readers/kitti/kitti_raw_reader.h"
 
 #include "dc/core/io/parse_error.h"
+#include "io/readers/file_check.h"
 #include "io/readers/folder_paths.h"
 #include "io/readers/kitti/kitti_calibration_file.h"
 #include "io/readers/kitti/oxts_parser.h"
@@ -12,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <regex>
+#include <set>
 #include <system_error>
 
 namespace dc::core {
@@ -38,6 +40,8 @@ constexpr SensorSpec kSensors[] = {
     {"oxts", SensorKind::GnssImu, "imu", "OXTS RT3003", ".txt"},
 };
 constexpr double kRateHz = 10.0;
+// KITTI raw timestamps are the wall clock of the recording car in Karlsruhe.
+constexpr const char* kKittiTimeZone = "Europe/Berlin";
 
 std::string frame_file_name(std::int64_t index, const char* extension) {
   char buf[32];
@@ -54,7 +58,8 @@ Eigen::Isometry3d isometry(const Eigen::Matrix3d& R, const Eigen::Vector3d& t) {
 
 class RawDriveParser {
 public:
-  RawDriveParser(const fs::path& root, Drive& drive) : root_(root), drive_(drive) {}
+  RawDriveParser(const fs::path& root, Drive& drive, const Progress& progress)
+      : root_(root), drive_(drive), progress_(progress) {}
 
   void read_calibration();
   void read_sensor(const SensorSpec& spec);
@@ -62,14 +67,20 @@ public:
   void read_tracklets();
 
 private:
-  void error(const fs::path& path, int line, std::string message) {
-    drive_.errors.push_back({path.string(), line, std::move(message), drive_.name});
+  void error(const fs::path& path, int line, const std::string& message) {
+    drive_.errors.push_back(IngestError::make(path.string(), line, message, drive_.name));
   }
+  void check_cancel() const {
+    if (progress_.cancelled()) throw Cancelled();
+  }
+  // Data files whose frame number has no line in timestamps.txt are never indexed: say so.
+  void report_unstamped(const fs::path& data_dir, const SensorSpec& spec, const std::vector<TimestampLine>& stamps);
   void error(const ParseError& e) { error(e.file(), e.line(), e.message()); }
   std::optional<KittiCalibrationFile> open_calibration(const char* name);
 
   fs::path root_;
   Drive& drive_;
+  const Progress& progress_;
   std::vector<std::pair<std::int64_t, fs::path>> oxts_files_;  // frame index, file (existing only)
   std::map<std::int64_t, TimestampNs> oxts_times_;
   std::map<std::int64_t, TimestampNs> lidar_times_;
@@ -77,7 +88,7 @@ private:
 
 std::optional<KittiCalibrationFile> RawDriveParser::open_calibration(const char* name) {
   const fs::path file = root_.parent_path() / name;
-  if (!is_file(file)) {
+  if (!exists_any(file)) {
     error(file, 0, "calibration file missing");
     return std::nullopt;
   }
@@ -100,7 +111,7 @@ void RawDriveParser::read_calibration() {
   std::optional<Eigen::Isometry3d> T_cam0unrect_from_velo;
   if (velo_to_cam) {
     try {
-      T_cam0unrect_from_velo = isometry(velo_to_cam->matrix3("R"), velo_to_cam->vector3("T"));
+      T_cam0unrect_from_velo = isometry(velo_to_cam->rotation("R"), velo_to_cam->vector3("T"));
       calib.set_transform({"cam0_unrect", "velo", *T_cam0unrect_from_velo, CalibrationSource::File});
     } catch (const ParseError& e) {
       error(e);
@@ -109,7 +120,7 @@ void RawDriveParser::read_calibration() {
   if (imu_to_velo) {
     try {
       calib.set_transform(
-          {"velo", "imu", isometry(imu_to_velo->matrix3("R"), imu_to_velo->vector3("T")), CalibrationSource::File});
+          {"velo", "imu", isometry(imu_to_velo->rotation("R"), imu_to_velo->vector3("T")), CalibrationSource::File});
     } catch (const ParseError& e) {
       error(e);
     }
@@ -118,7 +129,7 @@ void RawDriveParser::read_calibration() {
   std::optional<Eigen::Matrix3d> R_rect_00;
   if (cam_to_cam) {
     try {
-      R_rect_00 = cam_to_cam->matrix3("R_rect_00");
+      R_rect_00 = cam_to_cam->rotation("R_rect_00");
     } catch (const ParseError& e) {
       error(e);
     }
@@ -128,8 +139,11 @@ void RawDriveParser::read_calibration() {
     const std::string suffix = std::string(spec.name).substr(6);  // "00".."03"
     try {
       // Synced data is rectified: the projection is P_rect = K [I | t], no distortion.
-      const Eigen::Matrix<double, 3, 4> P = cam_to_cam->matrix34("P_rect_" + suffix);
+      const Eigen::Matrix<double, 3, 4> P = cam_to_cam->projection34("P_rect_" + suffix);
       const auto size = cam_to_cam->numbers("S_rect_" + suffix, 2);
+      if (!(size[0] >= 1 && size[0] <= 100000 && size[1] >= 1 && size[1] <= 100000))
+        throw ParseError(cam_to_cam->file(), cam_to_cam->line_of("S_rect_" + suffix),
+                         "S_rect_" + suffix + ": image size must be 1..100000 pixels");
       CameraIntrinsics intr;
       intr.K = P.leftCols<3>();
       intr.width = static_cast<int>(size[0]);
@@ -156,12 +170,12 @@ void RawDriveParser::read_sensor(const SensorSpec& spec) {
 
   const fs::path stamps_file = dir / "timestamps.txt";
   std::vector<TimestampLine> stamps;
-  if (!is_file(stamps_file)) {
+  if (!exists_any(stamps_file)) {
     error(stamps_file, 0, "timestamps file missing; sensor has no frames");
     return;
   }
   try {
-    stamps = read_timestamp_file(stamps_file, drive_.name, drive_.errors);
+    stamps = read_timestamp_file(stamps_file, drive_.name, drive_.errors, drive_.time_zone);
   } catch (const ParseError& e) {
     error(e);
     return;
@@ -175,6 +189,7 @@ void RawDriveParser::read_sensor(const SensorSpec& spec) {
   std::size_t missing = 0;
   std::string first_missing;
   for (const auto& s : stamps) {
+    check_cancel();
     Frame f;
     f.sensor = spec.name;
     f.index = s.index;
@@ -182,8 +197,12 @@ void RawDriveParser::read_sensor(const SensorSpec& spec) {
     if (have_data) {
       const fs::path file = data_dir / frame_file_name(s.index, spec.extension);
       std::error_code ec;
-      const std::uintmax_t size = fs::file_size(file, ec);
-      if (ec || !is_file(file)) {
+      const std::optional<std::string> unusable = file_problem(file);
+      const std::uintmax_t size = unusable ? 0 : fs::file_size(file, ec);
+      if (unusable && exists_any(file)) {
+        // A FIFO, folder or unreadable file: the frame stays (labels keep their sample), without payload.
+        error(file, 0, *unusable + "; frame kept without payload");
+      } else if (unusable || ec) {
         if (missing++ == 0) first_missing = file.filename().string();
       } else {
         f.file = file.string();
@@ -203,12 +222,35 @@ void RawDriveParser::read_sensor(const SensorSpec& spec) {
   if (missing > 0)
     error(data_dir, 0,
           std::to_string(missing) + " of " + std::to_string(stamps.size()) + " payload files missing (first: " +
-              first_missing + ")");
+              first_missing + "); frames kept without payload");
+  if (have_data) report_unstamped(data_dir, spec, stamps);
+}
+
+void RawDriveParser::report_unstamped(const fs::path& data_dir, const SensorSpec& spec,
+                                      const std::vector<TimestampLine>& stamps) {
+  std::set<std::int64_t> stamped;
+  for (const auto& s : stamps) stamped.insert(s.index);
+  std::set<std::string> unstamped;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(data_dir, ec)) {
+    const fs::path& p = entry.path();
+    const std::string stem = p.stem().string();
+    if (p.extension() != spec.extension || stem.size() != 10 || stem.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    if (!stamped.count(std::stoll(stem))) unstamped.insert(p.filename().string());
+  }
+  if (ec) error(data_dir, 0, "cannot list folder: " + ec.message());
+  if (unstamped.empty()) return;
+  std::string message = std::to_string(unstamped.size()) + " files have no timestamp in " + spec.name +
+                        "/timestamps.txt and are not indexed (first: " + *unstamped.begin() + ")";
+  if (spec.kind == SensorKind::GnssImu) message += "; no pose for them";
+  error(data_dir, 0, message);
 }
 
 void RawDriveParser::read_poses() {
   OxtsPoseBuilder builder;
   for (const auto& [index, file] : oxts_files_) {
+    check_cancel();
     try {
       const OxtsRecord record = read_oxts_file(file);
       drive_.poses.push_back(builder.add(record, oxts_times_.at(index)));
@@ -220,7 +262,7 @@ void RawDriveParser::read_poses() {
 
 void RawDriveParser::read_tracklets() {
   const fs::path file = root_ / "tracklet_labels.xml";
-  if (!is_file(file)) return;
+  if (!exists_any(file)) return;  // tracklets are optional; a FIFO or folder of that name is reported
   TrackletParseResult parsed;
   try {
     parsed = parse_tracklets(file);
@@ -229,15 +271,22 @@ void RawDriveParser::read_tracklets() {
     return;
   }
   for (const auto& p : parsed.problems) error(p);
+  // A box is placed in time by its lidar sweep; without one it would sit at 1970, so it is dropped and counted.
   std::size_t without_time = 0;
+  std::int64_t first_frame = -1;
   for (auto& box : parsed.boxes) {
     auto it = lidar_times_.find(box.frame_index);
-    if (it != lidar_times_.end()) box.timestamp_ns = it->second;
-    else ++without_time;
+    if (it == lidar_times_.end()) {
+      if (without_time++ == 0) first_frame = box.frame_index;
+      continue;
+    }
+    box.timestamp_ns = it->second;
     drive_.labels.push_back(std::move(box));
   }
   if (without_time > 0)
-    error(file, 0, std::to_string(without_time) + " boxes refer to frames without a lidar timestamp (kept with time 0)");
+    error(file, 0,
+          std::to_string(without_time) + " boxes refer to frames without a lidar timestamp (first: frame " +
+              std::to_string(first_frame) + "); dropped");
 }
 
 }  // namespace
@@ -258,7 +307,6 @@ std::vector<Drive> KittiRawReader::read(const fs::path& path, const Progress& pr
 }
 
 Drive KittiRawReader::read_drive(const fs::path& folder, const Progress& progress) const {
-  (void)progress;  // TODO(readers): check between files
   const fs::path root = normalized_absolute(folder);
   if (!is_dir(root)) throw ParseError(root, "drive folder not found");
   if (!detect(root))
@@ -268,11 +316,14 @@ Drive KittiRawReader::read_drive(const fs::path& folder, const Progress& progres
   drive.name = root.filename().string();
   drive.format = format();
   drive.root = root.string();
+  drive.time_zone = kKittiTimeZone;
 
-  RawDriveParser parser(root, drive);
+  RawDriveParser parser(root, drive, progress);
   parser.read_calibration();
-  for (const auto& spec : kSensors)
+  for (const auto& spec : kSensors) {
+    if (progress.cancelled()) throw Cancelled();
     if (is_dir(root / spec.name)) parser.read_sensor(spec);
+  }
   parser.read_poses();
   parser.read_tracklets();
   return drive;

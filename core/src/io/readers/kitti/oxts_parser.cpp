@@ -1,6 +1,7 @@
 #include "io/readers/kitti/oxts_parser.h"
 
 #include "dc/core/io/parse_error.h"
+#include "io/readers/file_check.h"
 #include "io/readers/text_util.h"
 
 #include <cmath>
@@ -21,7 +22,8 @@ OxtsRecord parse_oxts_line(const std::string& text, const std::filesystem::path&
                      "expected " + std::to_string(r.size()) + " OXTS values, got " + std::to_string(tokens.size()));
   for (std::size_t i = 0; i < r.size(); ++i) {
     if (!parse_double(tokens[i], r[i]))
-      throw ParseError(file, line, "value " + std::to_string(i + 1) + " '" + shorten(tokens[i]) + "' is not a number");
+      throw ParseError(file, line, "value " + std::to_string(i + 1) + " '" + shorten(tokens[i]) + "' " +
+                                       number_problem(tokens[i]));
   }
   if (std::abs(r[0]) > 90 || std::abs(r[1]) > 180)
     throw ParseError(file, line, "latitude/longitude out of range");
@@ -29,6 +31,7 @@ OxtsRecord parse_oxts_line(const std::string& text, const std::filesystem::path&
 }
 
 OxtsRecord read_oxts_file(const std::filesystem::path& file) {
+  require_regular_file(file, "cannot open OXTS record");
   std::ifstream in(file);
   if (!in) throw ParseError(file, "cannot open OXTS record");
   std::string raw;

@@ -1,6 +1,9 @@
 #include "io/readers/kitti/tracklet_xml_parser.h"
 
+#include "io/readers/file_check.h"
 #include "io/readers/text_util.h"
+
+#include <cmath>
 
 #include <tinyxml2.h>
 
@@ -18,7 +21,8 @@ double number(const XMLElement* parent, const char* name, const std::filesystem:
   double value = 0;
   if (!text || !parse_double(trim(text), value))
     throw ParseError(file, e->GetLineNum(),
-                     std::string("<") + name + "> '" + shorten(text ? text : "") + "' is not a number");
+                     std::string("<") + name + "> '" + shorten(text ? text : "") + "' " +
+                         number_problem(text ? trim(text) : std::string()));
   return value;
 }
 
@@ -50,6 +54,7 @@ std::string describe(const tinyxml2::XMLDocument& doc) {
 }  // namespace
 
 TrackletParseResult parse_tracklets(const std::filesystem::path& file) {
+  require_regular_file(file, "cannot open tracklet file");
   tinyxml2::XMLDocument doc;
   const tinyxml2::XMLError rc = doc.LoadFile(file.string().c_str());
   if (rc == tinyxml2::XML_ERROR_FILE_NOT_FOUND || rc == tinyxml2::XML_ERROR_FILE_COULD_NOT_BE_OPENED ||
@@ -74,9 +79,9 @@ TrackletParseResult parse_tracklets(const std::filesystem::path& file) {
       const std::string category = text_of(item, "objectType", file);
       const double h = number(item, "h", file), w = number(item, "w", file), l = number(item, "l", file);
       const double first_frame = number(item, "first_frame", file);
-      if (h <= 0 || w <= 0 || l <= 0)
-        throw ParseError(file, item->GetLineNum(), "tracklet " + std::to_string(index) + " has a non-positive size");
-      if (first_frame < 0 || first_frame != static_cast<double>(static_cast<long long>(first_frame)))
+      if (h <= 0 || w <= 0 || l <= 0 || h > 100 || w > 100 || l > 100)
+        throw ParseError(file, item->GetLineNum(), "tracklet " + std::to_string(index) + " has a size outside (0, 100] m");
+      if (first_frame < 0 || first_frame > 1e9 || first_frame != static_cast<double>(static_cast<long long>(first_frame)))
         throw ParseError(file, item->FirstChildElement("first_frame")->GetLineNum(),
                          "<first_frame> must be a non-negative integer");
       const XMLElement* poses = item->FirstChildElement("poses");
@@ -93,6 +98,9 @@ TrackletParseResult parse_tracklets(const std::filesystem::path& file) {
         b.width = w;
         b.height = h;
         b.yaw = number(p, "rz", file);
+        // Same plausibility limits as KITTI object labels: an absurd pose must not reach the 3D view.
+        if (b.center.cwiseAbs().maxCoeff() > 1000 || std::abs(b.yaw) > 7)
+          throw ParseError(file, p->GetLineNum(), "pose " + std::to_string(k) + " out of range (|t| <= 1000 m, |rz| <= 2pi)");
         b.category = category;
         b.track_id = std::to_string(index);
         b.source = LabelSource::GroundTruth;

@@ -70,14 +70,6 @@ class TestKittiObjectReader : public QObject {
     QCOMPARE(b.timestamp_ns, frame * 100'000'000);
     QCOMPARE(b.source, LabelSource::GroundTruth);
     QCOMPARE(b.score, 1.0);
-    if (row.type == std::string("DontCare")) {
-      // Placeholders copied as given.
-      QCOMPARE(b.center.x(), row.x);
-      QCOMPARE(b.center.y(), row.y);
-      QCOMPARE(b.center.z(), row.z);
-      QCOMPARE(b.yaw, row.ry);
-      return;
-    }
     const Eigen::Isometry3d T = *calib(frame).transform("cam0", "velo");
     const KittiCameraBox k = kitti_box_from_lidar(b, T);
     QVERIFY(std::abs(k.bottom_center.x() - row.x) < 1e-9);
@@ -96,6 +88,7 @@ private slots:
     QCOMPARE(reader->format(), std::string("kitti-object"));
     QCOMPARE(reader, reader_for_format("kitti-object"));
     drive_ = reader->read_single(split_dir());
+    QVERIFY(!drive_.timestamped);  // unrelated snapshots: times are only an order
   }
 
   void driveMetadata() {
@@ -228,11 +221,13 @@ private slots:
 
   void labelCounts() {
     QCOMPARE(labels_of(drive_, 0).size(), std::size_t(1));
-    QCOMPARE(labels_of(drive_, 1).size(), std::size_t(7));
+    // Frame 1's file has 7 rows of which 4 are DontCare regions, which are not boxes.
+    QCOMPARE(labels_of(drive_, 1).size(), std::size_t(3));
     QCOMPARE(labels_of(drive_, 2).size(), std::size_t(2));
-    QCOMPARE(drive_.labels.size(), std::size_t(10));
-    const auto f1 = labels_of(drive_, 1);
-    QCOMPARE(std::count_if(f1.begin(), f1.end(), [](const BoxLabel* b) { return b->category == "DontCare"; }), 4);
+    QCOMPARE(drive_.labels.size(), std::size_t(10 - 4));
+    for (const auto& l : drive_.labels) QVERIFY(l.category != "DontCare");
+    QCOMPARE(drive_.dont_care.size(), std::size_t(4));
+    for (const auto& r : drive_.dont_care) QCOMPARE(r.frame_index, std::int64_t(1));
     for (const auto& l : drive_.labels) QVERIFY(l.track_id.empty());
   }
 
@@ -241,8 +236,16 @@ private slots:
     check_row(1, 0, {"Truck", 0.00, 0, -1.57, 599.41, 156.40, 629.75, 189.25, 2.85, 2.63, 12.34, 0.47, 1.49, 69.44, -1.56});
     check_row(1, 1, {"Car", 0.00, 0, 1.85, 387.63, 181.54, 423.81, 203.12, 1.67, 1.87, 3.69, -16.53, 2.39, 58.49, 1.57});
     check_row(1, 2, {"Cyclist", 0.00, 3, -1.65, 676.60, 163.95, 688.98, 193.93, 1.86, 0.60, 2.02, 4.59, 1.32, 45.84, -1.55});
-    check_row(1, 3, {"DontCare", -1, -1, -10, 503.89, 169.71, 590.61, 190.13, -1, -1, -1, -1000, -1000, -1000, -10});
-    check_row(1, 6, {"DontCare", -1, -1, -10, 559.62, 175.83, 575.40, 183.15, -1, -1, -1, -1000, -1000, -1000, -10});
+    // DontCare rows 4 and 7 of label_2/000001.txt: only their image regions are kept.
+    QCOMPARE(drive_.dont_care[0].bbox2d[0], 503.89);
+    QCOMPARE(drive_.dont_care[0].bbox2d[1], 169.71);
+    QCOMPARE(drive_.dont_care[0].bbox2d[2], 590.61);
+    QCOMPARE(drive_.dont_care[0].bbox2d[3], 190.13);
+    QCOMPARE(drive_.dont_care[3].bbox2d[0], 559.62);
+    QCOMPARE(drive_.dont_care[3].bbox2d[1], 175.83);
+    QCOMPARE(drive_.dont_care[3].bbox2d[2], 575.40);
+    QCOMPARE(drive_.dont_care[3].bbox2d[3], 183.15);
+    QCOMPARE(drive_.dont_care[0].timestamp_ns, std::int64_t(100'000'000));
     check_row(2, 0, {"Misc", 0.00, 0, -1.82, 804.79, 167.34, 995.43, 327.94, 1.63, 1.48, 2.37, 3.23, 1.59, 8.55, -1.47});
     check_row(2, 1, {"Car", 0.00, 0, -1.67, 657.39, 190.13, 700.07, 223.39, 1.41, 1.58, 4.36, 3.18, 2.27, 34.38, -1.58});
   }

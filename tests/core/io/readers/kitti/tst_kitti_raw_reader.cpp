@@ -115,6 +115,8 @@ private slots:
   void driveMetadata() {
     QCOMPARE(drive_.name, std::string(kDriveName));
     QCOMPARE(drive_.format, std::string("kitti-raw"));
+    QCOMPARE(drive_.time_zone, std::string("Europe/Berlin"));
+    QVERIFY(drive_.timestamped);
     QCOMPARE(fs::path(drive_.root), fs::absolute(drive_dir()).lexically_normal());
     QCOMPARE(drive_.sensors.size(), std::size_t(6));
     const struct {
@@ -151,17 +153,18 @@ private slots:
   }
 
   void exactTimestamps() {
-    // 2011-09-26 13:02:25 UTC = 1317042145 s; the digits after the dot are the file's nanoseconds.
+    // The files hold Karlsruhe wall-clock time: 2011-09-26 13:02:25 CEST (UTC+2) = 11:02:25 UTC
+    // = 1317042145 - 7200 = 1317034945 s; the digits after the dot are the file's nanoseconds.
     const struct {
       const char* sensor;
       std::int64_t first, last;
     } expected[] = {
-        {"image_00", 1317042145967790592LL, 1317042157004875264LL},
-        {"image_01", 1317042145967791872LL, 1317042157004624640LL},
-        {"image_02", 1317042145961661696LL, 1317042156998492672LL},
-        {"image_03", 1317042145961178112LL, 1317042156998005504LL},
-        {"velodyne_points", 1317042145951199337LL, 1317042156988034816LL},
-        {"oxts", 1317042145964389445LL, 1317042157004854985LL},
+        {"image_00", 1317034945967790592LL, 1317034957004875264LL},
+        {"image_01", 1317034945967791872LL, 1317034957004624640LL},
+        {"image_02", 1317034945961661696LL, 1317034956998492672LL},
+        {"image_03", 1317034945961178112LL, 1317034956998005504LL},
+        {"velodyne_points", 1317034945951199337LL, 1317034956988034816LL},
+        {"oxts", 1317034945964389445LL, 1317034957004854985LL},
     };
     for (const auto& e : expected) {
       const auto frames = frames_of(drive_, e.sensor);
@@ -204,7 +207,7 @@ private slots:
     QCOMPARE(drive_.poses.size(), std::size_t(108));
     const Pose& first = drive_.poses.front();
     QVERIFY(first.T_world_from_imu.matrix().isIdentity(1e-9));
-    QCOMPARE(first.timestamp_ns, 1317042145964389445LL);
+    QCOMPARE(first.timestamp_ns, 1317034945964389445LL);
     QCOMPARE(first.latitude_deg, 49.015003823272);
     QCOMPARE(first.longitude_deg, 8.4342971002335);
     QCOMPARE(first.altitude_m, 116.43032836914);
@@ -224,7 +227,7 @@ private slots:
     const Eigen::Vector3d last = drive_.poses.back().T_world_from_imu.translation();
     QVERIFY2((last - Eigen::Vector3d(106.35878535, -10.02958306, 1.33827393)).norm() < 1e-3,
              qPrintable(QString("%1 %2 %3").arg(last.x()).arg(last.y()).arg(last.z())));
-    QCOMPARE(drive_.poses.back().timestamp_ns, 1317042157004854985LL);
+    QCOMPARE(drive_.poses.back().timestamp_ns, 1317034957004854985LL);
   }
 
   void calibration() {
@@ -302,8 +305,8 @@ private slots:
     QCOMPARE(ped.size(), std::size_t(1));
     std::sort(car.begin(), car.end(), [](auto* a, auto* b) { return a->frame_index < b->frame_index; });
 
-    const std::int64_t velo_time[] = {1317042145951199337LL, 1317042146054281661LL, 1317042146157358891LL,
-                                      1317042146260450684LL, 1317042146363515608LL};
+    const std::int64_t velo_time[] = {1317034945951199337LL, 1317034946054281661LL, 1317034946157358891LL,
+                                      1317034946260450684LL, 1317034946363515608LL};
     const double tx[] = {10.5, 11.5, 12.5}, ty[] = {-2.25, -2.25, -2.0}, tz[] = {-1.75, -1.75, -1.7};
     const double rz[] = {0.1, 0.2, -3.0}, trunc[] = {0, 1, 0};
     const int occl[] = {0, 1, 2};
