@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cctype>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <string>
@@ -81,6 +82,19 @@ DeviceInfo active_device() {
 
 const char* backend_name(Backend backend) {
   return backend == Backend::Cuda ? "CUDA" : "CPU";
+}
+
+namespace {
+std::atomic<FallbackHandler> g_fallback_handler{nullptr};
+}
+
+void set_fallback_handler(FallbackHandler handler) { g_fallback_handler.store(handler); }
+
+void report_fallback(const std::string& message) {
+  if (FallbackHandler handler = g_fallback_handler.load())
+    handler(message);
+  else
+    std::fprintf(stderr, "dc_gpu: %s\n", message.c_str());
 }
 
 }  // namespace dc::gpu

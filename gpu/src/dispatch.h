@@ -7,6 +7,7 @@
 #include <string>
 
 #include "context_impl.h"
+#include "dc/gpu/compute_device.h"
 
 namespace dc::gpu::detail {
 
@@ -33,6 +34,7 @@ Backend dispatch(KernelContext::Impl& ctx, CudaFn&& cuda_fn, CpuFn&& cpu_fn) {
     } catch (const std::exception& e) {
       ctx.last_error = e.what();
       ctx.stats = {};
+      report_fallback(std::string("CUDA failed, ran on the CPU instead: ") + e.what());
     }
   }
   if (used == Backend::Cpu) cpu_fn();

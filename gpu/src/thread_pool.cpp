@@ -1,5 +1,7 @@
 #include "thread_pool.h"
 
+#include <utility>
+
 namespace dc::gpu::detail {
 
 ThreadPool::ThreadPool(unsigned threads) {
@@ -21,7 +23,13 @@ void ThreadPool::work() {
   for (;;) {
     const std::size_t t = next_.fetch_add(1, std::memory_order_relaxed);
     if (t >= tasks_) break;
-    call_(fn_, t);
+    try {
+      call_(fn_, t);
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      if (!failure_) failure_ = std::current_exception();
+      next_.store(tasks_, std::memory_order_relaxed);  // no new task starts
+    }
   }
 }
 
@@ -50,6 +58,7 @@ void ThreadPool::run_erased(std::size_t tasks, Call call, void* fn) {
     tasks_ = tasks;
     next_.store(0, std::memory_order_relaxed);
     active_ = static_cast<unsigned>(workers_.size());
+    failure_ = nullptr;
     ++generation_;
   }
   wake_.notify_all();
@@ -57,6 +66,7 @@ void ThreadPool::run_erased(std::size_t tasks, Call call, void* fn) {
   // Wait until every worker has left the job, so the next job cannot be mixed with this one.
   std::unique_lock lock(mutex_);
   done_.wait(lock, [&] { return active_ == 0; });
+  if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
 }
 
 }  // namespace dc::gpu::detail

@@ -2,6 +2,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <exception>
 #include <mutex>
 #include <thread>
 #include <type_traits>
@@ -21,11 +22,13 @@ class ThreadPool {
 
   unsigned size() const { return static_cast<unsigned>(workers_.size()) + 1; }
 
-  // Runs fn(task) for every task in [0, tasks) and returns when all are done. No allocation per call.
+  // Runs fn(task) for every task in [0, tasks) and returns when all are done. No allocation per call. When a task
+  // throws, no new task starts, and the first exception is rethrown here once every worker has left the job
+  // (so no worker can still be running on the caller's stack frame).
   template <class Fn>
   void run(std::size_t tasks, Fn&& fn) {
     if (tasks == 0) return;
-    if (tasks == 1 || workers_.empty()) {
+    if (tasks == 1 || workers_.empty()) {  // exceptions propagate as they are
       for (std::size_t t = 0; t < tasks; ++t) fn(t);
       return;
     }
@@ -53,6 +56,7 @@ class ThreadPool {
   std::size_t tasks_ = 0;
   std::atomic<std::size_t> next_{0};
   unsigned active_ = 0;  // workers still inside the current job
+  std::exception_ptr failure_;  // first exception of the current job
 };
 
 // Splits [0, n) into chunks of `chunk` elements: number of chunks and the bounds of one.

@@ -6,6 +6,8 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdlib>
+
+#include "dc/gpu/compute_device.h"
 #include <memory>
 #include <mutex>
 
@@ -89,6 +91,8 @@ void init_logging(const LogOptions& options) {
   s.logger = std::make_shared<spdlog::logger>("drivecurator", sinks.begin(), sinks.end());
   s.logger->set_level(spdlog::level::debug);
   s.logger->flush_on(spdlog::level::warn);
+  // CUDA failures that made a kernel fall back to the CPU are warnings in the log, not silence.
+  dc::gpu::set_fallback_handler([](const std::string& message) { log_warning(message); });
 }
 
 void log(LogLevel level, const std::string& message) { logger()->log(to_spd(level), message); }

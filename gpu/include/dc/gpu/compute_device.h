@@ -33,4 +33,10 @@ DC_GPU_API bool cuda_device_available();
 
 DC_GPU_API const char* backend_name(Backend backend);
 
+// Where the library reports a CUDA failure that made a call fall back to the CPU (the result is still right, only
+// slower). The application routes it to its log; without a handler the message goes to stderr. Thread-safe.
+using FallbackHandler = void (*)(const std::string& message);
+DC_GPU_API void set_fallback_handler(FallbackHandler handler);
+DC_GPU_API void report_fallback(const std::string& message);
+
 }  // namespace dc::gpu
