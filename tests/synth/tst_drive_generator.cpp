@@ -12,12 +12,9 @@
 
 #include <algorithm>
 #include <atomic>
-#include <chrono>
 #include <cmath>
-#include <ctime>
 #include <map>
 #include <sstream>
-#include <thread>
 
 using namespace dc::core;
 namespace fs = std::filesystem;
@@ -409,24 +406,6 @@ class TestDriveGenerator : public QObject {
   }
 
   // A figure for the record, not an assertion: 100 frames, two cameras, default sensor options.
-  void timingOfADefaultDrive() {
-    GeneratorOptions o;
-    o.out = dc::test::fresh_work_dir("drive_generator_timing");
-    const auto start = std::chrono::steady_clock::now();
-    const std::clock_t cpu_start = std::clock();
-    const GeneratorResult r = generate_drive(o);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
-    std::uintmax_t bytes = 0;
-    for (const auto& e : fs::directory_iterator(r.drive_dir / "velodyne_points" / "data")) bytes += e.file_size();
-    qInfo(
-        "generate_drive: %d frames, 2 cameras %dx%d, %d x %d lidar rays: %.2f s on %u threads (%.2f s CPU), "
-        "%.0f points per sweep, %d tracklets",
-        r.frames, o.image_width, o.image_height, o.lidar_beams, o.lidar_columns, seconds,
-        std::max(1u, std::thread::hardware_concurrency()), cpu_seconds, static_cast<double>(bytes) / 16.0 / r.frames,
-        r.objects);
-    fs::remove_all(o.out);
-  }
 };
 
 QTEST_GUILESS_MAIN(TestDriveGenerator)

@@ -1,5 +1,6 @@
-# Fails when dc_core or dc_gpu depend on Qt or VTK, or when gpu/ includes anything from core/.
-foreach(lib CORE_LIB GPU_LIB)
+# Fails when dc_core, dc_synth or dc_gpu depend on Qt or VTK, when drivecurator-cli loads them, or when gpu/
+# includes anything from core/.
+foreach(lib CORE_LIB GPU_LIB SYNTH_LIB)
   execute_process(COMMAND readelf -d ${${lib}} OUTPUT_VARIABLE dyn RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "readelf failed on ${${lib}}")
@@ -18,6 +19,15 @@ foreach(lib CORE_LIB GPU_LIB)
     endforeach()
   endif()
 endforeach()
+
+# The headless command line (what cluster nodes run) must not load Qt Widgets or VTK, directly or indirectly.
+execute_process(COMMAND ldd ${CLI_EXE} OUTPUT_VARIABLE loaded RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "ldd failed on ${CLI_EXE}")
+endif()
+if(loaded MATCHES "(libQt[56][A-Za-z]*|libvtk[A-Za-z0-9.-]*)")
+  message(FATAL_ERROR "${CLI_EXE} loads ${CMAKE_MATCH_1}: the command line must run without a display stack")
+endif()
 
 file(GLOB_RECURSE gpu_sources ${SOURCE_DIR}/gpu/*.h ${SOURCE_DIR}/gpu/*.cpp ${SOURCE_DIR}/gpu/*.cu ${SOURCE_DIR}/gpu/*.cuh)
 foreach(f ${gpu_sources})
@@ -38,4 +48,4 @@ foreach(f ${core_sources})
     endif()
   endforeach()
 endforeach()
-message(STATUS "layering ok: ${CORE_LIB}, ${GPU_LIB}")
+message(STATUS "layering ok: ${CORE_LIB}, ${SYNTH_LIB}, ${GPU_LIB}, ${CLI_EXE}")

@@ -16,22 +16,25 @@ namespace {
 constexpr int kMaxDepth = 8;  // deep enough for <root>/<copies>/<date>/<drive>/..., bounded against loops
 }
 
-void Ingester::collect(const fs::path& path, std::vector<FoundDrive>& found, std::set<fs::path>& visited, int depth,
+bool Ingester::collect(const fs::path& path, std::vector<FoundDrive>& found, std::set<fs::path>& visited, int depth,
                        std::vector<IngestError>& errors) {
   std::error_code ec;
   // Symbolic links are followed; the canonical path guards against loops and against one drive seen twice.
   const fs::path real = fs::canonical(path, ec);
   if (ec) {
     errors.push_back({path.string(), 0, "cannot resolve path: " + ec.message(), ""});
-    return;
+    return false;
   }
   if (!visited.insert(real).second) {
     if (fs::is_symlink(path, ec)) log_info(path.string() + ": link to a folder already visited, skipped");
-    return;
+    return std::any_of(found.begin(), found.end(), [&](const FoundDrive& f) {
+      std::error_code e;
+      return fs::canonical(f.path, e) == real;
+    });
   }
   if (const DriveReader* reader = detect_reader(path)) {
     found.push_back({path, reader});
-    return;  // a drive's own subfolders are the reader's business
+    return true;  // a drive's own subfolders are the reader's business
   }
   if (depth == 0 && !fs::is_directory(real, ec)) {
     // A file given by name that is no drive by itself (a KITTI timestamps.txt, tracklet_labels.xml, a .bin): the
@@ -41,19 +44,21 @@ void Ingester::collect(const fs::path& path, std::vector<FoundDrive>& found, std
       if (const DriveReader* reader = detect_reader(up)) {
         if (visited.insert(fs::canonical(up, ec)).second) found.push_back({up, reader});
         log_info(path.string() + ": part of the drive " + up.string() + ", which is ingested");
-        return;
+        return true;
       }
     }
-    return;
+    return false;
   }
-  if (depth >= kMaxDepth || !fs::is_directory(real, ec)) return;
+  if (depth >= kMaxDepth || !fs::is_directory(real, ec)) return false;
   std::vector<fs::path> children;
   for (const auto& entry : fs::directory_iterator(path, fs::directory_options::skip_permission_denied, ec)) {
     if (entry.path().filename().string().rfind('.', 0) == 0) continue;
     if (entry.is_directory(ec) || detect_reader(entry.path())) children.push_back(entry.path());
   }
   std::sort(children.begin(), children.end());
-  for (const auto& child : children) collect(child, found, visited, depth + 1, errors);
+  bool any = false;
+  for (const auto& child : children) any = collect(child, found, visited, depth + 1, errors) || any;
+  return any;
 }
 
 IngestReport Ingester::ingest(const std::vector<fs::path>& paths, const Progress& progress) {
@@ -69,14 +74,7 @@ IngestReport Ingester::ingest(const std::vector<fs::path>& paths, const Progress
     }
     const fs::path real = fs::canonical(abs, ec);
     if (!given.insert(real).second) continue;  // the same path given twice counts once
-    const bool already_found = std::any_of(found.begin(), found.end(), [&](const FoundDrive& f) {
-      std::error_code e;
-      return fs::canonical(f.path, e) == real;
-    });
-    if (already_found) continue;  // a drive inside a folder given before
-    const std::size_t before = found.size();
-    collect(abs, found, visited, 0, report.errors);
-    if (found.size() == before) {
+    if (!collect(abs, found, visited, 0, report.errors)) {
       const bool folder = fs::is_directory(abs, ec);
       const bool empty = folder && fs::directory_iterator(abs, ec) == fs::directory_iterator();
       std::string known;

@@ -30,7 +30,8 @@ private:
     std::filesystem::path path;  // folder or file
     const DriveReader* reader;
   };
-  void collect(const std::filesystem::path& path, std::vector<FoundDrive>& found, std::set<std::filesystem::path>& visited,
+  // True when a drive was found there (now or by an earlier argument).
+  bool collect(const std::filesystem::path& path, std::vector<FoundDrive>& found, std::set<std::filesystem::path>& visited,
                int depth, std::vector<IngestError>& errors);
   Catalog& catalog_;
 };
