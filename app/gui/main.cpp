@@ -2,6 +2,7 @@
 #include "main_window.h"
 
 #include "dc/core/catalog/catalog.h"
+#include "dc/core/util/logging.h"
 #include "dc/widgets/surface_format.h"
 
 #include <QApplication>
@@ -39,14 +40,18 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  dc::core::init_logging();  // file + the ring Help → Show log reads
+  dc::core::log_info("drivecurator " + QApplication::applicationVersion().toStdString() + " started");
+
   dc::app::MainWindow window(parser.value(catalog_option));
   window.show();
   if (parser.isSet(drive_option)) {
     if (!window.open_drive(parser.value(drive_option), sample))
       std::fprintf(stderr, "drivecurator: no drive '%s' in %s\n", qPrintable(parser.value(drive_option)),
                    qPrintable(window.catalog_path()));
-  } else {
-    window.open_single_drive();
+  } else if (!window.open_single_drive(sample) && parser.isSet(sample_option)) {
+    std::fprintf(stderr, "drivecurator: --sample needs --drive when %s does not hold exactly one drive\n",
+                 qPrintable(window.catalog_path()));
   }
 
   if (parser.isSet(screenshot_option)) {

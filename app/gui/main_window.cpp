@@ -4,12 +4,15 @@
 
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/model/time_stamp.h"
+#include "dc/core/util/logging.h"
 #include "dc/gpu/compute_device.h"
 #include "dc/widgets/camera_view.h"
+#include "dc/core/data/loaded_sample.h"
 #include "dc/widgets/drive_browser.h"
-#include "dc/widgets/drive_session.h"
+#include "dc/core/data/drive_session.h"
 #include "dc/widgets/ingest_runner.h"
 #include "dc/widgets/inspector_panel.h"
+#include "dc/widgets/log_view.h"
 #include "dc/widgets/playback_controller.h"
 #include "dc/widgets/point_cloud_view.h"
 #include "dc/widgets/sample_cache.h"
@@ -22,6 +25,8 @@
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMenuBar>
@@ -261,6 +266,7 @@ void MainWindow::build_menus() {
                            .arg(QApplication::applicationVersion(),
                                 QString::fromStdString(gpu::active_device().name), catalog_path_));
   });
+  help->addAction(tr("Show &log"), this, [this] { show_log(); });
   help->addAction(tr("Keyboard shortcuts"), this, [this] {
     QMessageBox::information(this, tr("Keyboard shortcuts"),
                              tr("Space play/pause · ←/→ step · Home/End jump · [ ] speed\n"
@@ -288,20 +294,27 @@ bool MainWindow::open_catalog(const QString& path) {
     auto catalog = std::make_unique<core::Catalog>(path.toStdString());
     catalog_ = std::move(catalog);
   } catch (const std::exception& e) {
-    statusBar()->showMessage(tr("cannot open catalog: %1").arg(QString::fromUtf8(e.what())));
+    report_error(tr("cannot open catalog: %1").arg(QString::fromUtf8(e.what())));
     if (isVisible()) QMessageBox::critical(this, tr("Catalog"), QString::fromUtf8(e.what()));
     return false;
   }
   catalog_path_ = path;
-  session_.reset();
-  cache_->set_session(nullptr);
+  core::log_info("opened catalog " + path.toStdString());
+  close_drive();
+  // An ingest into the old catalog is cancelled and finishes in the background; the GUI never waits for it.
   delete ingest_;
   ingest_ = new widgets::IngestRunner(path.toStdString(), this);
   connect(ingest_, &widgets::IngestRunner::finished, this, [this](const QString& summary, int errors) {
     reload_drives();
-    statusBar()->showMessage(errors ? tr("%1 — %2 problem(s), see drivecurator-cli errors").arg(summary).arg(errors)
-                                    : summary,
-                             10000);
+    if (errors) {
+      const auto* runner = ingest_;
+      for (const auto& e : runner->report().errors)
+        core::log_warning("ingest: " + e.path + (e.line > 0 ? ":" + std::to_string(e.line) : "") + ": " + e.message);
+      report_error(tr("%1 — %2 problem(s), see Help → Show log").arg(summary).arg(errors));
+    } else {
+      core::log_info(summary.toStdString());
+      statusBar()->showMessage(summary, 10000);
+    }
   });
   add_recent_catalog(path);
   setWindowTitle(tr("DriveCurator — %1").arg(QFileInfo(path).fileName()));
@@ -314,21 +327,71 @@ void MainWindow::reload_drives() {
   if (catalog_) browser_->reload(*catalog_);
 }
 
-bool MainWindow::open_single_drive() {
+bool MainWindow::open_single_drive(int sample) {
   if (!catalog_) return false;
   auto drives = catalog_->drives();
-  return drives.size() == 1 && open_drive(QString::fromStdString(drives.front().name));
+  return drives.size() == 1 && open_drive(QString::fromStdString(drives.front().name), sample);
+}
+
+void MainWindow::close_drive() {
+  ++open_generation_;  // a drive still opening for the old request is dropped when it arrives
+  session_.reset();
+  shown_data_.reset();
+  current_sample_ = shown_sample_ = -1;
+  cache_->set_session(nullptr);
+  playback_->set_sample_times({});
+  point_view_->set_sample({}, {}, {});
+  point_view_->set_ego_path({});
+  rebuild_camera_views();
+  browser_->set_session(nullptr);
+  inspector_->set_session(nullptr);
+  timeline_->set_session(core::DriveSession(core::Drive{}, {}));
+  update_status();
 }
 
 bool MainWindow::open_drive(const QString& name, int sample) {
   if (!catalog_) return false;
+  std::optional<core::DriveSummary> summary;
   try {
-    session_ = widgets::DriveSession::open(*catalog_, name.toStdString());
+    summary = catalog_->find_drive(name.toStdString());
   } catch (const std::exception& e) {
-    statusBar()->showMessage(tr("cannot open drive: %1").arg(QString::fromUtf8(e.what())));
+    report_error(tr("cannot open drive: %1").arg(QString::fromUtf8(e.what())));
     return false;
   }
+  if (!summary) {
+    report_error(tr("cannot open drive: no drive named '%1' in %2").arg(name, catalog_path_));
+    return false;
+  }
+  // Reading a drive (frames, labels, poses) and building its session takes seconds for a long drive: a worker
+  // does it with its own catalog connection, and the result is dropped if another drive or catalog came first.
+  const auto generation = ++open_generation_;
+  const std::filesystem::path file = catalog_path_.toStdString();
+  const std::string drive = summary->name;
+  auto* watcher = new QFutureWatcher<std::pair<std::shared_ptr<const core::DriveSession>, QString>>(this);
+  connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, sample] {
+    watcher->deleteLater();
+    auto [session, error] = watcher->result();
+    if (generation != open_generation_) return;
+    if (!session) {
+      report_error(tr("cannot open drive: %1").arg(error));
+      return;
+    }
+    set_session(std::move(session), sample);
+  });
+  watcher->setFuture(QtConcurrent::run([file, drive]() -> std::pair<std::shared_ptr<const core::DriveSession>, QString> {
+    try {
+      return {core::DriveSession::open(file, drive), {}};
+    } catch (const std::exception& e) {
+      return {nullptr, QString::fromUtf8(e.what())};
+    }
+  }));
   browser_->select_drive(name);
+  return true;
+}
+
+void MainWindow::set_session(std::shared_ptr<const core::DriveSession> session, int sample) {
+  session_ = std::move(session);
+  core::log_info("opened drive " + session_->name() + " (" + std::to_string(session_->sample_count()) + " samples)");
   browser_->set_session(session_);
   inspector_->set_session(session_);
   timeline_->set_session(*session_);
@@ -336,7 +399,9 @@ bool MainWindow::open_drive(const QString& name, int sample) {
   cache_->set_session(session_);
   current_sample_ = -1;
   shown_sample_ = -1;
+  shown_data_.reset();
   playback_->set_sample_times(session_->sample_times());
+  emit drive_opened(QString::fromStdString(session_->name()));
   const int n = session_->sample_count();
   if (n > 0) {
     int target = std::clamp(sample, 0, n - 1);
@@ -345,7 +410,18 @@ bool MainWindow::open_drive(const QString& name, int sample) {
   }
   point_view_->reset_view();
   update_status();
-  return true;
+}
+
+void MainWindow::report_error(const QString& message) {
+  core::log_error(message.toStdString());
+  statusBar()->showMessage(message, 10000);
+}
+
+widgets::LogView* MainWindow::show_log() {
+  if (!log_view_) log_view_ = new widgets::LogView(this);
+  log_view_->show();
+  log_view_->raise();
+  return log_view_;
 }
 
 void MainWindow::rebuild_camera_views() {
@@ -353,16 +429,7 @@ void MainWindow::rebuild_camera_views() {
   camera_views_.clear();
   camera_sensors_.clear();
   if (!session_) return;
-  for (const auto& name : session_->sensor_names()) {
-    const auto* s = session_->sensor(name);
-    if (!s || s->kind != core::SensorKind::Camera) continue;
-    // Color cameras first is what reviewers look at; gray cameras (image_00/01) are kept but come last.
-    camera_sensors_.push_back(name);
-  }
-  std::stable_sort(camera_sensors_.begin(), camera_sensors_.end(), [](const std::string& a, const std::string& b) {
-    auto gray = [](const std::string& n) { return n == "image_00" || n == "image_01"; };
-    return !gray(a) && gray(b);
-  });
+  camera_sensors_ = session_->camera_sensors();  // color cameras first, as core orders them
   for (const auto& name : camera_sensors_) {
     auto* v = new widgets::CameraView(camera_splitter_);
     v->setObjectName(QString::fromStdString("camera_" + name));
@@ -387,23 +454,30 @@ void MainWindow::on_current_changed(int sample) {
 void MainWindow::show_sample(int sample, const std::shared_ptr<const widgets::SampleData>& data) {
   shown_data_ = data;
   shown_sample_ = sample;
-  point_view_->set_points(data->cloud);
-  point_view_->set_boxes(data->labels);
+  // Everything heavy (decoding, projection and its sort, point-in-box) was done by the loader off this thread.
+  point_view_->set_sample(data->cloud, data->labels, data->point_box);
   point_view_->set_ego_path(session_->ego_path(sample, kEgoPathBehindS, kEgoPathAheadS));
   for (std::size_t i = 0; i < camera_views_.size(); ++i) {
-    const std::string& cam = camera_sensors_[i];
-    auto image = data->images.find(cam);
-    auto T = session_->T_camera_from_lidar(sample, cam);
-    const core::Calibration* calib = data->calibration ? &*data->calibration : nullptr;
-    auto intrinsics = calib ? calib->cameras.find(cam) : decltype(calib->cameras.end()){};
-    if (image == data->images.end() || image->second.empty() || !T || !calib || intrinsics == calib->cameras.end()) {
-      camera_views_[i]->clear();
+    const auto* cam = data->camera(camera_sensors_[i]);
+    auto* view = camera_views_[i];
+    if (!cam || cam->image.empty()) {
+      view->show_message(cam && !cam->problem.empty() ? QString::fromStdString(cam->problem) : tr("no image"));
       continue;
     }
-    camera_views_[i]->set_frame(image->second, &shown_data_->cloud, data->labels, *T, intrinsics->second);
+    if (!cam->model) {  // the image alone, without overlays it could not place
+      view->set_frame(cam->image, std::shared_ptr<const core::CameraProjection>(), {}, Eigen::Isometry3d::Identity(),
+                      {});
+      continue;
+    }
+    // Aliasing pointer: the projection lives inside the shared sample, nothing is copied.
+    view->set_frame(cam->image, std::shared_ptr<const core::CameraProjection>(data, &cam->projection), data->labels,
+                    cam->model->T_cam_from_lidar, cam->model->intrinsics);
+    // DontCare regions are image_2 pixels (KITTI's left color camera).
+    const bool left_color = cam->sensor == "image_2" || cam->sensor == "image_02";
+    view->set_dont_care(left_color ? data->dont_care : std::vector<core::DontCareRegion>{});
   }
   inspector_->show_sample_data(data);
-  if (!data->ok()) statusBar()->showMessage(QString::fromStdString(data->error), 5000);
+  if (!data->ok()) report_error(QString::fromStdString(data->error));
   update_status();
   emit sample_shown(sample);
 }
@@ -432,8 +506,10 @@ void MainWindow::update_status() {
     status_sample_->setText(tr("sample %1 / %2  %3")
                                 .arg(current_sample_ + 1)
                                 .arg(session_->sample_count())
-                                .arg(QString::fromStdString(
-                                    core::format_iso8601(session_->sample(current_sample_).timestamp_ns))));
+                                .arg(session_->timestamped()
+                                         ? QString::fromStdString(core::format_iso8601(
+                                               session_->sample(current_sample_).timestamp_ns))
+                                         : tr("no timestamps")));
   } else {
     status_sample_->clear();
   }
@@ -450,7 +526,7 @@ void MainWindow::save_screenshot_3d(const QString& file) {
   QString path = file.isEmpty() ? QFileDialog::getSaveFileName(this, tr("Save 3D view"), "view3d.png", "PNG (*.png)")
                                 : file;
   if (path.isEmpty()) return;
-  if (!point_view_->render_to_image().save(path)) statusBar()->showMessage(tr("could not write %1").arg(path), 5000);
+  if (!point_view_->render_to_image().save(path)) report_error(tr("could not write %1").arg(path));
 }
 
 void MainWindow::save_screenshot_camera(const QString& file) {
@@ -458,8 +534,7 @@ void MainWindow::save_screenshot_camera(const QString& file) {
   QString path =
       file.isEmpty() ? QFileDialog::getSaveFileName(this, tr("Save camera view"), "camera.png", "PNG (*.png)") : file;
   if (path.isEmpty()) return;
-  if (!camera_views_.front()->render_image_overlay().save(path))
-    statusBar()->showMessage(tr("could not write %1").arg(path), 5000);
+  if (!camera_views_.front()->render_image_overlay().save(path)) report_error(tr("could not write %1").arg(path));
 }
 
 void MainWindow::apply_layout_preset(int preset) {

@@ -13,7 +13,7 @@
 #include "dc/core/model/time_stamp.h"
 #include "dc/widgets/camera_view.h"
 #include "dc/widgets/color_map.h"
-#include "dc/widgets/drive_session.h"
+#include "dc/core/data/drive_session.h"
 #include "dc/widgets/playback_controller.h"
 #include "dc/widgets/point_cloud_view.h"
 #include "dc/widgets/sample_cache.h"
@@ -343,7 +343,7 @@ struct CameraFiles {
   fs::path file;
 };
 
-std::vector<CameraFiles> camera_files(const dc::widgets::DriveSession& s, int sample,
+std::vector<CameraFiles> camera_files(const dc::core::DriveSession& s, int sample,
                                       const std::vector<std::string>& cameras) {
   std::vector<CameraFiles> out;
   for (const auto& cam : cameras)
@@ -408,7 +408,7 @@ int main(int argc, char** argv) {
   const std::string long_name = long_dir.filename().string();
 
   // ---- 2. per-step breakdown --------------------------------------------------------------------------------------
-  auto session = dc::widgets::DriveSession::open(catalog_file, short_name);
+  auto session = dc::core::DriveSession::open(catalog_file, short_name);
   const std::vector<std::string> cameras = {"image_02", "image_03"};
   std::vector<double> load_ms, decode_ms, project_ms, render_ms, overlay_ms, total_ms;
   std::size_t point_sum = 0, our_drawn_pixels = 0;

@@ -1,6 +1,6 @@
 #include "dc/core/catalog/catalog.h"
 #include "dc/widgets/drive_browser.h"
-#include "dc/widgets/drive_session.h"
+#include "dc/core/data/drive_session.h"
 #include "dc/widgets/drive_table_model.h"
 #include "dc/widgets/ingest_runner.h"
 #include "test_support.h"
@@ -194,7 +194,7 @@ private slots:
     QTRY_VERIFY(dialog.isNull());  // closed and deleted itself
 
     // Opening it fills the samples list; a click there asks for that sample.
-    auto session = DriveSession::open(gui_catalog, "2030_02_03_drive_0007_sync");
+    auto session = dc::core::DriveSession::open(gui_catalog, "2030_02_03_drive_0007_sync");
     b.set_session(session);
     QCOMPARE(b.samples_view()->model()->rowCount(), 30);
     QSignalSpy sample(&b, &DriveBrowser::sample_activated);

@@ -5,14 +5,22 @@
 
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/io/ingester.h"
+#include "dc/core/util/logging.h"
+#include "dc/widgets/inspector_panel.h"
+#include "dc/widgets/ingest_runner.h"
+#include "dc/widgets/log_view.h"
 #include "dc/widgets/camera_view.h"
 #include "dc/widgets/drive_browser.h"
-#include "dc/widgets/drive_session.h"
+#include "dc/core/data/drive_session.h"
 #include "dc/widgets/point_cloud_view.h"
 #include "dc/widgets/timeline_widget.h"
 
 #include <QAbstractItemModel>
 #include <QApplication>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QTimer>
 #include <QSignalSpy>
 #include <QSurfaceFormat>
 #include <QTableView>
@@ -28,10 +36,13 @@ bool wait_shown(dc::app::MainWindow& w, int sample) {
   return QTest::qWaitFor([&] { return w.shown_sample() == sample && w.current_sample() == sample; }, 20000);
 }
 
-std::size_t drawn_label_count(const dc::widgets::DriveSession& s, int sample) {
-  std::size_t n = 0;
-  for (const auto& b : s.labels(sample)) n += b.category != "DontCare";
-  return n;
+std::size_t drawn_label_count(const dc::core::DriveSession& s, int sample) {
+  return s.labels(sample).size();  // DontCare rows are regions, never boxes
+}
+
+// Drives open off the GUI thread: waits until the window holds the session.
+bool wait_session(dc::app::MainWindow& w) {
+  return QTest::qWaitFor([&] { return w.session() != nullptr; }, 20000);
 }
 }  // namespace
 
@@ -89,6 +100,7 @@ private slots:
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     QVERIFY(window.open_single_drive());
+    QVERIFY(wait_session(window));
     auto session = window.session();
     QVERIFY(session);
     QCOMPARE(session->sample_count(), 20);
@@ -140,9 +152,48 @@ private slots:
     QVERIFY(QTest::qWaitFor([&] { return window.shown_sample() > target; }, 10000));
     QTest::keyClick(&window, Qt::Key_Space);
 
-    // Clicking a box in a camera selects it everywhere.
-    window.point_view()->select_box(0);
-    QCOMPARE(window.camera_views().front()->selected_box(), 0);
+    // A click on a box in a camera view selects it everywhere: 3D view, every camera, inspector.
+    {
+      QTest::keyClick(&window, Qt::Key_Home);
+      QVERIFY(wait_shown(window, 0));
+      auto* cam = window.camera_views().front();
+      int target = -1;
+      QRectF rect;
+      for (int i = 0; i < static_cast<int>(cam->boxes().size()) && target < 0; ++i) {
+        rect = cam->projected_box_rect(i);
+        // A box whose centre is not inside another (smaller) box's rectangle, so the click means it.
+        if (!rect.isNull() && rect.width() > 6 && cam->box_at_image_point(rect.center() - QPointF(0.5, 0.5)) == i)
+          target = i;
+      }
+      QVERIFY2(target >= 0, "no clickable box in the first camera");
+      const QPoint at = cam->image_to_widget(rect.center() - QPointF(0.5, 0.5)).toPoint();
+      QTest::mouseClick(cam, Qt::LeftButton, {}, at);
+      QCOMPARE(cam->selected_box(), target);
+      QCOMPARE(window.point_view()->selected_box(), target);
+      for (auto* other : window.camera_views()) QCOMPARE(other->selected_box(), target);
+      const auto& box = session->labels(0)[static_cast<std::size_t>(target)];
+      QCOMPARE(window.inspector()->value("Box/Class"), QString::fromStdString(box.category));
+      QCOMPARE(window.inspector()->value("Box/Center (m)"),
+               QString("%1, %2, %3").arg(box.center.x(), 0, 'f', 2).arg(box.center.y(), 0, 'f', 2)
+                   .arg(box.center.z(), 0, 'f', 2));
+
+      // The other way: a click on a box in the 3D view highlights it in the cameras.
+      window.point_view()->select_box(-1);
+      QCOMPARE(cam->selected_box(), -1);
+      int picked = -1;
+      for (int i = 0; i < static_cast<int>(session->labels(0).size()) && picked < 0; ++i) {
+        const auto p = window.point_view()->project_to_widget(session->labels(0)[static_cast<std::size_t>(i)].center);
+        if (!p || !window.point_view()->rect().contains(p->toPoint())) continue;
+        if (window.point_view()->box_at(p->toPoint()) != i) continue;
+        QTest::mouseClick(window.point_view(), Qt::LeftButton, {}, p->toPoint());
+        picked = i;
+      }
+      QVERIFY2(picked >= 0, "no box visible in the 3D view");
+      QCOMPARE(window.point_view()->selected_box(), picked);
+      for (auto* other : window.camera_views()) QCOMPARE(other->selected_box(), picked);
+      QCOMPARE(window.inspector()->value("Box/Class"),
+               QString::fromStdString(session->labels(0)[static_cast<std::size_t>(picked)].category));
+    }
 
     // Screenshots of the views as a user would save them.
     const QString shot3d = QString::fromStdString((work_ / "view3d.png").string());
@@ -152,6 +203,114 @@ private slots:
     QVERIFY(QImage(shot3d).width() > 100);
     QCOMPARE(QImage(shotcam).size(), QSize(480, 144));
     window.grab().save(QString::fromStdString((work_ / "generated.png").string()));
+  }
+
+  // drivecurator --catalog C --sample 3 with a one-drive catalog opens that drive at sample 3.
+  void singleDriveOpensAtTheRequestedSample() {
+    dc::app::MainWindow window(QString::fromStdString(generated_catalog_.string()));
+    window.show();
+    QVERIFY(window.open_single_drive(3));
+    QVERIFY(wait_shown(window, 3));
+  }
+
+  // An object split has no timestamps: no 1970 dates, no gaps, "no timestamps" where a time would be.
+  void objectSplitHasNoTimestamps() {
+    auto catalog = work_ / "object.sqlite";
+    {
+      dc::core::Catalog c(catalog);
+      dc::core::Ingester(c).ingest({dc::test::shared_data_dir() / "kitti-object" / "training"});
+    }
+    dc::app::MainWindow window(QString::fromStdString(catalog.string()));
+    window.show();
+    QVERIFY(window.open_single_drive(2));
+    QVERIFY(wait_shown(window, 2));
+    QCOMPARE(window.inspector()->value("Sample/Time"), QString("no timestamps"));
+    QVERIFY(!window.timeline()->timestamped());
+    const auto& times = window.timeline()->sample_times();
+    QCOMPARE(times.size(), std::size_t{3});
+    QCOMPARE(times[1] - times[0], times[2] - times[1]);  // evenly spaced: an order, not a time
+    auto* status = window.findChild<QLabel*>("statusSample");
+    QVERIFY(status);
+    QVERIFY2(status->text().contains("no timestamps") && !status->text().contains("1970"), qPrintable(status->text()));
+  }
+
+  // Switching catalogs in the middle of an ingest and stepping samples: the event loop never stalls long, and
+  // nothing of the old drive stays on screen.
+  void catalogSwitchDuringIngestKeepsTheGuiLive() {
+    const auto big = work_ / "big";
+    auto r = dc::test::run_cli({"--quiet", "generate", "--out", big.string(), "--frames", "150", "--width", "640",
+                                "--height", "192", "--columns", "1200", "--seed", "21"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const auto other = work_ / "other.sqlite";
+    {
+      dc::core::Catalog c(other);  // a second catalog holding the KITTI object split
+      dc::core::Ingester(c).ingest({dc::test::shared_data_dir() / "kitti-object" / "training"});
+    }
+    dc::app::MainWindow window(QString::fromStdString(generated_catalog_.string()));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.open_single_drive());
+    QVERIFY(wait_shown(window, 0));
+    const QString old_drive = QString::fromStdString(window.session()->name());
+
+    QElapsedTimer clock;
+    clock.start();
+    qint64 last = clock.elapsed(), worst = 0;
+    QTimer ticker;
+    ticker.setInterval(10);
+    QObject::connect(&ticker, &QTimer::timeout, [&] {
+      const qint64 now = clock.elapsed();
+      worst = std::max(worst, now - last);
+      last = now;
+    });
+    ticker.start();
+
+    window.add_drive_folder(QString::fromStdString(big.string()));
+    QVERIFY(window.ingest_runner()->is_running());
+    window.activateWindow();  // the progress dialog is not modal: keep stepping in the main window
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    for (int i = 0; i < 3; ++i) {  // step while the ingest runs
+      QTest::keyClick(&window, Qt::Key_Right);
+      QTest::qWait(30);
+    }
+    QTest::qWait(200);
+    QVERIFY(window.open_catalog(QString::fromStdString(other.string())));  // what File → Open catalog calls
+    // Nothing of the old drive is on screen any more.
+    QVERIFY(!window.session());
+    QCOMPARE(window.point_view()->point_count(), std::size_t{0});
+    QVERIFY(window.camera_views().empty());
+    QVERIFY(window.inspector()->value("Sample").isEmpty() || window.inspector()->value("Sample") == "no drive open");
+    QVERIFY(window.timeline()->sample_times().empty());
+    QVERIFY(window.open_single_drive(1));
+    QVERIFY(wait_shown(window, 1));
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QTest::keyClick(&window, Qt::Key_Right);
+    QVERIFY(wait_shown(window, 2));
+    QTest::qWait(100);
+    ticker.stop();
+    qInfo("longest event-loop stall while switching catalogs during an ingest and stepping: %lld ms", worst);
+    QVERIFY(window.session()->name() != old_drive.toStdString());
+    QCOMPARE(window.point_view()->point_count(),
+             static_cast<std::size_t>(fs::file_size(dc::test::shared_data_dir() /
+                                                    "kitti-object/training/velodyne/000002.bin") / 16));
+    QCOMPARE(window.camera_views().size(), std::size_t{1});
+    QVERIFY(!window.camera_views().front()->image_size().isEmpty());
+    QVERIFY2(worst < 2000, "the GUI thread was blocked for seconds");  // generous: a freeze, not a slow frame
+  }
+
+  // Help → Show log: recent log lines and the log file; errors that reach the status bar are logged too.
+  void logViewShowsErrors() {
+    dc::core::init_logging();
+    dc::app::MainWindow window(QString::fromStdString(generated_catalog_.string()));
+    window.show();
+    QVERIFY(!window.open_drive("no_such_drive"));
+    auto* log = window.show_log();
+    QVERIFY(log->isVisible());
+    QVERIFY(log->log_file_text().contains(QString::fromStdString(dc::core::log_file().string())));
+    QTRY_VERIFY_WITH_TIMEOUT(log->text()->toPlainText().contains("no drive named 'no_such_drive'"), 3000);
   }
 
   void viewOptionsPersist() {

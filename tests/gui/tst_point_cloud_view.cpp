@@ -153,12 +153,7 @@ void TstPointCloudView::counts_match() {
   reset_scene();
   QCOMPARE(view_->point_count(), std::size_t{120'000});
   QCOMPARE(view_->box_count(), boxes_.size());
-  // DontCare boxes are kept (indexes stay stable) but not drawn.
-  auto with_dont_care = boxes_;
-  with_dont_care.push_back(make_box(40, 0, 0, "DontCare", LabelSource::GroundTruth));
-  view_->set_boxes(with_dont_care);
-  QCOMPARE(view_->box_count(), boxes_.size());
-  QCOMPARE(view_->boxes().size(), boxes_.size() + 1);
+  QCOMPARE(view_->boxes().size(), boxes_.size());
 }
 
 void TstPointCloudView::set_points_updates_in_place() {
@@ -405,8 +400,7 @@ void TstPointCloudView::kitti_frame() {
   std::vector<BoxLabel> boxes;
   for (const auto& b : drive.labels)
     if (b.frame_index == 1) boxes.push_back(b);
-  const std::size_t drawn =
-      std::count_if(boxes.begin(), boxes.end(), [](const BoxLabel& b) { return b.category != "DontCare"; });
+  const std::size_t drawn = boxes.size();  // DontCare rows are regions, not boxes
   const PointCloud cloud = dc::core::load_velodyne_bin(split / "velodyne" / "000001.bin");
 
   view_->resize(1000, 600);

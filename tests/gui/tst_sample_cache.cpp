@@ -1,11 +1,12 @@
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/io/payload_loader.h"
-#include "dc/widgets/drive_session.h"
+#include "dc/core/data/drive_session.h"
 #include "dc/widgets/inspector_panel.h"
 #include "dc/widgets/sample_cache.h"
 #include "test_support.h"
 
 #include <QSignalSpy>
+#include <QTreeWidget>
 #include <QtTest>
 #include <filesystem>
 #include <fstream>
@@ -52,7 +53,7 @@ void wait_idle(SampleCache& cache) {
 class TstSampleCache : public QObject {
   Q_OBJECT
   fs::path work_, catalog_, drive_dir_, long_dir_;
-  std::shared_ptr<const DriveSession> session_, long_session_;
+  std::shared_ptr<const dc::core::DriveSession> session_, long_session_;
 
 private slots:
   void initTestCase() {
@@ -63,8 +64,8 @@ private slots:
     long_dir_ = make_drive(work_ / "long", catalog_,
                            {"--frames", "200", "--width", "64", "--height", "48", "--beams", "8", "--columns", "64",
                             "--seed", "7", "--date", "2030_03_03", "--drive", "3"});
-    session_ = DriveSession::open(catalog_, drive_dir_.filename().string());
-    long_session_ = DriveSession::open(catalog_, long_dir_.filename().string());
+    session_ = dc::core::DriveSession::open(catalog_, drive_dir_.filename().string());
+    long_session_ = dc::core::DriveSession::open(catalog_, long_dir_.filename().string());
     QCOMPARE(session_->sample_count(), 30);
     QCOMPARE(long_session_->sample_count(), 200);
   }
@@ -82,12 +83,13 @@ private slots:
       const auto expected_points = fs::file_size(lidar->file) / 16;
       QCOMPARE(data->cloud.size(), static_cast<std::size_t>(expected_points));
       QVERIFY(data->cloud.size() > 1000);
-      QCOMPARE(data->images.size(), std::size_t{2});
+      QCOMPARE(data->cameras.size(), std::size_t{2});
       for (const char* camera : {"image_02", "image_03"}) {
-        const auto it = data->images.find(camera);
-        QVERIFY(it != data->images.end());
-        QCOMPARE(it->second.cols, 320);
-        QCOMPARE(it->second.rows, 96);
+        const auto* cam = data->camera(camera);
+        QVERIFY(cam);
+        QCOMPARE(cam->image.cols, 320);
+        QCOMPARE(cam->image.rows, 96);
+        QVERIFY(cam->projection.points.valid_count > 0);  // projected by the loader, off the GUI thread
       }
       QCOMPARE(data->labels.size(), session_->labels(i).size());
       QVERIFY(data->calibration.has_value());
@@ -114,7 +116,7 @@ private slots:
 
   void memory_stays_within_budget() {
     // A budget of about three samples over a 200-sample drive.
-    const std::size_t one = SampleCache::load(*long_session_, 0)->byte_size();
+    const std::size_t one = dc::core::SampleLoader(long_session_).load(0).byte_size();
     QVERIFY(one > 0);
     const std::size_t budget = 3 * one + one / 2;
     SampleCache cache;
@@ -139,6 +141,42 @@ private slots:
     cache.set_budget_bytes(one + one / 2);
     QVERIFY(cache.bytes() <= one + one / 2);
     QVERIFY(cache.cached_count() <= 1);
+  }
+
+  void sample_over_the_budget_is_shown_once_uncached() {
+    const std::size_t one = dc::core::SampleLoader(session_).load(3).byte_size();
+    SampleCache cache;
+    cache.set_session(session_);
+    cache.set_budget_bytes(one / 2);  // not even one sample fits
+    cache.set_prefetch(2, 1);
+    QSignalSpy spy(&cache, &SampleCache::sample_ready);
+    cache.request(3);
+    QTRY_VERIFY_WITH_TIMEOUT(!spy.isEmpty(), 20000);
+    wait_idle(cache);
+    QTest::qWait(300);  // a reload loop would answer again (and keep loading) by now
+    QCOMPARE(spy.count(), 1);
+    QCOMPARE(spy.at(0).at(0).toInt(), 3);
+    QCOMPARE(cache.loading_count(), 0);
+    QCOMPARE(cache.cached_count(), 0);
+    QCOMPARE(cache.bytes(), std::size_t{0});
+    // Asking again (the user steps back to it) loads it again, once.
+    cache.request(4);
+    cache.request(3);
+    QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 2, 20000);
+    wait_idle(cache);
+    QTest::qWait(300);
+    QCOMPARE(spy.count(), 2);
+    QCOMPARE(spy.at(1).at(0).toInt(), 3);
+
+    // The inspector shows such a sample's rows once, however often it is answered.
+    InspectorPanel panel;
+    panel.set_session(session_);
+    auto data = qvariant_cast<std::shared_ptr<const SampleData>>(spy.at(1).at(1));
+    panel.show_sample_data(data);
+    const int rows = panel.tree()->topLevelItem(0)->childCount();
+    panel.show_sample_data(data);
+    panel.show_sample_data(data);
+    QCOMPARE(panel.tree()->topLevelItem(0)->childCount(), rows);
   }
 
   void prefetch_fills_ahead_and_behind() {
@@ -182,7 +220,7 @@ private slots:
     const fs::path drive = make_drive(dir, catalog,
                                       {"--frames", "6", "--width", "96", "--height", "48", "--beams", "8", "--columns",
                                        "64", "--seed", "9", "--date", "2030_05_05", "--drive", "5"});
-    auto session = DriveSession::open(catalog, drive.filename().string());
+    auto session = dc::core::DriveSession::open(catalog, drive.filename().string());
     const fs::path bin = session->lidar_frame(2)->file;
     {
       std::ofstream out(bin, std::ios::binary | std::ios::trunc);
@@ -202,14 +240,16 @@ private slots:
     QVERIFY(bad_cloud->cloud.size() == 0);
     QVERIFY2(bad_cloud->error.find(bin.filename().string()) != std::string::npos, bad_cloud->error.c_str());
     QVERIFY(bad_cloud->sensor_errors.count("velodyne_points"));
-    QCOMPARE(bad_cloud->images.size(), std::size_t{2});  // the rest of the sample still loaded
+    for (const char* camera : {"image_02", "image_03"})  // the rest of the sample still loaded
+      QVERIFY(!bad_cloud->camera(camera)->image.empty());
 
     auto no_image = fetch(cache, 4);
     QVERIFY(no_image);
     QVERIFY(!no_image->ok());
     QVERIFY(no_image->sensor_errors.count("image_02"));
-    QVERIFY(!no_image->images.count("image_02"));
-    QVERIFY(no_image->images.count("image_03"));
+    QVERIFY(no_image->camera("image_02")->image.empty());
+    QVERIFY(!no_image->camera("image_02")->problem.empty());
+    QVERIFY(!no_image->camera("image_03")->image.empty());
     QVERIFY(no_image->cloud.size() > 0);
 
     auto fine = fetch(cache, 0);
@@ -224,21 +264,20 @@ private slots:
     panel.set_session(session_);
     panel.show_sample(5);
     QCOMPARE(panel.value("Sample/Index"), QString("5"));
-    QCOMPARE(panel.value("Sample/Lidar frame"),
-             QString("velodyne_points #%1").arg(session_->sample(5).lidar_frame_index));
-    for (const auto& m : session_->sample(5).members)
-      QCOMPARE(panel.value("Sample/Skew/" + QString::fromStdString(m.sensor)),
-               QString("%1 ms  (frame %2)").arg(static_cast<double>(m.skew_ns) * 1e-6, 0, 'f', 2).arg(m.frame_index));
-    QVERIFY(panel.value("Sample/Skew").startsWith("max "));
-    const auto pose = session_->pose(5);
-    QVERIFY(panel.value("Pose/Velocity").startsWith(QString::number(pose->forward_velocity_mps, 'f', 2)));
-    const auto& K = session_->calibration(5)->cameras.at("image_02").K;
-    QCOMPARE(panel.value("Calibration/image_02/fx fy"),
-             QString("%1, %2").arg(K(0, 0), 0, 'f', 2).arg(K(1, 1), 0, 'f', 2));
-    QVERIFY(panel.value("Calibration/image_02/T_cam_from_lidar").startsWith("t "));
+    // Hand-written expectations for the seed-5 generated drive (its rig scales KITTI's fx 721.54 to a 320 px wide
+    // image: 185.90), not strings rebuilt with the code under test.
+    QCOMPARE(panel.value("Sample/Lidar frame"), QString("velodyne_points #5"));
+    QCOMPARE(panel.value("Sample/Time"), QString("2030-01-01T12:01:00.501Z"));
+    QCOMPARE(panel.value("Sample/Skew"), QString("max 18.92 ms"));
+    QCOMPARE(panel.value("Sample/Skew/image_02"), QString("10.35 ms  (frame 5)"));
+    QCOMPARE(panel.value("Sample/Skew/image_03"), QString("9.76 ms  (frame 5)"));
+    QCOMPARE(panel.value("Sample/Skew/oxts"), QString("18.92 ms  (frame 5)"));
+    QCOMPARE(panel.value("Pose/Velocity"), QString("10.20 m/s  (36.7 km/h)"));
+    QCOMPARE(panel.value("Calibration/image_02/fx fy"), QString("185.90, 184.71"));
+    QCOMPARE(panel.value("Calibration/image_02/T_cam_from_lidar"), QString("t 0.0571, -0.0755, -0.2694 m"));
     QCOMPARE(panel.value("Calibration/image_03/Size"), QString("320 x 96"));
 
-    auto data = SampleCache::load(*session_, 5);
+    auto data = std::make_shared<SampleData>(dc::core::SampleLoader(session_).load(5));
     panel.show_sample_data(data);
     QCOMPARE(panel.value("Sample/Points"), QString::number(data->cloud.size()));
     QVERIFY(panel.value("Sample/Errors").isEmpty());
@@ -246,11 +285,12 @@ private slots:
     QVERIFY(!session_->labels(5).empty());
     const auto& box = session_->labels(5).front();
     panel.show_box(box);
-    QCOMPARE(panel.value("Box/Class"), QString::fromStdString(box.category));
-    QCOMPARE(panel.value("Box/Size l w h (m)"),
-             QString("%1, %2, %3").arg(box.length, 0, 'f', 2).arg(box.width, 0, 'f', 2).arg(box.height, 0, 'f', 2));
-    QCOMPARE(panel.value("Box/Source"), QString(dc::core::to_string(box.source)));
-    QCOMPARE(panel.value("Box/Review"), QString(dc::core::to_string(box.review)));
+    QCOMPARE(panel.value("Box/Class"), QString("Car"));
+    QCOMPARE(panel.value("Box/Size l w h (m)"), QString("4.27, 1.87, 1.60"));
+    QCOMPARE(panel.value("Box/Center (m)"), QString("-52.64, 0.30, -1.03"));
+    QCOMPARE(panel.value("Box/Source"), QString("gt"));
+    QCOMPARE(panel.value("Box/Review"), QString("unreviewed"));
+    QCOMPARE(panel.value("Box/Revision"), QString("1"));
     panel.clear_box();
     QVERIFY(panel.value("Box/Class").isEmpty());
 

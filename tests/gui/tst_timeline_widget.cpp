@@ -1,4 +1,4 @@
-#include "dc/widgets/drive_session.h"
+#include "dc/core/data/drive_session.h"
 #include "dc/widgets/playback_controller.h"
 #include "dc/widgets/timeline_widget.h"
 #include "test_support.h"
@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 class TstTimelineWidget : public QObject {
   Q_OBJECT
   fs::path work_, catalog_;
-  std::shared_ptr<const DriveSession> session_;
+  std::shared_ptr<const dc::core::DriveSession> session_;
 
   // A point inside the plot of the first lane at time t.
   static QPoint at(const TimelineWidget& w, TimestampNs t) {
@@ -34,7 +34,7 @@ private slots:
     QVERIFY2(gen.exit_code == 0, gen.err.c_str());
     auto ingest = dc::test::run_cli({"--quiet", "--catalog", catalog_.string(), "ingest", (work_ / "drive").string()});
     QVERIFY2(ingest.exit_code == 0, ingest.err.c_str());
-    session_ = DriveSession::open(catalog_, "2030_01_01_drive_0001_sync");
+    session_ = dc::core::DriveSession::open(catalog_, "2030_01_01_drive_0001_sync");
     QCOMPARE(session_->sample_count(), 30);
   }
 

@@ -1,5 +1,7 @@
 #include "test_support.h"
 
+#include <cmath>
+
 #include <QProcess>
 #include <QStringList>
 
@@ -59,6 +61,16 @@ void write_text(const fs::path& file, const std::string& text) {
 void copy_tree(const fs::path& from, const fs::path& to) {
   fs::create_directories(to);
   fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
+bool box_contains(const dc::core::BoxLabel& box, const Eigen::Vector3d& p_lidar) {
+  const Eigen::Vector3d d = p_lidar - box.center;
+  const double c = std::cos(box.yaw), s = std::sin(box.yaw);
+  const double along = c * d.x() + s * d.y();
+  const double across = -s * d.x() + c * d.y();
+  constexpr double kEps = 1e-9;
+  return std::abs(along) <= box.length / 2 + kEps && std::abs(across) <= box.width / 2 + kEps &&
+         std::abs(d.z()) <= box.height / 2 + kEps;
 }
 
 }  // namespace dc::test

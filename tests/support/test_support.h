@@ -1,4 +1,7 @@
 #pragma once
+#include "dc/core/model/box_label.h"
+
+#include <Eigen/Core>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -26,5 +29,9 @@ std::string read_text(const std::filesystem::path& file);
 void write_text(const std::filesystem::path& file, const std::string& text);
 // Copies a folder tree (used to make a damaged copy of real data).
 void copy_tree(const std::filesystem::path& from, const std::filesystem::path& to);
+
+// Brute-force reference for "is this lidar point inside this box" (faces inclusive, 1e-9 m slack for rounding),
+// written independently of the product's dc::gpu::points_in_boxes so tests can check against it.
+bool box_contains(const dc::core::BoxLabel& box, const Eigen::Vector3d& p_lidar);
 
 }  // namespace dc::test

@@ -257,9 +257,9 @@ class TestDriveGenerator : public QObject {
         const float* p = cloud.point(i);
         const Eigen::Vector3d q(p[0], p[1], p[2]);
         if (q.z() < bottom + 0.2) continue;
-        if (box_contains(box, q))
+        if (dc::test::box_contains(box, q))
           ++inside;
-        else if (box_contains(shell, q))
+        else if (dc::test::box_contains(shell, q))
           ++in_shell;
       }
       inside_total += inside;

@@ -1,5 +1,6 @@
 #include "dc/widgets/camera_view.h"
 
+#include "box_edges.h"
 #include "dc/core/io/kitti_box_conversion.h"
 
 #include <QLinearGradient>
@@ -23,13 +24,6 @@ constexpr double kNearPlane = 0.1;  // meters; box edges are clipped here, as pr
 constexpr double kMinZoom = 0.05, kMaxZoom = 40;
 constexpr int kClickSlopPx = 4;
 const QColor kSelectedColor(255, 255, 255);
-
-constexpr std::array<std::array<int, 2>, 12> kBoxEdges{
-    {{0, 1}, {1, 2}, {2, 3}, {3, 0}, {4, 5}, {5, 6}, {6, 7}, {7, 4}, {0, 4}, {1, 5}, {2, 6}, {3, 7}}};
-
-bool is_drawn(const BoxLabel& box) {
-  return box.category != "DontCare";
-}
 
 // Color-map position for a depth: near is the hot end, depth_max and beyond the cold end. Both ends of turbo (and
 // the low end of viridis) are too dark to see on road and shadows, so the map is used from 0.1 to 0.95.
@@ -132,7 +126,6 @@ std::vector<ProjectedBox> project_boxes(const std::vector<BoxLabel>& boxes, cons
   std::vector<std::pair<std::size_t, std::size_t>> segment_owner;  // (box, first endpoint index)
   for (std::size_t i = 0; i < boxes.size(); ++i) {
     const auto& box = boxes[i];
-    if (!is_drawn(box)) continue;
     const auto corners = dc::core::box_corners(box);
     std::vector<std::pair<Eigen::Vector3d, Eigen::Vector3d>> lines;
     for (const auto& e : kBoxEdges)
@@ -203,8 +196,9 @@ struct CameraView::Impl {
   std::vector<BoxLabel> boxes;
   Eigen::Isometry3d T_cam_from_lidar = Eigen::Isometry3d::Identity();
   dc::core::CameraIntrinsics intrinsics;
-  dc::core::ProjectedPoints projection;
-  std::vector<std::uint32_t> far_to_near;  // indexes of valid points, farthest first
+  std::shared_ptr<const dc::core::CameraProjection> projection;  // points and their far-to-near order
+  std::vector<dc::core::DontCareRegion> dont_care;
+  QString message;  // shown instead of an image (why there is none)
   std::vector<ProjectedBox> projected_boxes;
   // Points grouped by color (runs of the far-to-near order), rebuilt when the depth coloring changes.
   struct DotRun {
@@ -231,14 +225,15 @@ void CameraView::Impl::rebuild_dots() {
   dot_runs.clear();
   const auto kind = options.color_map;
   int current = -1;
-  for (std::uint32_t i : far_to_near) {
-    const float t = depth_to_t(projection.depth[i], options.camera_depth_max);
+  if (!projection) return;
+  for (std::uint32_t i : projection->far_to_near) {
+    const float t = depth_to_t(projection->points.depth[i], options.camera_depth_max);
     const int level = static_cast<int>(t * 255.f + 0.5f);
     if (level != current) {
       current = level;
       dot_runs.push_back({to_qcolor(color_table(kind)[static_cast<std::size_t>(level)]), {}});
     }
-    dot_runs.back().points.push_back(to_qt(projection.u[i], projection.v[i]));
+    dot_runs.back().points.push_back(to_qt(projection->points.u[i], projection->points.v[i]));
   }
 }
 
@@ -255,13 +250,20 @@ void CameraView::Impl::paint_overlays(QPainter& p, const QTransform& image_to_ta
 
   if (options.camera_boxes_2d) {
     p.setRenderHint(QPainter::Antialiasing, false);
+    // DontCare regions: gray and hatched, so nobody reads them as objects.
+    QPen dont_care_pen(QColor(160, 160, 160, 170));
+    dont_care_pen.setCosmetic(true);
+    dont_care_pen.setStyle(Qt::DashLine);
+    p.setPen(dont_care_pen);
+    p.setBrush(QBrush(QColor(160, 160, 160, 90), Qt::BDiagPattern));
+    for (const auto& r : dont_care)
+      p.drawRect(QRectF(to_qt(r.bbox2d[0], r.bbox2d[1]), to_qt(r.bbox2d[2], r.bbox2d[3])));
     for (std::size_t i = 0; i < boxes.size(); ++i) {
       const auto& b = boxes[i];
       if (!has_bbox2d(b)) continue;
-      QPen pen(is_drawn(b) ? to_qcolor(class_color(b.category), 200) : QColor(160, 160, 160, 160));
+      QPen pen(to_qcolor(class_color(b.category), 200));
       pen.setCosmetic(true);
       pen.setWidthF(1.0);
-      if (!is_drawn(b)) pen.setStyle(Qt::DashLine);
       if (static_cast<int>(i) == selected) pen.setColor(kSelectedColor);
       p.setPen(pen);
       p.setBrush(Qt::NoBrush);
@@ -304,7 +306,8 @@ void CameraView::Impl::paint_overlays(QPainter& p, const QTransform& image_to_ta
 }
 
 void CameraView::Impl::paint_legend(QPainter& p, const QRect& target) const {
-  if (!options.camera_points || !options.camera_depth_legend || far_to_near.empty()) return;
+  if (!options.camera_points || !options.camera_depth_legend || !projection || projection->far_to_near.empty())
+    return;
   // Small horizontal bar in the bottom-left corner: near (left) to far (right).
   const int bar_w = 140, bar_h = 8, pad = 8;
   const QRect bar(target.left() + pad + 30, target.bottom() - pad - bar_h - 2, bar_w, bar_h);
@@ -340,9 +343,25 @@ CameraView::~CameraView() = default;
 
 void CameraView::set_frame(cv::Mat image, const dc::core::PointCloud* cloud, std::vector<dc::core::BoxLabel> boxes,
                            const Eigen::Isometry3d& T_cam_from_lidar, const dc::core::CameraIntrinsics& intrinsics) {
+  dc::core::CameraIntrinsics in = intrinsics;
+  if ((in.width <= 0 || in.height <= 0) && !image.empty()) {
+    in.width = image.cols;
+    in.height = image.rows;
+  }
+  std::shared_ptr<const dc::core::CameraProjection> projection;
+  if (cloud)
+    projection = std::make_shared<const dc::core::CameraProjection>(
+        dc::core::project_far_to_near(*cloud, T_cam_from_lidar, in));
+  set_frame(std::move(image), std::move(projection), std::move(boxes), T_cam_from_lidar, intrinsics);
+}
+
+void CameraView::set_frame(cv::Mat image, std::shared_ptr<const dc::core::CameraProjection> projection,
+                           std::vector<dc::core::BoxLabel> boxes, const Eigen::Isometry3d& T_cam_from_lidar,
+                           const dc::core::CameraIntrinsics& intrinsics) {
   auto& d = *impl_;
   const QSize old_size = d.image.size();
   d.image = to_qimage(image);
+  d.message.clear();
   d.boxes = std::move(boxes);
   d.T_cam_from_lidar = T_cam_from_lidar;
   d.intrinsics = intrinsics;
@@ -351,16 +370,7 @@ void CameraView::set_frame(cv::Mat image, const dc::core::PointCloud* cloud, std
     d.intrinsics.height = d.image.height();
   }
   if (d.selected >= static_cast<int>(d.boxes.size())) d.selected = -1;
-
-  d.projection =
-      cloud ? dc::core::project_points(*cloud, T_cam_from_lidar, d.intrinsics, false) : dc::core::ProjectedPoints{};
-  d.far_to_near.clear();
-  d.far_to_near.reserve(d.projection.valid_count);
-  for (std::size_t i = 0; i < d.projection.valid.size(); ++i)
-    if (d.projection.valid[i]) d.far_to_near.push_back(static_cast<std::uint32_t>(i));
-  // Painter's algorithm: far points first, so near ones end up on top (a z-buffer at dot resolution).
-  std::stable_sort(d.far_to_near.begin(), d.far_to_near.end(),
-                   [&depth = d.projection.depth](std::uint32_t a, std::uint32_t b) { return depth[a] > depth[b]; });
+  d.projection = std::move(projection);
   d.rebuild_dots();
   d.projected_boxes = project_boxes(d.boxes, T_cam_from_lidar, d.intrinsics);
 
@@ -371,8 +381,24 @@ void CameraView::set_frame(cv::Mat image, const dc::core::PointCloud* cloud, std
   update();
 }
 
+void CameraView::set_dont_care(std::vector<dc::core::DontCareRegion> regions) {
+  impl_->dont_care = std::move(regions);
+  update();
+}
+
 void CameraView::clear() {
-  set_frame(cv::Mat(), nullptr, {}, Eigen::Isometry3d::Identity(), {});
+  set_frame(cv::Mat(), std::shared_ptr<const dc::core::CameraProjection>(), {}, Eigen::Isometry3d::Identity(), {});
+  impl_->dont_care.clear();
+}
+
+void CameraView::show_message(const QString& message) {
+  clear();
+  impl_->message = message;
+  update();
+}
+
+QString CameraView::message() const {
+  return impl_->message;
 }
 
 void CameraView::set_options(const ViewOptions& options) {
@@ -387,11 +413,12 @@ const ViewOptions& CameraView::options() const {
 }
 
 std::size_t CameraView::projected_point_count() const {
-  return impl_->projection.valid_count;
+  return impl_->projection ? impl_->projection->points.valid_count : 0;
 }
 
 bool CameraView::points_inside_image() const {
-  const auto& pr = impl_->projection;
+  if (!impl_->projection) return true;
+  const auto& pr = impl_->projection->points;
   for (std::size_t i = 0; i < pr.valid.size(); ++i) {
     if (!pr.valid[i]) continue;
     // Pixel centers are at integers: the image spans [-0.5, width - 0.5).
@@ -402,7 +429,8 @@ bool CameraView::points_inside_image() const {
 }
 
 const dc::core::ProjectedPoints& CameraView::projection() const {
-  return impl_->projection;
+  static const dc::core::ProjectedPoints none;
+  return impl_->projection ? impl_->projection->points : none;
 }
 const std::vector<dc::core::BoxLabel>& CameraView::boxes() const {
   return impl_->boxes;
@@ -434,7 +462,6 @@ int CameraView::box_at_image_point(const QPointF& image_point) const {
   double best_area = 0;
   for (std::size_t i = 0; i < d.boxes.size(); ++i) {
     const auto& b = d.boxes[i];
-    if (!is_drawn(b)) continue;
     QRectF r;
     if (d.options.camera_boxes_3d && i < d.projected_boxes.size()) r = d.projected_boxes[i].bounds;
     if (d.options.camera_boxes_2d && has_bbox2d(b)) {
@@ -500,7 +527,6 @@ void CameraView::zoom_at(double factor, const QPointF& widget_anchor) {
 
 void CameraView::select_box(int index) {
   if (index < -1 || index >= static_cast<int>(impl_->boxes.size())) index = -1;
-  if (index >= 0 && !is_drawn(impl_->boxes[static_cast<std::size_t>(index)])) index = -1;
   if (index == impl_->selected) return;
   impl_->selected = index;
   update();
@@ -513,7 +539,7 @@ void CameraView::paintEvent(QPaintEvent*) {
   const auto& d = *impl_;
   if (d.image.isNull()) {
     p.setPen(QColor(150, 150, 150));
-    p.drawText(rect(), Qt::AlignCenter, tr("no image"));
+    p.drawText(rect(), Qt::AlignCenter, d.message.isEmpty() ? tr("no image") : d.message);
     return;
   }
   p.setRenderHint(QPainter::SmoothPixmapTransform, d.zoom < 2);

@@ -24,7 +24,7 @@ public:
   enum Column { Index, Offset, Time, LidarFrame, Labels, ColumnCount };
   using QAbstractTableModel::QAbstractTableModel;
 
-  void set_session(std::shared_ptr<const DriveSession> session) {
+  void set_session(std::shared_ptr<const dc::core::DriveSession> session) {
     beginResetModel();
     session_ = std::move(session);
     endResetModel();
@@ -41,8 +41,11 @@ public:
         case Index:
           return index.row();
         case Offset:
+          if (!session_->timestamped()) return DriveBrowser::tr("no timestamps");
           return QString::number(static_cast<double>(s.timestamp_ns - session_->start_ns()) * 1e-9, 'f', 3) + " s";
         case Time:
+          // A KITTI object split's times are only an order: no 1970 dates.
+          if (!session_->timestamped()) return DriveBrowser::tr("no timestamps");
           return QString::fromStdString(dc::core::format_iso8601(s.timestamp_ns));
         case LidarFrame:
           return QVariant::fromValue(static_cast<qlonglong>(s.lidar_frame_index));
@@ -71,7 +74,7 @@ public:
   }
 
 private:
-  std::shared_ptr<const DriveSession> session_;
+  std::shared_ptr<const dc::core::DriveSession> session_;
 };
 
 void style_table(QTableView* view) {
@@ -157,7 +160,7 @@ void DriveBrowser::reload(const dc::core::Catalog& catalog) {
   set_drives(catalog.drives());
 }
 
-void DriveBrowser::set_session(std::shared_ptr<const DriveSession> session) {
+void DriveBrowser::set_session(std::shared_ptr<const dc::core::DriveSession> session) {
   samples_title_->setText(
       session ? tr("Samples — %1 (%2)").arg(QString::fromStdString(session->name())).arg(session->sample_count())
               : tr("Samples"));

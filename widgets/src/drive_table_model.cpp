@@ -50,9 +50,11 @@ QVariant DriveTableModel::data(const QModelIndex& index, int role) const {
         return QString::fromStdString(d->name);
       case Format:
         return QString::fromStdString(d->format);
-      case Start:
+      case Start:  // an object split's times are only an order: no 1970 dates, no duration
+        if (!d->timestamped) return tr("no timestamps");
         return QString::fromStdString(dc::core::format_iso8601(d->start_ns));
       case Duration:
+        if (!d->timestamped) return QString("–");
         return QString::number(d->duration_s(), 'f', 1) + " s";
       case Samples:
         return QVariant::fromValue(static_cast<qlonglong>(d->samples));
@@ -85,7 +87,7 @@ QVariant DriveTableModel::data(const QModelIndex& index, int role) const {
   }
   if (role == FilterRole) {
     // ISO date and KITTI's folder date (2011_09_26) both match.
-    const QString iso = QString::fromStdString(dc::core::format_iso8601(d->start_ns));
+    const QString iso = d->timestamped ? QString::fromStdString(dc::core::format_iso8601(d->start_ns)) : QString();
     QString date = iso.left(10);
     QString kitti_date = date;
     kitti_date.replace('-', '_');

@@ -7,17 +7,49 @@
 #include <QProgressDialog>
 #include <algorithm>
 #include <cmath>
+#include <thread>
 
 namespace dc::widgets {
 
+struct IngestRunner::WorkerState {
+  std::atomic<bool> cancel{false};
+  std::mutex mutex;               // guards owner, and posting to it against its destruction
+  IngestRunner* owner = nullptr;  // null once the runner is gone: the worker then reports to nobody
+  int last_percent = -1;
+  qint64 last_post_ms = 0;
+
+  // Runs `f` on the owner's (GUI) thread, unless the owner is gone. Posting under the mutex keeps the owner alive
+  // until the event is queued; Qt drops queued events of a deleted object.
+  template <typename F>
+  void post(F f) {
+    std::lock_guard lock(mutex);
+    if (owner) QMetaObject::invokeMethod(owner, [owner = owner, f = std::move(f)]() mutable { f(owner); },
+                                         Qt::QueuedConnection);
+  }
+
+  void report_progress(double done, double total, const std::string& message) {
+    const int percent = total > 0 ? std::clamp(static_cast<int>(std::floor(100.0 * done / total)), 0, 100) : 0;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    {
+      // Many reports per second would flood the GUI's event queue: post on a new percent or every 100 ms.
+      std::lock_guard lock(mutex);
+      if (!owner || (percent == last_percent && now - last_post_ms < 100)) return;
+      last_percent = percent;
+      last_post_ms = now;
+    }
+    const QString text = QString::fromStdString(message);
+    post([percent, text](IngestRunner* runner) { emit runner->progress(percent, text); });
+  }
+};
+
 IngestRunner::IngestRunner(std::filesystem::path catalog_file, QObject* parent)
-    : QObject(parent), catalog_file_(std::move(catalog_file)) {
-  pool_.setMaxThreadCount(1);
-}
+    : QObject(parent), catalog_file_(std::move(catalog_file)) {}
 
 IngestRunner::~IngestRunner() {
-  cancel_.store(true);
-  pool_.waitForDone();
+  if (!worker_) return;
+  worker_->cancel.store(true);
+  std::lock_guard lock(worker_->mutex);  // waits at most for one post, never for the ingest
+  worker_->owner = nullptr;
 }
 
 bool IngestRunner::start(const QStringList& paths) {
@@ -27,23 +59,20 @@ bool IngestRunner::start(const QStringList& paths) {
   running_ = true;
   cancelled_ = false;
   failure_.clear();
-  cancel_.store(false);
-  {
-    std::lock_guard lock(progress_mutex_);
-    last_percent_ = -1;
-    last_post_ms_ = 0;
-  }
+  worker_ = std::make_shared<WorkerState>();
+  worker_->owner = this;
   emit started();
-  pool_.start([this, folders = std::move(folders)] {
+  // A plain detached thread, not a pool the runner owns: a pool's destructor would wait for the ingest.
+  std::thread([state = worker_, catalog_file = catalog_file_, folders = std::move(folders)] {
     dc::core::IngestReport report;
     QString failure;
     bool cancelled = false;
     try {
-      dc::core::Catalog catalog(catalog_file_);  // one connection per thread; WAL lets the GUI keep reading
+      dc::core::Catalog catalog(catalog_file);  // one connection per thread; WAL lets the GUI keep reading
       dc::core::Progress progress;
-      progress.cancel = &cancel_;
-      progress.report = [this](double done, double total, const std::string& message) {
-        report_progress(done, total, message);
+      progress.cancel = &state->cancel;
+      progress.report = [&state](double done, double total, const std::string& message) {
+        state->report_progress(done, total, message);
       };
       report = dc::core::Ingester(catalog).ingest(folders, progress);
     } catch (const dc::core::Cancelled&) {
@@ -51,38 +80,21 @@ bool IngestRunner::start(const QStringList& paths) {
     } catch (const std::exception& e) {
       failure = QString::fromUtf8(e.what());
     }
-    cancelled = cancelled || cancel_.load();
-    QMetaObject::invokeMethod(
-        this,
-        [this, report = std::move(report), failure, cancelled]() mutable {
-          on_worker_done(std::move(report), failure, cancelled);
-        },
-        Qt::QueuedConnection);
-  });
+    cancelled = cancelled || state->cancel.load();
+    state->post([report = std::move(report), failure, cancelled](IngestRunner* runner) mutable {
+      runner->on_worker_done(std::move(report), failure, cancelled);
+    });
+  }).detach();
   return true;
 }
 
 void IngestRunner::cancel() {
-  if (running_) cancel_.store(true);
-}
-
-void IngestRunner::report_progress(double done, double total, const std::string& message) {
-  const int percent = total > 0 ? std::clamp(static_cast<int>(std::floor(100.0 * done / total)), 0, 100) : 0;
-  const qint64 now = QDateTime::currentMSecsSinceEpoch();
-  {
-    // Many reports per second would flood the GUI's event queue: post on a new percent or every 100 ms.
-    std::lock_guard lock(progress_mutex_);
-    if (percent == last_percent_ && now - last_post_ms_ < 100) return;
-    last_percent_ = percent;
-    last_post_ms_ = now;
-  }
-  const QString text = QString::fromStdString(message);
-  QMetaObject::invokeMethod(
-      this, [this, percent, text] { emit progress(percent, text); }, Qt::QueuedConnection);
+  if (running_ && worker_) worker_->cancel.store(true);
 }
 
 void IngestRunner::on_worker_done(dc::core::IngestReport report, QString failure, bool cancelled) {
   running_ = false;
+  worker_.reset();
   cancelled_ = cancelled;
   failure_ = failure;
   report_ = std::move(report);
@@ -110,7 +122,7 @@ QProgressDialog* IngestRunner::show_progress_dialog(QWidget* parent) {
   auto* dialog = new QProgressDialog(tr("Ingesting…"), tr("Cancel"), 0, 100, parent);
   dialog->setWindowTitle(tr("Ingest"));
   dialog->setAttribute(Qt::WA_DeleteOnClose);
-  dialog->setWindowModality(Qt::WindowModal);
+  dialog->setWindowModality(Qt::NonModal);  // the ingest runs in the background: keep browsing meanwhile
   dialog->setMinimumDuration(0);
   dialog->setAutoClose(false);
   dialog->setAutoReset(false);
@@ -121,6 +133,7 @@ QProgressDialog* IngestRunner::show_progress_dialog(QWidget* parent) {
   });
   connect(dialog, &QProgressDialog::canceled, this, &IngestRunner::cancel);
   connect(this, &IngestRunner::finished, dialog, &QProgressDialog::close);
+  connect(this, &QObject::destroyed, dialog, &QProgressDialog::close);  // runner dropped (catalog switched)
   dialog->show();
   return dialog;
 }

@@ -40,6 +40,10 @@ QString ypr_deg(const Eigen::Matrix3d& R) {
   return QString("%1, %2, %3").arg(num(yaw * kRadToDeg, 2), num(pitch * kRadToDeg, 2), num(roll * kRadToDeg, 2));
 }
 
+QString no_timestamps() {
+  return QObject::tr("no timestamps");
+}
+
 QString time_text(std::int64_t t) {
   if (t == INT64_MIN || t == INT64_MAX) return QObject::tr("open");
   return QString::fromStdString(dc::core::format_iso8601(t));
@@ -86,7 +90,7 @@ QString InspectorPanel::value(const QString& path) const {
   return item ? item->text(1) : QString();
 }
 
-void InspectorPanel::set_session(std::shared_ptr<const DriveSession> session) {
+void InspectorPanel::set_session(std::shared_ptr<const dc::core::DriveSession> session) {
   session_ = std::move(session);
   clear();
 }
@@ -116,9 +120,13 @@ void InspectorPanel::show_sample(int sample) {
   const auto& info = session_->sample(sample);
   s->setText(1, tr("%1 of %2").arg(sample).arg(session_->sample_count()));
   add_row(s, tr("Index"), QString::number(sample));
-  add_row(s, tr("Time"), QString::fromStdString(dc::core::format_iso8601(info.timestamp_ns)));
-  const double offset = static_cast<double>(info.timestamp_ns - session_->start_ns()) * 1e-9;
-  add_row(s, tr("Offset"), num(offset, 3) + " s");
+  // A KITTI object split's frames are unrelated: its times are only an order and must not read as dates.
+  const bool timed = session_->timestamped();
+  add_row(s, tr("Time"), timed ? QString::fromStdString(dc::core::format_iso8601(info.timestamp_ns)) : no_timestamps());
+  if (timed) {
+    const double offset = static_cast<double>(info.timestamp_ns - session_->start_ns()) * 1e-9;
+    add_row(s, tr("Offset"), num(offset, 3) + " s");
+  }
   add_row(s, tr("Lidar frame"),
           QString("%1 #%2").arg(QString::fromStdString(info.lidar_sensor)).arg(info.lidar_frame_index));
   auto* skew = add_row(s, tr("Skew"), tr("%1 sensor(s)").arg(info.members.size()));
@@ -127,15 +135,18 @@ void InspectorPanel::show_sample(int sample) {
     const double ms = static_cast<double>(m.skew_ns) * 1e-6;
     worst = std::max(worst, std::abs(ms));
     add_row(skew, QString::fromStdString(m.sensor),
-            QString("%1 ms  (frame %2)").arg(QString::number(ms, 'f', 2)).arg(m.frame_index));
+            timed ? QString("%1 ms  (frame %2)").arg(QString::number(ms, 'f', 2)).arg(m.frame_index)
+                  : tr("frame %1").arg(m.frame_index));
   }
-  if (!info.members.empty()) skew->setText(1, tr("max %1 ms").arg(QString::number(worst, 'f', 2)));
+  if (!info.members.empty())
+    skew->setText(1, timed ? tr("max %1 ms").arg(QString::number(worst, 'f', 2)) : no_timestamps());
   skew->setExpanded(true);
   add_row(s, tr("Labels"), QString::number(session_->label_count(sample)));
 
   if (const auto pose = session_->pose(sample)) {
     const Eigen::Vector3d t = pose->T_world_from_imu.translation();
-    pose_section->setText(1, QString::fromStdString(dc::core::format_iso8601(pose->timestamp_ns)));
+    pose_section->setText(1, timed ? QString::fromStdString(dc::core::format_iso8601(pose->timestamp_ns))
+                               : no_timestamps());
     add_row(pose_section, tr("Position (m)"), vec3(t, 2));
     add_row(pose_section, tr("Yaw (deg)"), num(pose->yaw * kRadToDeg, 2));
     add_row(pose_section, tr("Roll, pitch (deg)"),
@@ -147,7 +158,7 @@ void InspectorPanel::show_sample(int sample) {
         pose_section, tr("Lat, lon, alt"),
         QString("%1, %2, %3 m").arg(num(pose->latitude_deg, 7), num(pose->longitude_deg, 7), num(pose->altitude_m, 2)));
     const double skew_ms = static_cast<double>(pose->timestamp_ns - info.timestamp_ns) * 1e-6;
-    add_row(pose_section, tr("Skew"), QString::number(skew_ms, 'f', 2) + " ms");
+    if (timed) add_row(pose_section, tr("Skew"), QString::number(skew_ms, 'f', 2) + " ms");
   } else {
     pose_section->setText(1, tr("no pose"));
   }
@@ -165,8 +176,9 @@ void InspectorPanel::fill_calibration(int sample) {
     return;
   }
   c->setText(1, tr("%1 camera(s), %2 extrinsic(s)").arg(calib->cameras.size()).arg(calib->extrinsics.size()));
-  add_row(c, tr("Valid from"), time_text(calib->valid_from_ns));
-  add_row(c, tr("Valid to"), time_text(calib->valid_to_ns));
+  const bool timed = session_->timestamped();
+  add_row(c, tr("Valid from"), timed ? time_text(calib->valid_from_ns) : no_timestamps());
+  add_row(c, tr("Valid to"), timed ? time_text(calib->valid_to_ns) : no_timestamps());
   for (const auto& [camera, intr] : calib->cameras) {
     auto* cam = add_row(c, QString::fromStdString(camera));
     const auto& K = intr.K;
@@ -203,11 +215,17 @@ void InspectorPanel::fill_calibration(int sample) {
 
 void InspectorPanel::show_sample_data(std::shared_ptr<const SampleData> data) {
   if (!data) return;
-  if (data->sample != shown_sample_) show_sample(data->sample);
+  show_sample(data->sample);  // rebuilds the section: the same sample answered twice must not repeat rows
   auto* s = section(tr("Sample"));
   add_row(s, tr("Points"), QString::number(static_cast<qulonglong>(data->cloud.size())));
-  for (const auto& [camera, image] : data->images)
-    add_row(s, QString::fromStdString(camera), QString("%1 x %2").arg(image.cols).arg(image.rows));
+  for (const auto& camera : data->cameras)
+    add_row(s, QString::fromStdString(camera.sensor),
+            camera.image.empty() ? QString::fromStdString(camera.problem)
+                                 : QString("%1 x %2").arg(camera.image.cols).arg(camera.image.rows));
+  for (const auto& [sensor, message] : data->missing_sensors) {
+    if (data->camera(sensor)) continue;  // cameras said so above
+    add_row(s, QString::fromStdString(sensor), QString::fromStdString(message));
+  }
   if (!data->error.empty()) {
     auto* errors = add_row(s, tr("Errors"), QString::number(data->sensor_errors.size()));
     for (const auto& [sensor, message] : data->sensor_errors) {

@@ -1,5 +1,7 @@
 #include "dc/widgets/point_cloud_view.h"
 
+#include "box_edges.h"
+#include "dc/core/data/point_box_membership.h"
 #include "dc/core/io/kitti_box_conversion.h"
 #include "vtk_line_set.h"
 #include "vtk_orbit_camera.h"
@@ -50,18 +52,10 @@ constexpr Rgb8 kSelectedColor{255, 255, 255};
 constexpr float kMinPointSize = 1, kMaxPointSize = 12;
 constexpr int kClickSlopPx = 4;
 
-bool is_drawn(const BoxLabel& box) {
-  return box.category != "DontCare";
-}
-
 Rgb8 brighten(Rgb8 c, double amount) {
   auto f = [amount](std::uint8_t v) { return static_cast<std::uint8_t>(std::lround(v + (255 - v) * amount)); };
   return {f(c.r), f(c.g), f(c.b)};
 }
-
-// Box edges (bottom ring, top ring, verticals) as corner index pairs of dc::core::box_corners.
-constexpr std::array<std::array<int, 2>, 12> kBoxEdges{
-    {{0, 1}, {1, 2}, {2, 3}, {3, 0}, {4, 5}, {5, 6}, {6, 7}, {7, 4}, {0, 4}, {1, 5}, {2, 6}, {3, 7}}};
 
 struct LineStyle {
   double dash = 0, gap = 0;  // 0: solid
@@ -97,17 +91,6 @@ void add_box(VtkLineSet& lines, const BoxLabel& box, Rgb8 color, const LineStyle
   const Eigen::Vector3d front = box.center + box.length / 2 * Eigen::Vector3d(std::cos(box.yaw), std::sin(box.yaw), 0);
   edge(box.center, front);
 }
-
-// Precomputed oriented box for fast point-in-box tests (same inclusive bounds as dc::core::box_contains).
-struct FastBox {
-  float cx, cy, cz, c, s, hl, hw, hh, radius2;
-  Rgb8 color;
-  bool contains(float x, float y, float z) const {
-    const float dx = x - cx, dy = y - cy, dz = z - cz;
-    if (dx * dx + dy * dy > radius2 || std::abs(dz) > hh) return false;
-    return std::abs(c * dx + s * dy) <= hl && std::abs(-s * dx + c * dy) <= hw;
-  }
-};
 
 // Distance along the ray to an oriented box, or infinity when missed. A small margin makes thin boxes clickable.
 double ray_box_distance(const Eigen::Vector3d& origin, const Eigen::Vector3d& dir, const BoxLabel& box) {
@@ -163,6 +146,9 @@ struct PointCloudView::Impl {
   ViewOptions options;
   VtkPointBuffers points;
   std::vector<BoxLabel> boxes;
+  // Per point: the first box containing it (-1 none), for label coloring. Given by the sample loader (computed
+  // off the GUI thread); empty when stale, then computed on first use.
+  std::vector<std::int32_t> point_box;
   std::vector<Eigen::Vector3d> ego_path;
   int selected = -1;
   OrbitCamera camera;
@@ -181,6 +167,7 @@ struct PointCloudView::Impl {
   QPoint press_pos, last_pos;
   bool dragged = false;
 
+  void load_points(const dc::core::PointCloud& cloud);
   void recolor();
   void rebuild_boxes();
   void rebuild_grid();
@@ -302,25 +289,19 @@ void PointCloudView::Impl::recolor() {
       }
       break;
     case ColorMode::Label: {
-      std::vector<FastBox> fast;
-      for (const auto& b : boxes) {
-        if (!is_drawn(b)) continue;
-        const float hl = static_cast<float>(b.length / 2 + 1e-6), hw = static_cast<float>(b.width / 2 + 1e-6);
-        fast.push_back({static_cast<float>(b.center.x()), static_cast<float>(b.center.y()),
-                        static_cast<float>(b.center.z()), static_cast<float>(std::cos(b.yaw)),
-                        static_cast<float>(std::sin(b.yaw)), hl, hw, static_cast<float>(b.height / 2 + 1e-6),
-                        hl * hl + hw * hw, class_color(b.category)});
+      if (point_box.size() != n) {
+        dc::core::PointCloud cloud;
+        cloud.xyzi.resize(4 * n);
+        for (std::size_t i = 0; i < n; ++i)
+          std::copy(xyz + 3 * i, xyz + 3 * i + 3, cloud.xyzi.begin() + static_cast<std::ptrdiff_t>(4 * i));
+        point_box = dc::core::first_box_per_point(cloud, boxes);
       }
+      std::vector<Rgb8> colors;
+      for (const auto& b : boxes) colors.push_back(class_color(b.category));
       for (std::size_t i = 0; i < n; ++i) {
-        const float* p = xyz + 3 * i;
-        Rgb8 c = kUnlabeledColor;
-        for (const auto& b : fast) {
-          if (b.contains(p[0], p[1], p[2])) {
-            c = b.color;
-            break;
-          }
-        }
-        put(i, c);
+        const std::int32_t b = point_box[i];
+        put(i, b >= 0 && static_cast<std::size_t>(b) < colors.size() ? colors[static_cast<std::size_t>(b)]
+                                                                      : kUnlabeledColor);
       }
       break;
     }
@@ -333,7 +314,6 @@ void PointCloudView::Impl::rebuild_boxes() {
   VtkLineSet highlight;
   for (std::size_t i = 0; i < boxes.size(); ++i) {
     const auto& b = boxes[i];
-    if (!is_drawn(b)) continue;
     if (static_cast<int>(i) == selected) {
       add_box(highlight, b, kSelectedColor, {});
       continue;
@@ -380,7 +360,7 @@ void PointCloudView::Impl::update_legend() {
     // Categorical legend: the classes present among the drawn boxes, then the color of the remaining points.
     std::vector<std::string> classes;
     for (const auto& b : boxes)
-      if (is_drawn(b) && std::find(classes.begin(), classes.end(), b.category) == classes.end())
+      if (std::find(classes.begin(), classes.end(), b.category) == classes.end())
         classes.push_back(b.category);
     std::sort(classes.begin(), classes.end());
     classes.push_back("unlabeled");
@@ -457,8 +437,8 @@ PointCloudView::~PointCloudView() {
   for (unsigned long id : impl_->observers) impl_->window->RemoveObserver(id);
 }
 
-void PointCloudView::set_points(const dc::core::PointCloud& cloud) {
-  auto& buffers = impl_->points;
+void PointCloudView::Impl::load_points(const dc::core::PointCloud& cloud) {
+  auto& buffers = points;
   const std::size_t n = cloud.size();
   buffers.resize(n);
   float* xyz = buffers.xyz();
@@ -471,12 +451,31 @@ void PointCloudView::set_points(const dc::core::PointCloud& cloud) {
     intensity[i] = src[4 * i + 3];
   }
   buffers.mark_points_modified();
+}
+
+void PointCloudView::set_points(const dc::core::PointCloud& cloud) {
+  impl_->load_points(cloud);
+  impl_->point_box.clear();
   impl_->recolor();
+  update();
+}
+
+void PointCloudView::set_sample(const dc::core::PointCloud& cloud, std::vector<dc::core::BoxLabel> boxes,
+                                std::vector<std::int32_t> point_box) {
+  impl_->boxes = std::move(boxes);
+  if (impl_->selected >= static_cast<int>(impl_->boxes.size())) impl_->selected = -1;
+  impl_->rebuild_boxes();
+  impl_->update_legend();
+  impl_->load_points(cloud);
+  impl_->point_box = std::move(point_box);
+  impl_->recolor();
+  impl_->apply_visibility();
   update();
 }
 
 void PointCloudView::set_boxes(std::vector<dc::core::BoxLabel> boxes) {
   impl_->boxes = std::move(boxes);
+  impl_->point_box.clear();
   if (impl_->selected >= static_cast<int>(impl_->boxes.size())) impl_->selected = -1;
   impl_->rebuild_boxes();
   if (impl_->options.color_mode == ColorMode::Label) {
@@ -524,7 +523,7 @@ std::size_t PointCloudView::point_capacity() const {
 }
 
 std::size_t PointCloudView::box_count() const {
-  return static_cast<std::size_t>(std::count_if(impl_->boxes.begin(), impl_->boxes.end(), is_drawn));
+  return impl_->boxes.size();
 }
 
 const std::vector<dc::core::BoxLabel>& PointCloudView::boxes() const {
@@ -554,7 +553,6 @@ int PointCloudView::box_at(const QPoint& widget_pos) const {
   int best = -1;
   double best_t = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < impl_->boxes.size(); ++i) {
-    if (!is_drawn(impl_->boxes[i])) continue;
     const double t = ray_box_distance(origin, dir, impl_->boxes[i]);
     if (t < best_t) {
       best_t = t;
@@ -595,7 +593,6 @@ void PointCloudView::chase_view() {
 
 void PointCloudView::select_box(int index) {
   if (index < -1 || index >= static_cast<int>(impl_->boxes.size())) index = -1;
-  if (index >= 0 && !is_drawn(impl_->boxes[static_cast<std::size_t>(index)])) index = -1;
   if (index == impl_->selected) return;
   impl_->selected = index;
   impl_->rebuild_boxes();

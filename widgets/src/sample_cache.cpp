@@ -1,6 +1,5 @@
 #include "dc/widgets/sample_cache.h"
 
-#include "dc/core/io/payload_loader.h"
 
 #include <QMetaObject>
 #include <algorithm>
@@ -9,7 +8,7 @@
 namespace dc::widgets {
 
 SampleCache::SampleCache(QObject* parent) : QObject(parent) {
-  qRegisterMetaType<std::shared_ptr<const SampleData>>("std::shared_ptr<const dc::widgets::SampleData>");
+  qRegisterMetaType<std::shared_ptr<const SampleData>>("std::shared_ptr<const dc::core::LoadedSample>");
   pool_.setMaxThreadCount(2);
 }
 
@@ -19,12 +18,13 @@ SampleCache::~SampleCache() {
   pool_.waitForDone();
 }
 
-void SampleCache::set_session(std::shared_ptr<const DriveSession> session) {
+void SampleCache::set_session(std::shared_ptr<const dc::core::DriveSession> session) {
   for (auto& [sample, loading] : in_flight_) loading.cancel->store(true);
   in_flight_.clear();  // results of the old generation are dropped on arrival
   pool_.clear();
   ++generation_;
   session_ = std::move(session);
+  loader_ = session_ ? std::make_shared<const dc::core::SampleLoader>(session_) : nullptr;
   entries_.clear();
   wanted_.clear();
   wanted_rank_.clear();
@@ -67,59 +67,6 @@ std::shared_ptr<const SampleData> SampleCache::get(int sample) {
   return it->second.data;
 }
 
-std::shared_ptr<SampleData> SampleCache::load(const DriveSession& session, int sample,
-                                              const std::atomic<bool>* cancel) {
-  auto data = std::make_shared<SampleData>();
-  data->sample = sample;
-  auto fail = [&](const std::string& sensor, const std::string& message) {
-    data->sensor_errors[sensor] = message;
-    if (!data->error.empty()) data->error += '\n';
-    data->error += sensor.empty() ? message : sensor + ": " + message;
-  };
-  if (sample < 0 || sample >= session.sample_count()) {
-    fail("", "sample " + std::to_string(sample) + " is out of range (drive has " +
-                 std::to_string(session.sample_count()) + ")");
-    return data;
-  }
-  auto cancelled = [&] { return cancel && cancel->load(std::memory_order_relaxed); };
-  try {
-    data->info = session.sample(sample);
-    data->labels = session.labels(sample);
-    if (const auto* calib = session.calibration(sample)) data->calibration = *calib;
-    data->pose = session.pose(sample);
-
-    const std::string lidar = data->info.lidar_sensor.empty() ? session.lidar_sensor() : data->info.lidar_sensor;
-    if (const auto* frame = session.lidar_frame(sample)) {
-      try {
-        data->cloud = dc::core::load_point_cloud(*frame);
-      } catch (const std::exception& e) {
-        fail(lidar, e.what());
-      }
-    } else {
-      fail(lidar, "lidar frame " + std::to_string(data->info.lidar_frame_index) + " is not in the catalog");
-    }
-
-    for (const auto& member : data->info.members) {
-      if (cancelled()) return data;
-      const auto* sensor = session.sensor(member.sensor);
-      if (!sensor || sensor->kind != dc::core::SensorKind::Camera) continue;
-      const auto* frame = session.frame(member.sensor, member.frame_index);
-      if (!frame) {
-        fail(member.sensor, "frame " + std::to_string(member.frame_index) + " is not in the catalog");
-        continue;
-      }
-      try {
-        data->images[member.sensor] = dc::core::load_image(*frame);
-      } catch (const std::exception& e) {
-        fail(member.sensor, e.what());
-      }
-    }
-  } catch (const std::exception& e) {  // bad_alloc and the like: report, do not take the viewer down
-    fail("", e.what());
-  }
-  return data;
-}
-
 int SampleCache::rank(int sample) const {
   auto it = wanted_rank_.find(sample);
   return it == wanted_rank_.end() ? INT_MAX : it->second;
@@ -150,7 +97,7 @@ void SampleCache::update_window(int center) {
 
 void SampleCache::request(int sample) {
   if (!session_ || sample < 0 || sample >= session_->sample_count()) {
-    std::shared_ptr<const SampleData> data = session_ ? load(*session_, sample) : [&] {
+    std::shared_ptr<const SampleData> data = loader_ ? std::make_shared<SampleData>(loader_->load(sample)) : [&] {
       auto d = std::make_shared<SampleData>();
       d->sample = sample;
       d->error = "no drive is open";
@@ -174,10 +121,10 @@ void SampleCache::schedule() {
     if (entries_.count(s) || in_flight_.count(s) || skipped_.count(s)) continue;
     auto cancel = std::make_shared<std::atomic<bool>>(false);
     in_flight_[s] = {cancel};
-    const auto session = session_;
+    const auto loader = loader_;
     const auto generation = generation_;
-    pool_.start([this, session, generation, s, cancel] {
-      std::shared_ptr<const SampleData> data = load(*session, s, cancel.get());
+    pool_.start([this, loader, generation, s, cancel] {
+      std::shared_ptr<const SampleData> data = std::make_shared<SampleData>(loader->load(s, cancel.get()));
       const bool cancelled = cancel->load();
       QMetaObject::invokeMethod(
           this, [this, generation, s, data, cancelled] { on_loaded(generation, s, data, cancelled); },
@@ -195,7 +142,9 @@ void SampleCache::on_loaded(std::uint64_t generation, int sample, std::shared_pt
     mean_sample_bytes_ = mean_sample_bytes_ == 0.0 ? static_cast<double>(size)
                                                    : 0.8 * mean_sample_bytes_ + 0.2 * static_cast<double>(size);
     const bool requested = sample == latest_request_;
-    if (!insert(sample, data) && !requested) skipped_.insert(sample);
+    // What does not fit is not loaded again until the window moves: a sample larger than the whole budget is
+    // answered once, uncached, instead of being reloaded (and answered) forever.
+    if (!insert(sample, data)) skipped_.insert(sample);
     if (requested) emit sample_ready(sample, data);
   }
   schedule();

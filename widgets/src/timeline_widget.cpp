@@ -1,6 +1,6 @@
 #include "dc/widgets/timeline_widget.h"
 
-#include "dc/widgets/drive_session.h"
+#include "dc/core/data/drive_session.h"
 
 #include <QHelpEvent>
 #include <QMouseEvent>
@@ -67,6 +67,9 @@ std::size_t lower_item(const std::vector<TimelineItem>& items, TimestampNs t) {
       items.begin());
 }
 
+// Axis spacing of consecutive frames of a drive without timestamps.
+constexpr TimestampNs kOrderStepNs = 100'000'000;
+
 QString format_offset(double seconds, int decimals) {
   const bool negative = seconds < 0;
   seconds = std::abs(seconds);
@@ -89,16 +92,36 @@ TimelineWidget::TimelineWidget(QWidget* parent) : QWidget(parent) {
   setAttribute(Qt::WA_OpaquePaintEvent);
 }
 
-void TimelineWidget::set_session(const DriveSession& session) {
+void TimelineWidget::set_session(const dc::core::DriveSession& session) {
   lanes_.clear();
+  timestamped_ = session.timestamped();
+  // Without timestamps (frames 000005 and 000114 of an object split are unrelated, not 10.9 s apart) every
+  // distinct time becomes one evenly spaced step of the frame order.
+  std::vector<TimestampNs> order;
+  if (!timestamped_) {
+    for (const auto& name : session.sensor_names())
+      for (const auto& f : session.frames(name)) order.push_back(f.timestamp_ns);
+    order.insert(order.end(), session.sample_times().begin(), session.sample_times().end());
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end()), order.end());
+  }
+  auto axis_time = [&](TimestampNs t) {
+    if (timestamped_) return t;
+    return static_cast<TimestampNs>(std::lower_bound(order.begin(), order.end(), t) - order.begin()) *
+           kOrderStepNs;
+  };
   for (const auto& name : session.sensor_names()) {
     TimelineLane lane;
     lane.name = QString::fromStdString(name);
     lane.kind = TimelineLane::Kind::Ticks;
     lane.color = sensor_color(session.sensor(name));
+    lane.highlight_gaps = timestamped_;
     const auto& frames = session.frames(name);
     lane.items.reserve(frames.size());
-    for (const auto& f : frames) lane.items.push_back({f.timestamp_ns, f.timestamp_ns, 1.0, f.index, {}, {}});
+    for (const auto& f : frames) {
+      const TimestampNs t = axis_time(f.timestamp_ns);
+      lane.items.push_back({t, t, 1.0, f.index, {}, {}});
+    }
     lanes_.push_back(prepare(std::move(lane)));
   }
   TimelineLane labels;
@@ -106,12 +129,13 @@ void TimelineWidget::set_session(const DriveSession& session) {
   labels.kind = TimelineLane::Kind::Bars;
   labels.items.reserve(static_cast<std::size_t>(session.sample_count()));
   for (int i = 0; i < session.sample_count(); ++i) {
-    const auto t = session.sample_times()[static_cast<std::size_t>(i)];
+    const auto t = axis_time(session.sample_times()[static_cast<std::size_t>(i)]);
     const int n = session.label_count(i);
     labels.items.push_back({t, t, static_cast<double>(n), i, tr("sample %1: %n box(es)", "", n).arg(i), {}});
   }
   lanes_.push_back(prepare(std::move(labels)));
-  sample_times_ = session.sample_times();
+  sample_times_.clear();
+  for (TimestampNs t : session.sample_times()) sample_times_.push_back(axis_time(t));
   current_ = sample_times_.empty() ? -1 : 0;
   update_data_range();
   reset_view();
@@ -442,6 +466,7 @@ QString TimelineWidget::tooltip_at(const QPoint& pos) const {
     const auto& it = state.lane.items[static_cast<std::size_t>(item)];
     const double offset = static_cast<double>(it.start_ns - data_start_) * 1e-9;
     QString text = it.text.isEmpty() ? QString("%1 #%2").arg(state.lane.name).arg(it.id) : it.text;
+    if (!timestamped_) return text + "\n" + tr("no timestamps");
     return text + QString("\n%1  (%2)")
                       .arg(QString::fromStdString(dc::core::format_iso8601(it.start_ns)), format_offset(offset, 3));
   }
@@ -516,6 +541,7 @@ void TimelineWidget::paint_axis(QPainter& p) const {
       }
     if (found) break;
   }
+  if (!timestamped_) step = std::max(step, static_cast<double>(kOrderStepNs));  // whole frames only
   const int decimals = step >= 1e9 ? 0 : step >= 1e8 ? 1 : step >= 1e7 ? 2 : 3;
   const auto step_ns = static_cast<TimestampNs>(step);
   // Labels count from the first sample (as the samples list does), not from the padded view edge.
@@ -529,7 +555,8 @@ void TimelineWidget::paint_axis(QPainter& p) const {
     p.setPen(kGrid);
     p.drawLine(QPointF(x, kAxisHeight - 5), QPointF(x, height()));
     p.setPen(kText);
-    const QString label = format_offset(static_cast<double>(t - origin) * 1e-9, decimals);
+    const QString label = timestamped_ ? format_offset(static_cast<double>(t - origin) * 1e-9, decimals)
+                                       : QString("#%1").arg((t - origin) / kOrderStepNs);
     if (x + 3 + fm.horizontalAdvance(label) <= width()) p.drawText(QPointF(x + 3, kAxisHeight - 7), label);
   }
   p.setPen(kGrid);

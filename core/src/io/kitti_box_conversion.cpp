@@ -71,15 +71,4 @@ std::array<Eigen::Vector3d, 8> box_corners(const BoxLabel& box) {
   return corners;
 }
 
-bool box_contains(const BoxLabel& box, const Eigen::Vector3d& p_lidar) {
-  const Eigen::Vector3d d = p_lidar - box.center;
-  const double c = std::cos(box.yaw), s = std::sin(box.yaw);
-  const double along = c * d.x() + s * d.y();
-  const double across = -s * d.x() + c * d.y();
-  // Boundaries are inclusive; the tolerance absorbs rounding so that corners count as inside.
-  constexpr double kEps = 1e-9;
-  return std::abs(along) <= box.length / 2 + kEps && std::abs(across) <= box.width / 2 + kEps &&
-         std::abs(d.z()) <= box.height / 2 + kEps;
-}
-
 }  // namespace dc::core

@@ -167,7 +167,7 @@ private slots:
     Eigen::Vector3d mean = Eigen::Vector3d::Zero();
     for (const auto& p : r) {
       mean += p / 8;
-      QVERIFY(box_contains(b, p));  // boundaries are inclusive
+      QVERIFY(dc::test::box_contains(b, p));  // boundaries are inclusive
     }
     QVERIFY((mean - b.center).norm() < 1e-12);
     // Counter-clockwise seen from above: positive signed area of the bottom face.
@@ -183,14 +183,14 @@ private slots:
     QVERIFY((r[0] - b.center).head<2>().dot(heading) > 1.9);
     QVERIFY((r[0] - b.center).head<2>().dot(left) > 0.9);
 
-    QVERIFY(box_contains(b, b.center));
+    QVERIFY(dc::test::box_contains(b, b.center));
     const Eigen::Vector3d along(std::cos(0.7), std::sin(0.7), 0);
-    QVERIFY(box_contains(b, b.center + along * 1.99));
-    QVERIFY(!box_contains(b, b.center + along * 2.01));
-    QVERIFY(!box_contains(b, b.center + Eigen::Vector3d(0, 0, 0.76)));
-    QVERIFY(box_contains(b, b.center + Eigen::Vector3d(0, 0, 0.75)));
+    QVERIFY(dc::test::box_contains(b, b.center + along * 1.99));
+    QVERIFY(!dc::test::box_contains(b, b.center + along * 2.01));
+    QVERIFY(!dc::test::box_contains(b, b.center + Eigen::Vector3d(0, 0, 0.76)));
+    QVERIFY(dc::test::box_contains(b, b.center + Eigen::Vector3d(0, 0, 0.75)));
     // Axis-aligned point that would be inside the unrotated box but not the rotated one.
-    QVERIFY(!box_contains(b, b.center + Eigen::Vector3d(1.9, -0.9, 0)));
+    QVERIFY(!dc::test::box_contains(b, b.center + Eigen::Vector3d(1.9, -0.9, 0)));
   }
 };
 

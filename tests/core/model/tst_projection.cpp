@@ -71,7 +71,7 @@ private slots:
       PointCloud inside;
       for (std::size_t i = 0; i < cloud.size(); ++i) {
         const float* q = cloud.point(i);
-        if (box_contains(label, Eigen::Vector3d(q[0], q[1], q[2])))
+        if (dc::test::box_contains(label, Eigen::Vector3d(q[0], q[1], q[2])))
           inside.xyzi.insert(inside.xyzi.end(), q, q + 4);
       }
       if (inside.size() < 5) continue;  // far objects may have almost no returns

@@ -1,6 +1,8 @@
 #pragma once
+#include "dc/core/data/camera_projection.h"
 #include "dc/core/model/box_label.h"
 #include "dc/core/model/camera_intrinsics.h"
+#include "dc/core/model/dont_care_region.h"
 #include "dc/core/model/point_cloud.h"
 #include "dc/core/model/projection.h"
 #include "dc/widgets/view_options.h"
@@ -31,9 +33,19 @@ class CameraView : public QWidget {
 
   // image: BGR (or gray) 8-bit as dc::core::load_image gives it; cloud may be null (no points drawn); boxes are in
   // the lidar frame. Intrinsics without a size take the image's size.
+  // This one projects the points on the calling thread; the viewer passes a projection made by the sample loader.
   void set_frame(cv::Mat image, const dc::core::PointCloud* cloud, std::vector<dc::core::BoxLabel> boxes,
                  const Eigen::Isometry3d& T_cam_from_lidar, const dc::core::CameraIntrinsics& intrinsics);
+  // With the points already projected (dc::core::SampleLoader does it off the GUI thread); null draws no points.
+  void set_frame(cv::Mat image, std::shared_ptr<const dc::core::CameraProjection> projection,
+                 std::vector<dc::core::BoxLabel> boxes, const Eigen::Isometry3d& T_cam_from_lidar,
+                 const dc::core::CameraIntrinsics& intrinsics);
+  // KITTI DontCare regions (image pixels), drawn gray and hatched with the 2D boxes; set_frame keeps them.
+  void set_dont_care(std::vector<dc::core::DontCareRegion> regions);
   void clear();
+  // Clears and says why there is no image ("no frame within 0.1 s").
+  void show_message(const QString& message);
+  QString message() const;  // empty while an image is shown
   void set_options(const ViewOptions& options);
   const ViewOptions& options() const;
 

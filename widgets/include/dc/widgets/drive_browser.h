@@ -1,7 +1,7 @@
 #pragma once
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/model/drive_summary.h"
-#include "dc/widgets/drive_session.h"
+#include "dc/core/data/drive_session.h"
 
 #include <QWidget>
 #include <memory>
@@ -26,7 +26,7 @@ public:
 
   void set_drives(std::vector<dc::core::DriveSummary> drives);    // keeps the selected drive selected
   void reload(const dc::core::Catalog& catalog);                  // set_drives(catalog.drives())
-  void set_session(std::shared_ptr<const DriveSession> session);  // fills the samples list (null empties it)
+  void set_session(std::shared_ptr<const dc::core::DriveSession> session);  // fills the samples list (null empties it)
 
   QString selected_drive() const;          // "" when none
   bool select_drive(const QString& name);  // false when filtered out or unknown

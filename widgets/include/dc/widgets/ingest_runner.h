@@ -4,9 +4,9 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
-#include <QThreadPool>
 #include <atomic>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 
 class QProgressDialog;
@@ -15,12 +15,14 @@ class QWidget;
 namespace dc::widgets {
 
 // Runs dc::core::Ingester on folders in a worker thread with its own catalog connection, so the GUI stays live.
-// Progress and the result arrive as signals on the GUI thread; cancel() stops between drives.
+// Progress and the result arrive as signals on the GUI thread; cancel() stops between drives (and between files
+// where the readers check it). Nothing here ever waits for the worker: destroying the runner (switching catalogs)
+// cancels it and lets it finish in the background, detached from the runner.
 class IngestRunner : public QObject {
   Q_OBJECT
 public:
   explicit IngestRunner(std::filesystem::path catalog_file, QObject* parent = nullptr);
-  ~IngestRunner() override;  // cancels and waits for the worker
+  ~IngestRunner() override;  // cancels and detaches a running worker; returns at once
 
   const std::filesystem::path& catalog_file() const { return catalog_file_; }
   // Starts ingesting; false (and nothing happens) while a run is going on or when paths is empty.
@@ -45,19 +47,16 @@ signals:
   void finished(const QString& summary, int errors);
 
 private:
-  void report_progress(double done, double total, const std::string& message);
+  // What a worker shares with its runner; outlives the runner when the worker is detached.
+  struct WorkerState;
   void on_worker_done(dc::core::IngestReport report, QString failure, bool cancelled);
 
   std::filesystem::path catalog_file_;
-  QThreadPool pool_;
-  std::atomic<bool> cancel_{false};
+  std::shared_ptr<WorkerState> worker_;  // of the running worker; null when none
   bool running_ = false;
   bool cancelled_ = false;
   dc::core::IngestReport report_;
   QString failure_;
-  std::mutex progress_mutex_;  // the progress callback may come from several threads
-  int last_percent_ = -1;
-  qint64 last_post_ms_ = 0;
 };
 
 }  // namespace dc::widgets

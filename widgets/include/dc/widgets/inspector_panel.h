@@ -1,6 +1,6 @@
 #pragma once
 #include "dc/core/model/box_label.h"
-#include "dc/widgets/drive_session.h"
+#include "dc/core/data/drive_session.h"
 #include "dc/widgets/sample_data.h"
 
 #include <QWidget>
@@ -17,7 +17,7 @@ class InspectorPanel : public QWidget {
 public:
   explicit InspectorPanel(QWidget* parent = nullptr);
 
-  void set_session(std::shared_ptr<const DriveSession> session);  // clears what is shown
+  void set_session(std::shared_ptr<const dc::core::DriveSession> session);  // clears what is shown
   QTreeWidget* tree() const { return tree_; }
   // Text of the value at a path of first-column names, e.g. "Sample/Index" or "Calibration/image_02/fx fy";
   // empty when there is no such row.
@@ -35,7 +35,7 @@ private:
   void fill_calibration(int sample);
 
   QTreeWidget* tree_ = nullptr;
-  std::shared_ptr<const DriveSession> session_;
+  std::shared_ptr<const dc::core::DriveSession> session_;
   const dc::core::Calibration* shown_calibration_ = nullptr;
   int shown_sample_ = -1;
 };

@@ -28,15 +28,19 @@ class PointCloudView : public QOpenGLWidget {
 
   // Copies the points into buffers that are reused from frame to frame (reallocated only when they grow).
   void set_points(const dc::core::PointCloud& cloud);
-  // Boxes keep their indexes for box_selected(); DontCare boxes are kept but not drawn.
+  // Boxes keep their indexes for box_selected().
   void set_boxes(std::vector<dc::core::BoxLabel> boxes);
+  // Points, boxes and which box each point is in (dc::core::LoadedSample::point_box, computed off the GUI thread)
+  // at once. set_points / set_boxes alone compute the membership here when label coloring needs it.
+  void set_sample(const dc::core::PointCloud& cloud, std::vector<dc::core::BoxLabel> boxes,
+                  std::vector<std::int32_t> point_box);
   void set_ego_path(std::vector<Eigen::Vector3d> path_lidar);
   void set_options(const ViewOptions& options);
   const ViewOptions& options() const;
 
   std::size_t point_count() const;
   std::size_t point_capacity() const;  // allocated points; grows, never shrinks
-  std::size_t box_count() const;       // boxes drawn (DontCare excluded)
+  std::size_t box_count() const;       // boxes drawn
   const std::vector<dc::core::BoxLabel>& boxes() const;
   int selected_box() const;  // index into boxes(), -1 when none
 

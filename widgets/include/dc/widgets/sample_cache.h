@@ -1,5 +1,6 @@
 #pragma once
-#include "dc/widgets/drive_session.h"
+#include "dc/core/data/drive_session.h"
+#include "dc/core/data/sample_loader.h"
 #include "dc/widgets/sample_data.h"
 
 #include <QObject>
@@ -26,8 +27,8 @@ public:
   ~SampleCache() override;  // cancels and waits for running loads
 
   // Drops everything cached or pending; null closes.
-  void set_session(std::shared_ptr<const DriveSession> session);
-  const std::shared_ptr<const DriveSession>& session() const { return session_; }
+  void set_session(std::shared_ptr<const dc::core::DriveSession> session);
+  const std::shared_ptr<const dc::core::DriveSession>& session() const { return session_; }
 
   void set_budget_bytes(std::size_t bytes);  // evicts down to it at once
   std::size_t budget_bytes() const { return budget_; }
@@ -44,9 +45,6 @@ public:
   std::vector<int> cached_samples() const;            // ascending
   std::shared_ptr<const SampleData> get(int sample);  // cached or null; never loads
 
-  // Loads one sample on the calling thread. Never throws: problems end up in SampleData::error.
-  static std::shared_ptr<SampleData> load(const DriveSession& session, int sample,
-                                          const std::atomic<bool>* cancel = nullptr);
 
 public slots:
   // Answers with sample_ready: at once (before returning) when cached, else when loaded. A newer request makes an
@@ -76,13 +74,15 @@ private:
   void schedule();
   void on_loaded(std::uint64_t generation, int sample, std::shared_ptr<const SampleData> data, bool cancelled);
 
-  std::shared_ptr<const DriveSession> session_;
+  std::shared_ptr<const dc::core::DriveSession> session_;
+  std::shared_ptr<const dc::core::SampleLoader> loader_;  // core does the loading; the cache adds threads and memory
   std::uint64_t generation_ = 0;
   std::unordered_map<int, Entry> entries_;
   std::unordered_map<int, Loading> in_flight_;
   std::vector<int> wanted_;  // priority order: requested, ahead..., behind...
   std::unordered_map<int, int> wanted_rank_;
-  std::set<int> skipped_;  // prefetches that did not fit; retried when the window moves
+  std::set<int> skipped_;  // loads that did not fit (prefetches, or one sample over the budget); retried when the
+                           // window moves, so an oversized sample is shown uncached once per request
   int latest_request_ = -1;
   std::size_t budget_ = kDefaultBudgetBytes;
   std::size_t bytes_ = 0;

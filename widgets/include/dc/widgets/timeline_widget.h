@@ -6,9 +6,11 @@
 
 class QPainter;
 
-namespace dc::widgets {
-
+namespace dc::core {
 class DriveSession;
+}
+
+namespace dc::widgets {
 
 // A time axis with one row (lane) per stream: ticks per sensor frame with gaps highlighted, per-sample bars (label
 // counts), spans (findings, tags). Clicking or dragging asks for the sample nearest the pointer; the wheel zooms
@@ -23,7 +25,7 @@ public:
 
   // One tick lane per sensor with frames (named after the sensor) and a "labels" bar lane with the box count
   // per sample; the session's sample times become the click targets. Extra lanes are dropped.
-  void set_session(const DriveSession& session);
+  void set_session(const dc::core::DriveSession& session);
   // The samples clicks snap to and the playhead moves along.
   void set_sample_times(std::vector<dc::core::TimestampNs> times);
   const std::vector<dc::core::TimestampNs>& sample_times() const { return sample_times_; }
@@ -52,6 +54,8 @@ public:
 
   // Geometry, in widget coordinates.
   double x_for_time(dc::core::TimestampNs t) const;
+  // For a drive without timestamps the axis is the frame order; these are the axis positions of its samples.
+  bool timestamped() const { return timestamped_; }
   dc::core::TimestampNs time_for_x(double x) const;
   int sample_at_x(double x) const;  // nearest sample, -1 when there are none
   QRect lane_rect(int index) const;
@@ -97,6 +101,9 @@ private:
 
   std::vector<LaneState> lanes_;
   std::vector<dc::core::TimestampNs> sample_times_;
+  // False for a drive without timestamps (KITTI object split): the axis is the frames' order, one step per
+  // distinct time, with no gaps and no dates.
+  bool timestamped_ = true;
   dc::core::TimestampNs data_start_ = 0, data_end_ = 0;
   dc::core::TimestampNs view_start_ = 0, view_end_ = 0;
   double gap_factor_ = 1.5;

@@ -19,6 +19,5 @@ KittiCameraBox kitti_box_from_lidar(const BoxLabel& box, const Eigen::Isometry3d
 
 // The 8 corners of a lidar-frame box (bottom four counter-clockwise from front-left, then top four).
 std::array<Eigen::Vector3d, 8> box_corners(const BoxLabel& box);
-bool box_contains(const BoxLabel& box, const Eigen::Vector3d& p_lidar);
 
 }  // namespace dc::core

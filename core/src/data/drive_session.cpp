@@ -1,4 +1,4 @@
-#include "dc/widgets/drive_session.h"
+#include "dc/core/data/drive_session.h"
 
 #include "dc/core/catalog/catalog_error.h"
 #include "dc/core/data/sample_builder.h"
@@ -6,45 +6,44 @@
 #include <algorithm>
 #include <cmath>
 
-namespace dc::widgets {
+namespace dc::core {
 
-using dc::core::TimestampNs;
 
-std::shared_ptr<const DriveSession> DriveSession::open(const dc::core::Catalog& catalog,
+std::shared_ptr<const DriveSession> DriveSession::open(const Catalog& catalog,
                                                        const std::string& drive_name) {
   auto summary = catalog.find_drive(drive_name);
-  if (!summary) throw dc::core::CatalogError(catalog.path().string() + ": no drive named '" + drive_name + "'");
-  dc::core::Drive drive = catalog.load_drive(summary->name);
+  if (!summary) throw CatalogError(catalog.path().string() + ": no drive named '" + drive_name + "'");
+  Drive drive = catalog.load_drive(summary->name);
   return std::make_shared<const DriveSession>(std::move(drive), catalog.samples(summary->id));
 }
 
 std::shared_ptr<const DriveSession> DriveSession::open(const std::filesystem::path& catalog_file,
                                                        const std::string& drive_name) {
-  dc::core::Catalog catalog(catalog_file);
+  Catalog catalog(catalog_file);
   return open(catalog, drive_name);
 }
 
 namespace {
-int kind_rank(const dc::core::Sensor* s) {
+int kind_rank(const Sensor* s) {
   if (!s) return 3;
   switch (s->kind) {
-    case dc::core::SensorKind::Lidar:
+    case SensorKind::Lidar:
       return 0;
-    case dc::core::SensorKind::Camera:
+    case SensorKind::Camera:
       return 1;
-    case dc::core::SensorKind::GnssImu:
+    case SensorKind::GnssImu:
       return 2;
   }
   return 3;
 }
 }  // namespace
 
-DriveSession::DriveSession(dc::core::Drive drive, std::vector<dc::core::Sample> samples)
+DriveSession::DriveSession(Drive drive, std::vector<Sample> samples)
     : drive_(std::move(drive)), samples_(std::move(samples)) {
   lidar_sensor_ = drive_.lidar_sensor();
   for (const auto& s : drive_.sensors)
-    if (s.kind == dc::core::SensorKind::GnssImu && gnss_sensor_.empty()) gnss_sensor_ = s.name;
-  if (samples_.empty() && !lidar_sensor_.empty()) samples_ = dc::core::build_samples(drive_.frames, lidar_sensor_);
+    if (s.kind == SensorKind::GnssImu && gnss_sensor_.empty()) gnss_sensor_ = s.name;
+  if (samples_.empty() && !lidar_sensor_.empty()) samples_ = build_samples(drive_.frames, lidar_sensor_);
   std::sort(samples_.begin(), samples_.end(), [](const auto& a, const auto& b) {
     return a.timestamp_ns != b.timestamp_ns ? a.timestamp_ns < b.timestamp_ns : a.index < b.index;
   });
@@ -68,6 +67,44 @@ DriveSession::DriveSession(dc::core::Drive drive, std::vector<dc::core::Sample> 
   std::sort(drive_.poses.begin(), drive_.poses.end(),
             [](const auto& a, const auto& b) { return a.timestamp_ns < b.timestamp_ns; });
   for (const auto& l : drive_.labels) labels_by_frame_[l.frame_index].push_back(l);
+  for (const auto& r : drive_.dont_care) dont_care_by_frame_[r.frame_index].push_back(r);
+
+  for (const auto& name : sensor_names_) {
+    const auto* s = drive_.find_sensor(name);
+    if (s && s->kind == SensorKind::Camera) camera_sensors_.push_back(name);
+  }
+  std::stable_sort(camera_sensors_.begin(), camera_sensors_.end(), [](const std::string& a, const std::string& b) {
+    auto gray = [](const std::string& n) { return n == "image_00" || n == "image_01"; };
+    return !gray(a) && gray(b);
+  });
+  for (const auto& [sensor, frames] : frames_by_sensor_) {
+    std::vector<std::int64_t> gaps;
+    for (std::size_t i = 1; i < frames.size(); ++i) gaps.push_back(frames[i].timestamp_ns - frames[i - 1].timestamp_ns);
+    if (gaps.empty()) continue;
+    std::nth_element(gaps.begin(), gaps.begin() + static_cast<std::ptrdiff_t>(gaps.size() / 2), gaps.end());
+    period_ns_[sensor] = gaps[gaps.size() / 2];
+  }
+}
+
+std::int64_t DriveSession::sensor_period_ns(const std::string& sensor) const {
+  auto it = period_ns_.find(sensor);
+  return it == period_ns_.end() ? 0 : it->second;
+}
+
+const std::vector<DontCareRegion>& DriveSession::dont_care(int sample) const {
+  static const std::vector<DontCareRegion> none;
+  if (sample < 0 || sample >= sample_count()) return none;
+  auto it = dont_care_by_frame_.find(samples_[static_cast<std::size_t>(sample)].lidar_frame_index);
+  return it == dont_care_by_frame_.end() ? none : it->second;
+}
+
+std::optional<CameraModel> DriveSession::camera_model(int sample, const std::string& camera) const {
+  const auto* calib = calibration(sample);
+  if (!calib) return std::nullopt;
+  auto intrinsics = calib->cameras.find(camera);
+  auto T = T_camera_from_lidar(sample, camera);
+  if (intrinsics == calib->cameras.end() || !T) return std::nullopt;
+  return CameraModel{intrinsics->second, *T};
 }
 
 int DriveSession::nearest_sample(TimestampNs t) const {
@@ -93,13 +130,13 @@ TimestampNs DriveSession::end_ns() const {
   return t;
 }
 
-const std::vector<dc::core::Frame>& DriveSession::frames(const std::string& sensor) const {
-  static const std::vector<dc::core::Frame> none;
+const std::vector<Frame>& DriveSession::frames(const std::string& sensor) const {
+  static const std::vector<Frame> none;
   auto it = frames_by_sensor_.find(sensor);
   return it == frames_by_sensor_.end() ? none : it->second;
 }
 
-const dc::core::Frame* DriveSession::frame(const std::string& sensor, std::int64_t frame_index) const {
+const Frame* DriveSession::frame(const std::string& sensor, std::int64_t frame_index) const {
   auto s = frame_slot_.find(sensor);
   if (s == frame_slot_.end()) return nullptr;
   auto f = s->second.find(frame_index);
@@ -107,35 +144,35 @@ const dc::core::Frame* DriveSession::frame(const std::string& sensor, std::int64
   return &frames_by_sensor_.at(sensor)[f->second];
 }
 
-const dc::core::Frame* DriveSession::lidar_frame(int sample) const {
+const Frame* DriveSession::lidar_frame(int sample) const {
   if (sample < 0 || sample >= sample_count()) return nullptr;
   const auto& s = samples_[static_cast<std::size_t>(sample)];
   return frame(s.lidar_sensor.empty() ? lidar_sensor_ : s.lidar_sensor, s.lidar_frame_index);
 }
 
-const std::vector<dc::core::BoxLabel>& DriveSession::labels(int sample) const {
-  static const std::vector<dc::core::BoxLabel> none;
+const std::vector<BoxLabel>& DriveSession::labels(int sample) const {
+  static const std::vector<BoxLabel> none;
   if (sample < 0 || sample >= sample_count()) return none;
   auto it = labels_by_frame_.find(samples_[static_cast<std::size_t>(sample)].lidar_frame_index);
   return it == labels_by_frame_.end() ? none : it->second;
 }
 
-const dc::core::Calibration* DriveSession::calibration(int sample) const {
+const Calibration* DriveSession::calibration(int sample) const {
   if (sample < 0 || sample >= sample_count()) return nullptr;
   return drive_.calibration_at(sample_times_[static_cast<std::size_t>(sample)]);
 }
 
-const dc::core::Pose* DriveSession::nearest_pose(TimestampNs t) const {
+const Pose* DriveSession::nearest_pose(TimestampNs t) const {
   const auto& poses = drive_.poses;
   if (poses.empty()) return nullptr;
   auto it = std::lower_bound(poses.begin(), poses.end(), t,
-                             [](const dc::core::Pose& p, TimestampNs v) { return p.timestamp_ns < v; });
+                             [](const Pose& p, TimestampNs v) { return p.timestamp_ns < v; });
   if (it == poses.end()) return &poses.back();
   if (it != poses.begin() && t - std::prev(it)->timestamp_ns <= it->timestamp_ns - t) --it;
   return &*it;
 }
 
-std::optional<dc::core::Pose> DriveSession::pose(int sample) const {
+std::optional<Pose> DriveSession::pose(int sample) const {
   if (sample < 0 || sample >= sample_count()) return std::nullopt;
   const auto& s = samples_[static_cast<std::size_t>(sample)];
   // The sample's GNSS member is the fix the sample builder matched; its time finds the pose.
@@ -143,7 +180,7 @@ std::optional<dc::core::Pose> DriveSession::pose(int sample) const {
   for (const auto& m : s.members)
     if (m.sensor == gnss_sensor_) t = s.timestamp_ns + m.skew_ns;
   const auto* p = nearest_pose(t);
-  return p ? std::optional<dc::core::Pose>(*p) : std::nullopt;
+  return p ? std::optional<Pose>(*p) : std::nullopt;
 }
 
 std::string DriveSession::frame_id_of(const std::string& sensor, const char* fallback) const {
@@ -179,4 +216,4 @@ std::vector<Eigen::Vector3d> DriveSession::ego_path(int sample, double behind_s,
   return path;
 }
 
-}  // namespace dc::widgets
+}  // namespace dc::core
