@@ -503,9 +503,11 @@ void MainWindow::update_status() {
   status_catalog_->setText(catalog_path_);
   status_drive_->setText(session_ ? QString::fromStdString(session_->name()) : tr("no drive open"));
   if (session_ && current_sample_ >= 0) {
-    status_sample_->setText(tr("sample %1 / %2  %3")
-                                .arg(current_sample_ + 1)
+    // Positions are 0-based everywhere (sample list, inspector, timeline); the key is the lidar frame.
+    status_sample_->setText(tr("sample %1 of %2 (key %3)  %4")
+                                .arg(current_sample_)
                                 .arg(session_->sample_count())
+                                .arg(session_->sample(current_sample_).key())
                                 .arg(session_->timestamped()
                                          ? QString::fromStdString(core::format_iso8601(
                                                session_->sample(current_sample_).timestamp_ns))
