@@ -2,6 +2,8 @@
 // std::chrono tzdb, and setenv("TZ") + localtime_r is not thread-safe; zones are read once and cached.
 #include "dc/core/model/time_stamp.h"
 
+#include "model/civil_calendar.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -20,25 +22,8 @@ namespace {
 
 constexpr std::int64_t kNs = 1'000'000'000;
 
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 std::int64_t year_of(std::int64_t seconds) {
-  std::int64_t days = seconds / 86400 - (seconds % 86400 < 0);
-  // Civil year from days (Hinnant's civil_from_days, year only).
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  return static_cast<std::int64_t>(yoe) + era * 400 + (mp >= 10);
+  return civil_from_days(seconds / 86400 - (seconds % 86400 < 0)).year;
 }
 
 // The POSIX TZ rule in a TZif footer ("CET-1CEST,M3.5.0,M10.5.0/3"): used after the last listed transition.

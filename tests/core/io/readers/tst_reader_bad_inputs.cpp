@@ -4,6 +4,8 @@
 #include "dc/core/model/time_stamp.h"
 #include "test_support.h"
 
+#include "reader_error_text.h"
+
 #include <QtTest>
 
 #include <algorithm>
@@ -13,21 +15,12 @@ using namespace dc::core;
 namespace fs = std::filesystem;
 using dc::test::read_text;
 using dc::test::write_text;
+using dc::test::all_errors;
+using dc::test::describe;
 
 namespace {
 
 const char* kDriveName = "2011_09_26_drive_0001_sync";
-
-// How a problem reads to a user: "file:line: message".
-std::string describe(const IngestError& e) {
-  return e.path + (e.line > 0 ? ":" + std::to_string(e.line) : std::string()) + ": " + e.message;
-}
-
-std::string all_errors(const Drive& d) {
-  std::string s;
-  for (const auto& e : d.errors) s += describe(e) + "\n";
-  return s;
-}
 
 // The first error whose path ends with `suffix`.
 const IngestError* error_for(const Drive& d, const std::string& suffix) {
