@@ -1,5 +1,6 @@
 // drivecurator-cli beyond ingest: the labels listing, a file given to ingest, names that are not UTF-8, links and
-// loops, the same path given repeatedly, and Ctrl-C stopping an ingest in progress with the catalog intact.
+// loops, the same path given repeatedly, corrected files re-ingested, and Ctrl-C or kill -9 in the middle of an
+// ingest with the catalog intact.
 #include "test_support.h"
 
 #include "dc/core/catalog/catalog.h"
@@ -112,6 +113,100 @@ private slots:
     QCOMPARE(r.exit_code, 0);
     QVERIFY2(r.out.find("\x1b") == std::string::npos, "a raw escape character reached the terminal");
     QVERIFY2(r.out.find("\\x1b[31mname") != std::string::npos, r.out.c_str());
+  }
+
+  void reingestOfCorrectedFilesUpdatesTheCatalog() {
+    // A copy of the drive is ingested; then its third lidar timestamp is corrected by 4 ms and one tracklet pose
+    // moves 0.25 m. Re-ingest updates exactly those, and the box keeps its id.
+    const fs::path copy = work_ / "corrected" / date_dir_.filename();
+    dc::test::copy_tree(date_dir_, copy);
+    const fs::path drive = copy / drive_dir_.filename();
+    const auto catalog = (work_ / "corrected.sqlite").string();
+    auto r = run_cli({"--catalog", catalog, "ingest", drive.string()});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const std::string name = drive.filename().string();
+    r = run_cli({"--catalog", catalog, "--json", "labels", name, "--sample", "0"});
+    const json before = json::parse(r.out);
+    QVERIFY(!before.empty());
+
+    std::string ts = dc::test::read_text(drive / "velodyne_points" / "timestamps.txt");
+    const std::size_t line3 = ts.find('\n', ts.find('\n') + 1) + 1;  // "2030-01-01 13:01:00.199842357"
+    const std::string old_line = ts.substr(line3, ts.find('\n', line3) - line3);
+    const std::string new_line = old_line.substr(0, 20) + "203842357";  // .199842357 -> .203842357
+    ts.replace(line3, old_line.size(), new_line);
+    dc::test::write_text(drive / "velodyne_points" / "timestamps.txt", ts);
+    // The first pose of the first tracklet is frame 0's box of that object.
+    std::string xml = dc::test::read_text(drive / "tracklet_labels.xml");
+    const std::size_t tx = xml.find("<tx>") + 4;
+    const double x = std::stod(xml.substr(tx, xml.find("</tx>") - tx));
+    xml.replace(tx, xml.find("</tx>") - tx, std::to_string(x + 0.25));
+    dc::test::write_text(drive / "tracklet_labels.xml", xml);
+
+    r = run_cli({"--catalog", catalog, "--json", "ingest", drive.string()});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const json report = json::parse(r.out);
+    QCOMPARE(report["frames_updated"].get<int>(), 1);
+    QCOMPARE(report["labels_updated"].get<int>(), 1);
+    QCOMPARE(report["labels_added"].get<int>(), 0);
+    QCOMPARE(report["labels_removed"].get<int>(), 0);
+    r = run_cli({"--catalog", catalog, "--json", "samples", name});
+    const json samples = json::parse(r.out);
+    QCOMPARE(samples[2]["timestamp_ns"].get<std::int64_t>() - samples[1]["timestamp_ns"].get<std::int64_t>(),
+             std::int64_t(203842357 - 99919630));
+    r = run_cli({"--catalog", catalog, "--json", "labels", name, "--sample", "0"});
+    const json after = json::parse(r.out);
+    QCOMPARE(after.size(), before.size());
+    int moved = 0;
+    for (std::size_t k = 0; k < after.size(); ++k) {
+      QVERIFY(after[k]["id"] == before[k]["id"]);
+      if (after[k]["revision"].get<int>() == 2) {
+        ++moved;
+        // Tracklet poses are in the lidar frame: the box center moves by the same 0.25 m in x.
+        QVERIFY(std::abs(after[k]["center"][0].get<double>() - before[k]["center"][0].get<double>() - 0.25) < 1e-5);
+      }
+    }
+    QCOMPARE(moved, 1);
+    // A date alone is a valid --from: midnight UTC.
+    r = run_cli({"--catalog", catalog, "frames", name, "--from", "2030-01-01", "--limit", "2"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    r = run_cli({"--catalog", catalog, "frames", name, "--from", "2030-01-01 12:01:00"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+  }
+
+  void killDuringIngestLeavesTheCatalogConsistent() {
+    // SIGKILL gives no chance to clean up: the catalog must still open, pass SQLite's integrity check, and hold only
+    // whole drives.
+    const fs::path root = work_ / "killed";
+    for (int k = 0; k < 600; ++k) {
+      const fs::path copy = root / ("copy" + std::to_string(k)) / date_dir_.filename();
+      fs::create_directories(copy.parent_path());
+      fs::copy(date_dir_, copy, fs::copy_options::recursive | fs::copy_options::create_hard_links);
+    }
+    const fs::path file = work_ / "killed.sqlite";
+    QProcess p;
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(DC_CLI_PATH, {"--catalog", QString::fromStdString(file.string()), "ingest",
+                          QString::fromStdString(root.string())});
+    QVERIFY(p.waitForStarted());
+    QByteArray out;
+    while (!out.contains("reading")) {
+      QVERIFY2(p.waitForReadyRead(20000), out.constData());
+      out += p.readAll();
+    }
+    QTest::qWait(400);
+    ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+    QVERIFY(p.waitForFinished(10000));
+    QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+    const auto check = dc::test::run_program("sqlite3", {file.string(), "PRAGMA integrity_check;"});
+    QCOMPARE(check.exit_code, 0);
+    QCOMPARE(check.out, std::string("ok\n"));
+    dc::core::Catalog c(file);
+    const auto drives = c.drives();
+    QVERIFY(drives.size() < 600);
+    for (const auto& d : drives) {
+      QCOMPARE(d.frames_per_sensor.at("velodyne_points"), std::int64_t(6));
+      QCOMPARE(d.samples, std::int64_t(6));
+    }
   }
 
   void interruptStopsIngestAndKeepsTheCatalog() {

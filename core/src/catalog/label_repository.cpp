@@ -81,9 +81,10 @@ BoxLabel from_json(std::int64_t id, const nlohmann::json& j) {
   return l;
 }
 
-// The stored fields of a box, review and bookkeeping aside.
+// The stored fields of a box, review, bookkeeping and time aside (a box's time is its lidar frame's: a corrected
+// timestamp is not an edit of the box).
 bool same_box(const BoxLabel& a, const BoxLabel& b) {
-  return a.frame_index == b.frame_index && a.timestamp_ns == b.timestamp_ns && a.center == b.center &&
+  return a.frame_index == b.frame_index && a.center == b.center &&
          a.length == b.length && a.width == b.width && a.height == b.height && a.yaw == b.yaw &&
          a.category == b.category && a.track_id == b.track_id && a.score == b.score && a.truncated == b.truncated &&
          a.truncation_state == b.truncation_state && a.occlusion == b.occlusion && a.alpha == b.alpha &&
@@ -255,6 +256,7 @@ GroundTruthChanges LabelRepository::replace_ground_truth(std::int64_t drive_id, 
 
   GroundTruthChanges changes;
   SqliteStatement insert(db_, insert_sql());
+  SqliteStatement retime(db_, "UPDATE labels SET timestamp_ns = ?2 WHERE id = ?1");
   for (const auto& incoming : labels) {
     // The same object: same frame and class; same track id when there are tracks, else the nearest center (1 m).
     BoxLabel* best = nullptr;
@@ -280,7 +282,12 @@ GroundTruthChanges LabelRepository::replace_ground_truth(std::int64_t drive_id, 
     }
     matched[best->id] = true;
     if (same_box(*best, incoming) && !best->deleted) {
-      ++changes.unchanged;
+      if (best->timestamp_ns != incoming.timestamp_ns) {
+        retime.bind(1, best->id).bind(2, incoming.timestamp_ns).run();
+        ++changes.retimed;
+      } else {
+        ++changes.unchanged;
+      }
       continue;
     }
     BoxLabel next = incoming;

@@ -20,6 +20,7 @@ struct LabelQuery {
 // What replacing a drive's shipped ground truth changed.
 struct GroundTruthChanges {
   std::int64_t added = 0, updated = 0, removed = 0, unchanged = 0;
+  std::int64_t retimed = 0;  // only the lidar frame's time changed: updated in place, not a new revision
 };
 
 // Labels and DontCare regions. A label keeps its id for life; every edit stores the previous state in
@@ -46,8 +47,8 @@ public:
 
   // For the ingest transaction (the caller owns it). Replaces the drive's ground truth with `labels`: a box that is
   // the same object as a stored one (same frame and class, same track id or, without tracks, the nearest center
-  // within 1 m) updates it as a new revision only when it changed, keeping its review state; stored boxes that
-  // are gone are deleted (as a revision).
+  // within 1 m) updates it as a new revision only when the box changed, keeping its review state (a new time of its
+  // lidar frame alone is updated in place); stored boxes that are gone are deleted (as a revision).
   GroundTruthChanges replace_ground_truth(std::int64_t drive_id, const std::vector<BoxLabel>& labels);
   void replace_dont_care(std::int64_t drive_id, const std::vector<DontCareRegion>& regions);
 
