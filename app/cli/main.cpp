@@ -324,6 +324,9 @@ int main(int argc, char** argv) {
   generate->add_option("--date", g.date, "date folder name, YYYY_MM_DD");
   generate->add_option("--drive", g.drive_number, "drive number")->check(CLI::Range(0, 9999));
   generate->add_option("--threads", g.threads, "worker threads (0: all cores)")->check(CLI::Range(0, 1024));
+  generate->add_option("--inject", g.inject,
+                       "fault to write into the drive (repeatable), e.g. drop:image_02:40-45, "
+                       "time-jump:velodyne_points:60:+0.35s, black:image_02:70, calib-drift:image_02:from=50:yaw=0.8deg");
 
   std::vector<std::string> ingest_paths;
   auto* ingest = app.add_subcommand("ingest", "index drive folders into the catalog");

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace dc::core {
 
@@ -20,6 +21,9 @@ struct GeneratorOptions {
   std::string date = "2030_01_01";
   int drive_number = 1;
   int threads = 0;                // 0: hardware concurrency
+  // Faults written into the drive, e.g. "drop:image_02:40-45", "calib-drift:image_02:from=50:yaw=0.8deg:x=0.05m"
+  // (see fault_spec.h); listed in <drive>/injected.json. Empty: a clean drive.
+  std::vector<std::string> inject;
 };
 
 struct GeneratorResult {
