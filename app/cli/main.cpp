@@ -5,13 +5,18 @@
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/catalog/catalog_error.h"
 #include "dc/synth/drive_generator.h"
+#include "dc/core/exec/pass_runner.h"
 #include "dc/core/io/ingester.h"
+#include "dc/core/passes/pass_registry.h"
 #include "dc/core/model/time_stamp.h"
 #include "dc/core/util/logging.h"
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <Eigen/Geometry>
+
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -285,6 +290,191 @@ int cmd_labels(const Options& o, const std::string& name, std::optional<std::int
   return kOk;
 }
 
+json job_json(const core::Job& j) {
+  return {{"id", j.id}, {"pass", j.pass}, {"version", j.pass_version}, {"parameters", json::parse(j.parameters_json)},
+          {"executor", j.executor}, {"drive_id", j.drive_id}, {"state", core::to_string(j.state)},
+          {"progress", j.progress}, {"submitted_ns", j.submitted_ns}, {"started_ns", j.started_ns},
+          {"finished_ns", j.finished_ns}, {"host", j.host}, {"pid", j.pid}, {"device", j.device},
+          {"log", j.log_path}, {"counts", json::parse(j.counts_json)}, {"error", j.error}};
+}
+
+int cmd_pass_list(const Options& o) {
+  if (o.json) {
+    json arr = json::array();
+    for (const auto& p : core::pass_registry())
+      arr.push_back({{"name", p->name()}, {"version", p->version()}, {"summary", p->summary()}});
+    print_json(arr);
+    return kOk;
+  }
+  for (const auto& p : core::pass_registry())
+    std::printf("%-12s %-4s %s\n", p->name().c_str(), p->version().c_str(), p->summary().c_str());
+  return kOk;
+}
+
+const core::Pass& require_pass(const std::string& name) {
+  const core::Pass* pass = core::find_pass(name);
+  if (!pass) throw std::invalid_argument("unknown pass '" + name + "' (see 'drivecurator-cli pass list')");
+  return *pass;
+}
+
+int cmd_pass_show(const Options& o, const std::string& name) {
+  const core::Pass& pass = require_pass(name);
+  if (o.json) {
+    json params = json::array();
+    for (const auto& p : pass.parameters())
+      params.push_back({{"name", p.name}, {"type", core::to_string(p.type)}, {"default", p.default_value},
+                        {"min", p.min ? json(*p.min) : json()}, {"max", p.max ? json(*p.max) : json()},
+                        {"doc", p.doc}});
+    print_json({{"name", pass.name()}, {"version", pass.version()}, {"summary", pass.summary()}, {"parameters", params}});
+    return kOk;
+  }
+  std::printf("%s %s: %s\nparameters (--param name=value):\n", pass.name().c_str(), pass.version().c_str(),
+              pass.summary().c_str());
+  for (const auto& p : pass.parameters()) {
+    std::string range;
+    if (p.min || p.max)
+      range = " [" + (p.min ? json(*p.min).dump() : std::string("")) + ".." + (p.max ? json(*p.max).dump() : std::string("")) + "]";
+    std::printf("  %-26s %-7s default %-10s %s%s\n", p.name.c_str(), core::to_string(p.type), p.default_value.c_str(),
+                p.doc.c_str(), range.c_str());
+  }
+  return kOk;
+}
+
+int cmd_pass_run(const Options& o, const std::string& name, const std::string& drive,
+                 const std::vector<std::string>& params) {
+  const auto path = catalog_path(o);
+  std::int64_t run = 0;
+  {
+    core::Catalog catalog(path);
+    run = core::queue_pass_run(catalog, {name, drive, core::parse_param_items(params)});
+  }
+  dc::app::ProgressPrinter printer(name, o.quiet);
+  const core::Job ended = core::execute_pass_run(path, run, printer.progress());
+  printer.finish();
+  if (o.json) {
+    print_json(job_json(ended));
+  } else {
+    std::cout << "run " << ended.id << " " << core::to_string(ended.state) << " on " << ended.device << ": "
+              << ended.counts_json << "\n";
+    if (!ended.error.empty()) std::cerr << "error: " << printable(ended.error) << "\n";
+  }
+  if (ended.state == core::JobState::Cancelled) {
+    std::cerr << "cancelled\n";
+    return kBadInput;
+  }
+  return ended.state == core::JobState::Done ? kOk : kBadInput;
+}
+
+int cmd_jobs(const Options& o) {
+  core::Catalog catalog(catalog_path(o));
+  const auto jobs = catalog.job_repository().list();
+  if (o.json) {
+    json arr = json::array();
+    for (const auto& j : jobs) arr.push_back(job_json(j));
+    print_json(arr);
+    return kOk;
+  }
+  std::printf("%6s %-12s %-11s %5s %8s  %-24s %s\n", "ID", "PASS", "STATE", "DRIVE", "PROGRESS", "STARTED", "COUNTS");
+  for (const auto& j : jobs)
+    std::printf("%6lld %-12s %-11s %5lld %7.0f%%  %-24s %s\n", static_cast<long long>(j.id), j.pass.c_str(),
+                core::to_string(j.state), static_cast<long long>(j.drive_id), j.progress * 100,
+                j.started_ns ? core::format_iso8601(j.started_ns).c_str() : "-", j.counts_json.c_str());
+  return kOk;
+}
+
+core::Job require_job(const core::Catalog& catalog, std::int64_t id) {
+  auto j = catalog.job_repository().find(id);
+  if (!j) throw std::invalid_argument("no run " + std::to_string(id) + " in " + catalog.path().string());
+  return *j;
+}
+
+int cmd_job_show(const Options& o, std::int64_t id) {
+  core::Catalog catalog(catalog_path(o));
+  const core::Job j = require_job(catalog, id);
+  if (o.json) {
+    print_json(job_json(j));
+    return kOk;
+  }
+  std::cout << job_json(j).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+  return kOk;
+}
+
+int cmd_job_cancel(const Options& o, std::int64_t id) {
+  core::Catalog catalog(catalog_path(o));
+  const core::Job j = require_job(catalog, id);
+  if (j.finished()) {
+    std::cout << "run " << id << " already ended: " << core::to_string(j.state) << "\n";
+    return kOk;
+  }
+  catalog.job_repository().request_cancel(id);
+  std::cout << "cancel requested for run " << id << "\n";
+  return kOk;
+}
+
+int cmd_findings(const Options& o, const std::string& drive, const std::string& check, const std::string& severity) {
+  core::Catalog catalog(catalog_path(o));
+  std::vector<core::DriveSummary> drives;
+  if (drive.empty())
+    drives = catalog.drives();
+  else
+    drives.push_back(require_drive(catalog, drive));
+  const std::optional<core::Severity> min_severity =
+      severity.empty() ? std::nullopt : std::optional(core::severity_from_string(severity));
+  json arr = json::array();
+  for (const auto& d : drives)
+    for (const auto& f : catalog.finding_repository().list(d.id)) {
+      if (!check.empty() && f.check != check) continue;
+      if (min_severity && f.severity != *min_severity) continue;
+      if (o.json) {
+        arr.push_back({{"id", f.id}, {"drive", d.name}, {"check", f.check}, {"severity", core::to_string(f.severity)},
+                       {"start_ns", f.start_ns}, {"end_ns", f.end_ns},
+                       {"sample_key", f.sample_key >= 0 ? json(f.sample_key) : json()}, {"sensor", f.sensor},
+                       {"message", f.message}, {"details", json::parse(f.details_json, nullptr, false)},
+                       {"review", core::to_string(f.review)}});
+      } else {
+        std::printf("%6lld %-8s %-22s %-16s %s\n", static_cast<long long>(f.id), core::to_string(f.severity),
+                    f.check.c_str(), f.sensor.c_str(), printable(f.message).c_str());
+      }
+    }
+  if (o.json) print_json(arr);
+  return kOk;
+}
+
+int cmd_calibrations(const Options& o, const std::string& name) {
+  core::Catalog catalog(catalog_path(o));
+  const auto d = require_drive(catalog, name);
+  const auto calibrations = catalog.drive_repository().calibrations(d.id, true);
+  json arr = json::array();
+  for (const auto& c : calibrations) {
+    json extrinsics = json::array();
+    for (const auto& e : c.extrinsics) {
+      const Eigen::Vector3d t = e.T_to_from.translation();
+      const Eigen::Vector3d rpy = e.T_to_from.rotation().eulerAngles(0, 1, 2) * 180.0 / M_PI;
+      extrinsics.push_back({{"to", e.to_frame}, {"from", e.from_frame}, {"translation_m", {t.x(), t.y(), t.z()}},
+                            {"rotation_xyz_deg", {rpy.x(), rpy.y(), rpy.z()}}, {"source", core::to_string(e.source)}});
+    }
+    json cameras = json::array();
+    for (const auto& [sensor, k] : c.cameras)
+      cameras.push_back({{"sensor", sensor}, {"fx", k.K(0, 0)}, {"fy", k.K(1, 1)}, {"cx", k.K(0, 2)}, {"cy", k.K(1, 2)},
+                         {"width", k.width}, {"height", k.height}});
+    arr.push_back({{"source", core::to_string(c.source)}, {"run_id", c.run_id ? json(*c.run_id) : json()},
+                   {"valid_from_ns", c.valid_from_ns}, {"valid_to_ns", c.valid_to_ns}, {"cameras", cameras},
+                   {"extrinsics", extrinsics}});
+  }
+  if (o.json) {
+    print_json(arr);
+    return kOk;
+  }
+  for (const auto& c : arr) {
+    std::cout << c["source"].get<std::string>() << (c["run_id"].is_null() ? "" : " (run " + c["run_id"].dump() + ")")
+              << ", valid " << c["valid_from_ns"].dump() << " .. " << c["valid_to_ns"].dump() << "\n";
+    for (const auto& e : c["extrinsics"])
+      std::cout << "  T_" << e["to"].get<std::string>() << "_from_" << e["from"].get<std::string>() << ": t "
+                << e["translation_m"].dump() << " m, rotation " << e["rotation_xyz_deg"].dump() << " deg\n";
+  }
+  return kOk;
+}
+
 int cmd_errors(const Options& o) {
   core::Catalog catalog(catalog_path(o));
   auto errors = catalog.ingest_errors();
@@ -354,6 +544,33 @@ int main(int argc, char** argv) {
   labels->add_option("--source", source, "only this source")->check(CLI::IsMember({"gt", "auto", "model", "manual"}));
   auto* errors = app.add_subcommand("errors", "problems recorded while ingesting");
 
+  auto* pass = app.add_subcommand("pass", "validation and labeling passes");
+  pass->require_subcommand(1);
+  auto* pass_list = pass->add_subcommand("list", "the passes this program has");
+  std::string pass_name;
+  std::vector<std::string> pass_params;
+  auto* pass_show = pass->add_subcommand("show", "a pass's parameters, defaults and docs");
+  pass_show->add_option("pass", pass_name, "pass name")->required();
+  auto* pass_run = pass->add_subcommand("run", "run a pass over a drive here (progress on stderr, Ctrl-C cancels)");
+  pass_run->add_option("pass", pass_name, "pass name")->required();
+  pass_run->add_option("--drive", drive_name, "drive name or id")->required();
+  pass_run->add_option("--param", pass_params, "name=value (repeatable; see 'pass show')");
+  auto* jobs = app.add_subcommand("jobs", "pass runs, newest first");
+  std::int64_t job_id = 0;
+  auto* job = app.add_subcommand("job", "one pass run");
+  job->require_subcommand(1);
+  auto* job_show = job->add_subcommand("show", "state, parameters, counts, log of a run");
+  job_show->add_option("id", job_id, "run id")->required();
+  auto* job_cancel = job->add_subcommand("cancel", "ask a queued or running run to stop");
+  job_cancel->add_option("id", job_id, "run id")->required();
+  std::string check, severity;
+  auto* findings = app.add_subcommand("findings", "what validation passes found");
+  findings->add_option("--drive", drive_name, "only this drive");
+  findings->add_option("--check", check, "only this check");
+  findings->add_option("--severity", severity, "only this severity")->check(CLI::IsMember({"info", "warning", "error"}));
+  auto* calibrations = app.add_subcommand("calibrations", "a drive's calibrations, refined ones after the file's");
+  calibrations->add_option("drive", drive_name, "drive name or id")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::Success& e) {
@@ -370,7 +587,7 @@ int main(int argc, char** argv) {
   if (!o.verbose && *ingest) log_options.stderr_level = core::LogLevel::Error;
   core::init_logging(log_options);
   // Ctrl-C / SIGTERM cancel the commands that can be cancelled; the quick queries keep the default (terminate).
-  if (*generate || *ingest) dc::app::install_interrupt_handler();
+  if (*generate || *ingest || *pass_run) dc::app::install_interrupt_handler();
   try {
     if (*generate) {
       g.out = out;
@@ -383,6 +600,14 @@ int main(int argc, char** argv) {
     if (*samples) return cmd_samples(o, drive_name);
     if (*labels) return cmd_labels(o, drive_name, sample_key, source);
     if (*errors) return cmd_errors(o);
+    if (*pass_list) return cmd_pass_list(o);
+    if (*pass_show) return cmd_pass_show(o, pass_name);
+    if (*pass_run) return cmd_pass_run(o, pass_name, drive_name, pass_params);
+    if (*jobs) return cmd_jobs(o);
+    if (*job_show) return cmd_job_show(o, job_id);
+    if (*job_cancel) return cmd_job_cancel(o, job_id);
+    if (*findings) return cmd_findings(o, drive_name, check, severity);
+    if (*calibrations) return cmd_calibrations(o, drive_name);
   } catch (const core::Cancelled&) {
     std::cerr << "cancelled\n";
     return kBadInput;

@@ -3,6 +3,8 @@
 #include "dc/core/model/time_stamp.h"
 #include "camera_renderer.h"
 #include "drive_timing.h"
+#include "fault_file_editor.h"
+#include "fault_plan.h"
 #include "frame_labeler.h"
 #include "kitti_raw_writer.h"
 #include "lidar_ray_caster.h"
@@ -97,6 +99,8 @@ std::vector<TrackletXmlWriter::Tracklet> tracklets(const SyntheticScene& scene,
 
 GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& progress) {
   validate(options);
+  // Faults are checked before anything is written: a bad spec leaves the output folder alone.
+  FaultPlan plan(options.inject, DriveShape{options.frames, options.cameras, options.lidar_beams}, options.seed);
   KittiRawWriter writer(options.out, options.date, options.drive_number, options.cameras);
   const SensorRig rig(options.image_width, options.image_height, options.cameras);
   std::string day = options.date;
@@ -114,6 +118,7 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
 
   const OxtsWriter oxts(kLatitude0, kLongitude0, kGroundAltitude, rig.imu_height(),
                         scene.ego().state_at(timing.seconds(timing.oxts.front())).xy);
+  plan.resolve_oxts([&](int k) { return scene.ego().state_at(timing.seconds(timing.oxts[k])); });
   const LidarRayCaster lidar(options.lidar_beams, options.lidar_columns);
   const CameraRenderer renderer;
   const FrameLabeler labeler(kLabelRange);
@@ -133,20 +138,30 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
     scene.gather(t, T_world_from_velo.topRightCorner<2, 1>(), kSceneRadius, pieces);
 
     Rng lidar_rng(options.seed, Purpose::Lidar, static_cast<std::uint64_t>(k));
-    writer.write_velodyne(k, lidar.sweep(pieces, scene.ground(), ego.s, T_world_from_velo, lidar_rng));
+    std::vector<float> points = lidar.sweep(pieces, scene.ground(), ego.s, T_world_from_velo, lidar_rng,
+                                            plan.dead_beams(k));
+    plan.damage_points(k, points);
+    writer.write_velodyne(k, points);
 
     Eigen::Matrix4d T_world_from_cam2;
     for (std::size_t c = 0; c < rig.cameras().size(); ++c) {
       const auto& cam = rig.cameras()[c];
       const Eigen::Matrix4d T_world_from_cam = T_world_from_velo * T_velo_from_cam[c];
       if (c == 0) T_world_from_cam2 = T_world_from_cam;
+      // A drifted camera sees the scene from where the perturbed extrinsic puts it (labels keep the true one).
+      const Eigen::Matrix4d drift = plan.camera_drift(cam.name, k);
+      const Eigen::Matrix4d T_world_from_seen = drift == Eigen::Matrix4d::Identity()
+                                                    ? T_world_from_cam
+                                                    : Eigen::Matrix4d(T_world_from_velo *
+                                                                      (drift * cam.T_cam_from_velo).inverse());
       Rng camera_rng(options.seed, Purpose::Camera, static_cast<std::uint64_t>(k) * 4 + c);
-      writer.write_image(
-          cam.name, k,
-          renderer.render(pieces, scene.ground(), ego.s, cam.K, cam.width, cam.height, T_world_from_cam, camera_rng));
+      cv::Mat image =
+          renderer.render(pieces, scene.ground(), ego.s, cam.K, cam.width, cam.height, T_world_from_seen, camera_rng);
+      plan.damage_image(cam.name, k, image);
+      writer.write_image(cam.name, k, image);
     }
     labels[k] = labeler.label(scene, t, pieces, T_world_from_velo, rig.cameras().front(), T_world_from_cam2);
-    writer.write_oxts(k, oxts.record(scene.ego().state_at(timing.seconds(timing.oxts[k]))));
+    writer.write_oxts(k, oxts.record(plan.oxts_state(k, scene.ego().state_at(timing.seconds(timing.oxts[k])))));
   };
 
   int workers = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
@@ -184,14 +199,26 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
   if (failure) std::rethrow_exception(failure);
   if (progress.cancelled() || done < frames) throw Cancelled();
 
-  writer.write_timestamps("velodyne_points", "timestamps.txt", timing.lidar);
-  writer.write_timestamps("velodyne_points", "timestamps_start.txt", timing.lidar_start);
-  writer.write_timestamps("velodyne_points", "timestamps_end.txt", timing.lidar_end);
-  writer.write_timestamps("oxts", "timestamps.txt", timing.oxts);
+  if (!plan.empty()) FaultFileEditor(writer, plan, frames).apply();
+  // The content was made at the true times; only the written stamps carry the timing faults.
+  DriveTiming stamps = timing;
+  plan.damage_timing(stamps);
+  auto write_stamps = [&](const std::string& sensor, const char* file, const std::vector<TimestampNs>& values) {
+    writer.write_timestamps(sensor, file, plan.without_dropped(sensor, values));
+  };
+  write_stamps("velodyne_points", "timestamps.txt", stamps.lidar);
+  write_stamps("velodyne_points", "timestamps_start.txt", stamps.lidar_start);
+  write_stamps("velodyne_points", "timestamps_end.txt", stamps.lidar_end);
+  write_stamps("oxts", "timestamps.txt", stamps.oxts);
   for (std::size_t c = 0; c < rig.cameras().size(); ++c)
-    writer.write_timestamps(rig.cameras()[c].name, "timestamps.txt", timing.cameras[c]);
-  const auto tracks = tracklets(scene, labels);
+    write_stamps(rig.cameras()[c].name, "timestamps.txt", stamps.cameras[c]);
+  // Tracklets count lidar frames: dropped sweeps take their poses with them, like the renumbered files.
+  std::vector<std::vector<FrameLabel>> kept_labels;
+  for (int k = 0; k < frames; ++k)
+    if (!plan.dropped("velodyne_points", k)) kept_labels.push_back(std::move(labels[k]));
+  const auto tracks = tracklets(scene, kept_labels);
   writer.write_text(writer.drive_dir() / "tracklet_labels.xml", TrackletXmlWriter::write(tracks));
+  if (!plan.empty()) writer.write_text(writer.drive_dir() / "injected.json", plan.report_json());
 
   GeneratorResult result;
   result.drive_dir = writer.drive_dir();

@@ -25,6 +25,7 @@ KittiRawWriter::KittiRawWriter(const fs::path& out, const std::string& date, int
   std::error_code ec;
   for (const char* stale : {"image_02", "image_03", "velodyne_points", "oxts"}) fs::remove_all(drive_dir_ / stale, ec);
   fs::remove(drive_dir_ / "tracklet_labels.xml", ec);
+  fs::remove(drive_dir_ / "injected.json", ec);
   for (const auto& sensor : sensors) {
     fs::create_directories(drive_dir_ / sensor / "data", ec);
     if (ec) throw std::runtime_error("cannot create " + (drive_dir_ / sensor / "data").string() + ": " + ec.message());
@@ -49,6 +50,11 @@ fs::path KittiRawWriter::data_file(const std::string& sensor, int frame, const c
   char name[32];
   std::snprintf(name, sizeof name, "%010d.%s", frame, extension);
   return drive_dir_ / sensor / "data" / name;
+}
+
+fs::path KittiRawWriter::data_file(const std::string& sensor, int frame) const {
+  const char* extension = sensor == "velodyne_points" ? "bin" : sensor == "oxts" ? "txt" : "png";
+  return data_file(sensor, frame, extension);
 }
 
 void KittiRawWriter::write_velodyne(int frame, const std::vector<float>& xyzi) const {

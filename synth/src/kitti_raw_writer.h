@@ -29,6 +29,9 @@ class KittiRawWriter {
   void write_image(const std::string& camera, int frame, const cv::Mat& bgr) const;
   void write_oxts(int frame, const std::string& record) const;
 
+  // <drive>/<sensor>/data/<frame, 10 digits>.<bin | png | txt>
+  std::filesystem::path data_file(const std::string& sensor, int frame) const;
+
  private:
   std::filesystem::path data_file(const std::string& sensor, int frame, const char* extension) const;
 

@@ -16,8 +16,14 @@ constexpr double kDropout = 0.004;
 constexpr double kMinRange = 0.9;
 constexpr int kSectors = 720;  // azimuth bins for culling
 
+int sector_of(double azimuth) {  // azimuth in [-pi, pi]
+  const int s = static_cast<int>(std::floor((azimuth + std::numbers::pi) / (2 * std::numbers::pi) * kSectors));
+  return std::clamp(s, 0, kSectors - 1);
+}
+}  // namespace
+
 // HDL-64E: upper block of 32 lasers from +2 deg to -8.33 deg, lower block of 32 from -8.83 deg to -24.9 deg.
-std::vector<double> elevations(int beams) {
+std::vector<double> LidarRayCaster::elevations_deg(int beams) {
   std::vector<double> el(beams);
   if (beams == 64) {
     for (int i = 0; i < 32; ++i) el[i] = 2.0 - i * (10.33 / 31);
@@ -28,14 +34,8 @@ std::vector<double> elevations(int beams) {
   return el;
 }
 
-int sector_of(double azimuth) {  // azimuth in [-pi, pi]
-  const int s = static_cast<int>(std::floor((azimuth + std::numbers::pi) / (2 * std::numbers::pi) * kSectors));
-  return std::clamp(s, 0, kSectors - 1);
-}
-}  // namespace
-
 LidarRayCaster::LidarRayCaster(int beams, int columns) : beams_(beams), columns_(columns) {
-  for (double e : elevations(beams)) {
+  for (double e : elevations_deg(beams)) {
     cos_el_.push_back(std::cos(e * kDeg));
     sin_el_.push_back(std::sin(e * kDeg));
   }
@@ -49,7 +49,8 @@ LidarRayCaster::LidarRayCaster(int beams, int columns) : beams_(beams), columns_
 }
 
 std::vector<float> LidarRayCaster::sweep(const std::vector<Primitive>& pieces, const GroundSurface& ground,
-                                         double s_guess, const Eigen::Matrix4d& T_world_from_velo, Rng& rng) const {
+                                         double s_guess, const Eigen::Matrix4d& T_world_from_velo, Rng& rng,
+                                         const std::vector<bool>& dead_beams) const {
   const Eigen::Matrix3d R = T_world_from_velo.topLeftCorner<3, 3>();
   const Eigen::Vector3d origin = T_world_from_velo.topRightCorner<3, 1>();
   const Eigen::Matrix4d T_velo_from_world = T_world_from_velo.inverse();
@@ -74,6 +75,7 @@ std::vector<float> LidarRayCaster::sweep(const std::vector<Primitive>& pieces, c
   std::vector<float> xyzi;
   xyzi.reserve(static_cast<std::size_t>(beams_) * columns_ * 4);
   for (int b = 0; b < beams_; ++b) {
+    const bool dead = b < static_cast<int>(dead_beams.size()) && dead_beams[b];
     double s_ground = s_guess;
     for (int c = 0; c < columns_; ++c) {
       const Eigen::Vector3d dir_velo(cos_el_[b] * cos_az_[c], cos_el_[b] * sin_az_[c], sin_el_[b]);
@@ -104,6 +106,7 @@ std::vector<float> LidarRayCaster::sweep(const std::vector<Primitive>& pieces, c
       const double range = t_best + kRangeNoise * rng.normal();
       double intensity = reflectance * (0.3 + 0.7 * incidence) + 0.015 * rng.normal();
       intensity = std::round(std::clamp(intensity, 0.0, 1.0) * 100.0) / 100.0;  // KITTI stores two decimals
+      if (dead) continue;  // after every draw, so the live beams keep their random numbers
       const Eigen::Vector3d p = range * dir_velo;
       xyzi.push_back(static_cast<float>(p.x()));
       xyzi.push_back(static_cast<float>(p.y()));

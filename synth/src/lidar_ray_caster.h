@@ -16,8 +16,13 @@ class LidarRayCaster {
   LidarRayCaster(int beams, int columns);
 
   // x y z reflectance as float32, beam by beam (top beam first), each beam one turn starting behind the sensor.
+  // Beams flagged in `dead_beams` (fault injection) return nothing; the other beams get the same points as without.
   std::vector<float> sweep(const std::vector<Primitive>& pieces, const GroundSurface& ground, double s_guess,
-                           const Eigen::Matrix4d& T_world_from_velo, Rng& rng) const;
+                           const Eigen::Matrix4d& T_world_from_velo, Rng& rng,
+                           const std::vector<bool>& dead_beams = {}) const;
+
+  // Elevation of each beam in degrees, beam 0 (the top one) first.
+  static std::vector<double> elevations_deg(int beams);
 
   static constexpr double kMaxRange = 120.0;
 

@@ -19,6 +19,7 @@ enum class Purpose : std::uint64_t {
   Lidar,
   Camera,
   Texture,
+  Faults,  // appended: the streams above stay as they were
 };
 
 std::uint64_t mix64(std::uint64_t x);

@@ -21,6 +21,9 @@ private slots:
       pool.run(1000, [&](std::size_t t) {
         ++ran;
         if (t == 10) throw std::runtime_error("task 10 failed");
+        // Tasks take a while, so the stop (a store to the task counter) lands long before the workers could finish
+        // the other 989 (about 25 ms of work on 4 threads).
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
       });
     } catch (const std::runtime_error& e) {
       caught = true;
@@ -28,7 +31,7 @@ private slots:
     }
     QVERIFY(caught);
     QVERIFY(ran.load() >= 11);
-    QVERIFY(ran.load() < 1000);  // the rest was not started
+    QVERIFY2(ran.load() < 500, std::to_string(ran.load()).c_str());  // the rest was not started
   }
 
   void noWorkerOutlivesTheCall() {

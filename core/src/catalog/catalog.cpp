@@ -6,6 +6,7 @@
 #include "dc/core/data/sample_builder.h"
 
 #include <cstdlib>
+#include <unistd.h>
 #include <map>
 
 namespace dc::core {
@@ -50,8 +51,12 @@ Catalog::Catalog(const fs::path& file)
       errors_(*db_),
       findings_(*db_),
       jobs_(*db_),
-      tags_(*db_) {
+      tags_(*db_),
+      runs_(*db_) {
   migrate();
+  // A run whose process died (crash, kill -9) while it held this catalog is marked interrupted now.
+  char host[256] = {};
+  if (::gethostname(host, sizeof host - 1) == 0) jobs_.mark_dead_runs_interrupted(host);
 }
 
 Catalog::~Catalog() = default;

@@ -208,6 +208,46 @@ CREATE TABLE label_revisions (
 ALTER TABLE findings ADD COLUMN sample_key INTEGER;
 CREATE INDEX ingest_errors_by_drive ON ingest_errors (drive);
 )sql",
+      // 4: pass runs. A run records its drive, process, counts and error; calibrations carry their source and run
+      // (a refined one never replaces the file's); per-sample metrics (calibration score...) of runs.
+      R"sql(
+ALTER TABLE jobs ADD COLUMN drive_id INTEGER REFERENCES drives(id) ON DELETE CASCADE;
+ALTER TABLE jobs ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN counts TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE jobs ADD COLUMN error TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+UPDATE jobs SET state = 'queued' WHERE state = 'pending';
+UPDATE jobs SET state = 'done' WHERE state = 'succeeded';
+CREATE INDEX jobs_by_drive ON jobs (drive_id, pass);
+CREATE TABLE calibrations_v4 (
+  id INTEGER PRIMARY KEY,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  valid_from_ns INTEGER NOT NULL,
+  valid_to_ns INTEGER NOT NULL,
+  data TEXT NOT NULL,
+  source TEXT NOT NULL DEFAULT 'file',
+  job_id INTEGER REFERENCES jobs(id) ON DELETE CASCADE
+);
+INSERT INTO calibrations_v4 (id, drive_id, valid_from_ns, valid_to_ns, data)
+SELECT id, drive_id, valid_from_ns, valid_to_ns, data FROM calibrations;
+DROP TABLE calibrations;
+ALTER TABLE calibrations_v4 RENAME TO calibrations;
+CREATE UNIQUE INDEX calibrations_from_file ON calibrations (drive_id, valid_from_ns) WHERE source = 'file';
+CREATE INDEX calibrations_by_job ON calibrations (job_id);
+CREATE INDEX findings_by_job ON findings (job_id);
+CREATE INDEX labels_by_run ON labels (run_id);
+CREATE TABLE sample_metrics (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  sample_key INTEGER NOT NULL,
+  timestamp_ns INTEGER NOT NULL,
+  sensor TEXT NOT NULL DEFAULT '',
+  name TEXT NOT NULL,
+  value REAL NOT NULL
+);
+CREATE INDEX sample_metrics_by_drive ON sample_metrics (drive_id, name, sensor, sample_key);
+)sql",
   };
   return migrations;
 }

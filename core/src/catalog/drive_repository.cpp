@@ -65,16 +65,19 @@ std::vector<Sensor> DriveRepository::sensors(std::int64_t drive_id) const {
   return out;
 }
 
-std::vector<Calibration> DriveRepository::calibrations(std::int64_t drive_id) const {
+std::vector<Calibration> DriveRepository::calibrations(std::int64_t drive_id, bool include_refined) const {
   std::vector<Calibration> out;
   SqliteStatement q(db_,
-                    "SELECT valid_from_ns, valid_to_ns, data FROM calibrations WHERE drive_id = ?1 "
-                    "ORDER BY valid_from_ns");
-  q.bind(1, drive_id);
+                    "SELECT valid_from_ns, valid_to_ns, data, source, job_id FROM calibrations WHERE drive_id = ?1 "
+                    "AND (source = 'file' OR ?2) AND (job_id IS NULL OR job_id IN (SELECT id FROM jobs WHERE state = "
+                    "'done')) ORDER BY source = 'file' DESC, valid_from_ns, id");
+  q.bind(1, drive_id).bind(2, include_refined ? 1 : 0);
   while (q.step()) {
     Calibration c = calibration_from_json(q.text(2));
     c.valid_from_ns = q.int64(0);
     c.valid_to_ns = q.int64(1);
+    c.source = calibration_source_from_string(q.text(3));
+    if (!q.is_null(4)) c.run_id = q.int64(4);
     out.push_back(std::move(c));
   }
   return out;
@@ -152,7 +155,7 @@ std::map<std::string, std::int64_t> DriveRepository::sync_sensors(std::int64_t d
 void DriveRepository::sync_calibrations(std::int64_t drive_id, const std::vector<Calibration>& calibrations) {
   SqliteStatement upsert(db_,
                          "INSERT INTO calibrations (drive_id, valid_from_ns, valid_to_ns, data) "
-                         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (drive_id, valid_from_ns) DO UPDATE SET "
+                         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (drive_id, valid_from_ns) WHERE source = 'file' DO UPDATE SET "
                          "valid_to_ns = excluded.valid_to_ns, data = excluded.data "
                          "WHERE data != excluded.data OR valid_to_ns != excluded.valid_to_ns");
   std::set<TimestampNs> keep;
@@ -161,11 +164,12 @@ void DriveRepository::sync_calibrations(std::int64_t drive_id, const std::vector
     keep.insert(c.valid_from_ns);
   }
   std::vector<TimestampNs> gone;
-  SqliteStatement q(db_, "SELECT valid_from_ns FROM calibrations WHERE drive_id = ?1");
+  SqliteStatement q(db_, "SELECT valid_from_ns FROM calibrations WHERE drive_id = ?1 AND source = 'file'");
   q.bind(1, drive_id);
   while (q.step())
     if (!keep.count(q.int64(0))) gone.push_back(q.int64(0));
-  SqliteStatement remove(db_, "DELETE FROM calibrations WHERE drive_id = ?1 AND valid_from_ns = ?2");
+  SqliteStatement remove(db_,
+                         "DELETE FROM calibrations WHERE drive_id = ?1 AND valid_from_ns = ?2 AND source = 'file'");
   for (TimestampNs t : gone) remove.bind(1, drive_id).bind(2, t).run();
 }
 

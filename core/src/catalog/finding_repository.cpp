@@ -4,13 +4,14 @@
 
 namespace dc::core {
 
-std::int64_t FindingRepository::add(std::int64_t drive_id, const Finding& f, std::optional<std::int64_t> job_id) {
-  SqliteTransaction tx(db_);
-  SqliteStatement insert(db_,
-                         "INSERT INTO findings (drive_id, job_id, check_name, severity, start_ns, end_ns, sample_id, "
-                         "sample_key, sensor, message, details, review) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
-                         "(SELECT sa.id FROM samples sa JOIN frames fr ON fr.id = sa.lidar_frame_id "
-                         " WHERE sa.drive_id = ?1 AND fr.idx = ?7 LIMIT 1), ?7, ?8, ?9, ?10, ?11)");
+namespace {
+const char* kInsertFinding =
+    "INSERT INTO findings (drive_id, job_id, check_name, severity, start_ns, end_ns, sample_id, sample_key, sensor, "
+    "message, details, review) VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT sa.id FROM samples sa JOIN frames fr ON "
+    "fr.id = sa.lidar_frame_id WHERE sa.drive_id = ?1 AND fr.idx = ?7 LIMIT 1), ?7, ?8, ?9, ?10, ?11)";
+
+void insert_finding(SqliteStatement& insert, std::int64_t drive_id, const Finding& f,
+                    std::optional<std::int64_t> job_id) {
   insert.bind(1, drive_id);
   if (job_id)
     insert.bind(2, *job_id);
@@ -22,9 +23,22 @@ std::int64_t FindingRepository::add(std::int64_t drive_id, const Finding& f, std
   else
     insert.bind_null(7);
   insert.bind(8, f.sensor).bind(9, f.message).bind(10, f.details_json).bind(11, std::string(to_string(f.review))).run();
+}
+}  // namespace
+
+std::int64_t FindingRepository::add(std::int64_t drive_id, const Finding& f, std::optional<std::int64_t> job_id) {
+  SqliteTransaction tx(db_);
+  SqliteStatement insert(db_, kInsertFinding);
+  insert_finding(insert, drive_id, f, job_id);
   const std::int64_t id = db_.last_insert_id();
   tx.commit();
   return id;
+}
+
+void FindingRepository::add_all(std::int64_t drive_id, const std::vector<Finding>& findings,
+                                std::optional<std::int64_t> job_id) {
+  SqliteStatement insert(db_, kInsertFinding);
+  for (const auto& f : findings) insert_finding(insert, drive_id, f, job_id);
 }
 
 std::vector<Finding> FindingRepository::list(std::int64_t drive_id) const {

@@ -2,12 +2,16 @@
 
 #include "catalog/sqlite_database.h"
 
+#include <cerrno>
+#include <csignal>
+
 namespace dc::core {
 
 namespace {
 const char* kJobColumns =
     "SELECT id, pass, pass_version, parameters, executor, external_id, state, progress, coalesce(submitted_ns, 0), "
-    "coalesce(started_ns, 0), coalesce(finished_ns, 0), host, device, log_path, result_path FROM jobs ";
+    "coalesce(started_ns, 0), coalesce(finished_ns, 0), host, device, log_path, result_path, coalesce(drive_id, 0), "
+    "pid, counts, error FROM jobs ";
 
 Job job_from_row(const SqliteStatement& q) {
   Job j;
@@ -26,7 +30,16 @@ Job job_from_row(const SqliteStatement& q) {
   j.device = q.text(12);
   j.log_path = q.text(13);
   j.result_path = q.text(14);
+  j.drive_id = q.int64(15);
+  j.pid = q.int64(16);
+  j.counts_json = q.text(17);
+  j.error = q.text(18);
   return j;
+}
+
+bool process_alive(std::int64_t pid) {
+  if (pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 }  // namespace
 
@@ -39,17 +52,24 @@ std::int64_t JobRepository::create(const Job& job) {
   const std::int64_t id = db_.last_insert_id();
   Job stored = job;
   stored.id = id;
-  update(stored);  // the columns a new job may already carry (host, device, paths...)
+  update(stored);  // the columns a new job may already carry (drive, host, device, paths...)
   return id;
 }
 
 void JobRepository::update(const Job& job) {
   SqliteStatement q(db_,
                     "UPDATE jobs SET external_id = ?2, state = ?3, progress = ?4, started_ns = ?5, finished_ns = ?6, "
-                    "host = ?7, device = ?8, log_path = ?9, result_path = ?10 WHERE id = ?1");
+                    "host = ?7, device = ?8, log_path = ?9, result_path = ?10, drive_id = nullif(?11, 0), pid = ?12, "
+                    "counts = ?13, error = ?14 WHERE id = ?1");
   q.bind(1, job.id).bind(2, job.external_id).bind(3, std::string(to_string(job.state))).bind(4, job.progress)
       .bind(5, job.started_ns).bind(6, job.finished_ns).bind(7, job.host).bind(8, job.device).bind(9, job.log_path)
-      .bind(10, job.result_path).run();
+      .bind(10, job.result_path).bind(11, job.drive_id).bind(12, job.pid).bind(13, job.counts_json)
+      .bind(14, job.error).run();
+}
+
+void JobRepository::set_progress(std::int64_t job_id, double progress) {
+  SqliteStatement q(db_, "UPDATE jobs SET progress = ?2 WHERE id = ?1");
+  q.bind(1, job_id).bind(2, progress).run();
 }
 
 std::optional<Job> JobRepository::find(std::int64_t job_id) const {
@@ -64,6 +84,50 @@ std::vector<Job> JobRepository::list() const {
   SqliteStatement q(db_, std::string(kJobColumns) + "ORDER BY id DESC");
   while (q.step()) out.push_back(job_from_row(q));
   return out;
+}
+
+void JobRepository::request_cancel(std::int64_t job_id) {
+  SqliteTransaction tx(db_);
+  SqliteStatement flag(db_, "UPDATE jobs SET cancel_requested = 1 WHERE id = ?1");
+  flag.bind(1, job_id).run();
+  SqliteStatement queued(db_,
+                         "UPDATE jobs SET state = 'cancelled', finished_ns = ?2 WHERE id = ?1 AND state = 'queued'");
+  queued.bind(1, job_id).bind(2, wall_clock_ns()).run();
+  tx.commit();
+}
+
+bool JobRepository::cancel_requested(std::int64_t job_id) const {
+  SqliteStatement q(db_, "SELECT cancel_requested FROM jobs WHERE id = ?1");
+  q.bind(1, job_id);
+  return q.step() && q.int64(0) != 0;
+}
+
+std::vector<std::int64_t> JobRepository::mark_dead_runs_interrupted(const std::string& host) {
+  std::vector<std::int64_t> dead;
+  {
+    SqliteStatement q(db_, "SELECT id, pid FROM jobs WHERE state IN ('queued', 'running') AND host = ?1 AND "
+                           "executor = 'local'");
+    q.bind(1, host);
+    while (q.step())
+      if (!process_alive(q.int64(1))) dead.push_back(q.int64(0));
+  }
+  if (dead.empty()) return dead;
+  SqliteTransaction tx(db_);
+  SqliteStatement mark(db_,
+                       "UPDATE jobs SET state = 'interrupted', finished_ns = ?2, error = 'the process running it "
+                       "ended before it finished (pid ' || pid || ')' WHERE id = ?1");
+  // A run stores its results in one transaction when it finishes, so an interrupted run has none; any row that
+  // names it anyway is removed so nothing partial stays visible.
+  SqliteStatement findings(db_, "DELETE FROM findings WHERE job_id = ?1");
+  SqliteStatement labels(db_, "DELETE FROM labels WHERE run_id = ?1");
+  SqliteStatement calibrations(db_, "DELETE FROM calibrations WHERE job_id = ?1");
+  SqliteStatement metrics(db_, "DELETE FROM sample_metrics WHERE job_id = ?1");
+  for (std::int64_t id : dead) {
+    mark.bind(1, id).bind(2, wall_clock_ns()).run();
+    for (SqliteStatement* s : {&findings, &labels, &calibrations, &metrics}) s->bind(1, id).run();
+  }
+  tx.commit();
+  return dead;
 }
 
 }  // namespace dc::core

@@ -183,6 +183,11 @@ std::int64_t LabelRepository::insert(std::int64_t drive_id, const BoxLabel& labe
   return id;
 }
 
+void LabelRepository::insert_all(std::int64_t drive_id, const std::vector<BoxLabel>& labels) {
+  SqliteStatement statement(db_, insert_sql());
+  for (const auto& l : labels) insert_box(db_, statement, drive_id, l);
+}
+
 void LabelRepository::write_revision(const BoxLabel& current, const BoxLabel& next) {
   SqliteStatement keep(db_,
                        "INSERT INTO label_revisions (label_id, revision, data, replaced_ns) VALUES (?1, ?2, ?3, ?4)");

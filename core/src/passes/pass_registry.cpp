@@ -1,4 +1,7 @@
 #include "dc/core/passes/pass_registry.h"
+#include "passes/data_qc/data_qc_pass.h"
+#include "passes/calib_check/calib_check_pass.h"
+#include "passes/label_qa/label_qa_pass.h"
 
 // One include and one line per pass below.
 
@@ -7,6 +10,9 @@ namespace dc::core {
 const std::vector<std::unique_ptr<Pass>>& pass_registry() {
   static const std::vector<std::unique_ptr<Pass>> passes = [] {
     std::vector<std::unique_ptr<Pass>> p;
+    p.push_back(std::make_unique<DataQcPass>());
+    p.push_back(std::make_unique<CalibCheckPass>());
+    p.push_back(std::make_unique<LabelQaPass>());
     return p;
   }();
   return passes;

@@ -5,6 +5,7 @@
 #include "dc/core/catalog/ingest_error_repository.h"
 #include "dc/core/catalog/job_repository.h"
 #include "dc/core/catalog/label_repository.h"
+#include "dc/core/catalog/run_result_repository.h"
 #include "dc/core/catalog/tag_repository.h"
 #include "dc/core/model/drive.h"
 #include "dc/core/model/drive_summary.h"
@@ -47,6 +48,7 @@ public:
   FindingRepository& finding_repository() { return findings_; }
   JobRepository& job_repository() { return jobs_; }
   TagRepository& tag_repository() { return tags_; }
+  RunResultRepository& run_results() { return runs_; }
   const LabelRepository& label_repository() const { return labels_; }
 
   // Makes the catalog's copy of `drive` equal to what was read, in one transaction: new things are added, changed
@@ -65,6 +67,8 @@ public:
   std::vector<Sample> samples(std::int64_t drive_id) const { return frames_.samples(drive_id); }
   std::vector<Pose> poses(std::int64_t drive_id) const { return drives_.poses(drive_id); }
   std::vector<Calibration> calibrations(std::int64_t drive_id) const { return drives_.calibrations(drive_id); }
+  const JobRepository& job_repository() const { return jobs_; }
+  const FindingRepository& finding_repository() const { return findings_; }
   // Current, not deleted labels of every source (of one sample when its key is given).
   std::vector<BoxLabel> labels(std::int64_t drive_id, std::optional<std::int64_t> sample_key = {}) const;
   std::vector<IngestError> ingest_errors() const { return errors_.list(); }
@@ -81,6 +85,7 @@ private:
   FindingRepository findings_;
   JobRepository jobs_;
   TagRepository tags_;
+  RunResultRepository runs_;
 };
 
 }  // namespace dc::core

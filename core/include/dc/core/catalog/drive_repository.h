@@ -24,7 +24,8 @@ public:
   // By name, root or id (as text).
   std::optional<DriveSummary> find(const std::string& name_root_or_id) const;
   std::vector<Sensor> sensors(std::int64_t drive_id) const;
-  std::vector<Calibration> calibrations(std::int64_t drive_id) const;
+  // The drive's own calibrations (source "file"); with include_refined also those of finished pass runs, after them.
+  std::vector<Calibration> calibrations(std::int64_t drive_id, bool include_refined = false) const;
   std::vector<Pose> poses(std::int64_t drive_id) const;
 
   // For the ingest transaction (the caller owns it). The drive's identity is its root; a display name taken by

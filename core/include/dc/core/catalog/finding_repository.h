@@ -15,6 +15,8 @@ public:
   explicit FindingRepository(SqliteDatabase& db) : db_(db) {}
 
   std::int64_t add(std::int64_t drive_id, const Finding& finding, std::optional<std::int64_t> job_id = {});
+  // Many findings in a transaction the caller owns.
+  void add_all(std::int64_t drive_id, const std::vector<Finding>& findings, std::optional<std::int64_t> job_id);
   std::vector<Finding> list(std::int64_t drive_id) const;
   void set_review(std::int64_t finding_id, ReviewState review);
 

@@ -51,6 +51,8 @@ public:
   // lidar frame alone is updated in place); stored boxes that are gone are deleted (as a revision).
   GroundTruthChanges replace_ground_truth(std::int64_t drive_id, const std::vector<BoxLabel>& labels);
   void replace_dont_care(std::int64_t drive_id, const std::vector<DontCareRegion>& regions);
+  // Inserts many labels (revision 1 each) in a transaction the caller owns.
+  void insert_all(std::int64_t drive_id, const std::vector<BoxLabel>& labels);
 
 private:
   void write_revision(const BoxLabel& current, const BoxLabel& next);

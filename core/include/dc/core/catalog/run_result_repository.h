@@ -1,0 +1,32 @@
+#pragma once
+#include "dc/core/model/job.h"
+#include "dc/core/passes/pass_result.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dc::core {
+
+class SqliteDatabase;
+
+// What pass runs produced, stored when a run finishes. One transaction per run: its findings, labels, refined
+// calibrations and metrics appear together with the run's "done" state, or not at all.
+class RunResultRepository {
+public:
+  explicit RunResultRepository(SqliteDatabase& db) : db_(db) {}
+
+  // Removes the results of earlier finished runs of the same pass with the same parameters on the same drive (a
+  // rerun replaces them; other passes and parameter sets stay), stores `result` tagged with the run, and marks the
+  // run done with its counts. Returns the counts JSON.
+  std::string commit(Job run, const PassResult& result);
+
+  // Per-sample metrics of finished runs on a drive, the newest run's for each (name, sensor), by sample key.
+  std::vector<SampleMetric> metrics(std::int64_t drive_id, const std::string& name = {}) const;
+
+private:
+  SqliteDatabase& db_;
+};
+
+}  // namespace dc::core

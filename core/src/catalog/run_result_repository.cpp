@@ -1,0 +1,84 @@
+#include "dc/core/catalog/run_result_repository.h"
+
+#include "catalog/calibration_json.h"
+#include "catalog/sqlite_database.h"
+#include "dc/core/catalog/finding_repository.h"
+#include "dc/core/catalog/job_repository.h"
+#include "dc/core/catalog/label_repository.h"
+
+#include <nlohmann/json.hpp>
+
+namespace dc::core {
+
+std::string RunResultRepository::commit(Job run, const PassResult& result) {
+  SqliteTransaction tx(db_);
+  std::vector<std::int64_t> earlier;
+  {
+    SqliteStatement q(db_,
+                      "SELECT id FROM jobs WHERE drive_id = ?1 AND pass = ?2 AND parameters = ?3 AND id != ?4 AND "
+                      "state = 'done'");
+    q.bind(1, run.drive_id).bind(2, run.pass).bind(3, run.parameters_json).bind(4, run.id);
+    while (q.step()) earlier.push_back(q.int64(0));
+  }
+  SqliteStatement findings(db_, "DELETE FROM findings WHERE job_id = ?1");
+  SqliteStatement labels(db_, "DELETE FROM labels WHERE run_id = ?1");
+  SqliteStatement calibrations(db_, "DELETE FROM calibrations WHERE job_id = ?1");
+  SqliteStatement metrics(db_, "DELETE FROM sample_metrics WHERE job_id = ?1");
+  SqliteStatement replaced(db_, "UPDATE jobs SET counts = json_set(counts, '$.replaced_by', ?2) WHERE id = ?1");
+  for (std::int64_t id : earlier) {
+    for (SqliteStatement* s : {&findings, &labels, &calibrations, &metrics}) s->bind(1, id).run();
+    replaced.bind(1, id).bind(2, run.id).run();
+  }
+
+  FindingRepository(db_).add_all(run.drive_id, result.findings, run.id);
+  std::vector<BoxLabel> tagged = result.labels;
+  for (auto& l : tagged) l.run_id = run.id;
+  LabelRepository(db_).insert_all(run.drive_id, tagged);
+  SqliteStatement calibration(db_,
+                              "INSERT INTO calibrations (drive_id, valid_from_ns, valid_to_ns, data, source, job_id) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  for (const auto& c : result.calibrations)
+    calibration.bind(1, run.drive_id).bind(2, c.valid_from_ns).bind(3, c.valid_to_ns).bind(4, calibration_to_json(c))
+        .bind(5, std::string(to_string(CalibrationSource::Refined))).bind(6, run.id).run();  // never the file's
+  SqliteStatement metric(db_,
+                         "INSERT INTO sample_metrics (job_id, drive_id, sample_key, timestamp_ns, sensor, name, value) "
+                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  for (const auto& m : result.metrics)
+    metric.bind(1, run.id).bind(2, run.drive_id).bind(3, m.sample_key).bind(4, m.timestamp_ns).bind(5, m.sensor)
+        .bind(6, m.name).bind(7, m.value).run();
+
+  nlohmann::json counts = {{"findings", result.findings.size()},
+                           {"labels", result.labels.size()},
+                           {"calibrations", result.calibrations.size()},
+                           {"metrics", result.metrics.size()},
+                           {"replaced_runs", earlier}};
+  run.counts_json = counts.dump();
+  run.state = JobState::Done;
+  run.progress = 1.0;
+  run.finished_ns = wall_clock_ns();
+  JobRepository(db_).update(run);
+  tx.commit();
+  return run.counts_json;
+}
+
+std::vector<SampleMetric> RunResultRepository::metrics(std::int64_t drive_id, const std::string& name) const {
+  std::vector<SampleMetric> out;
+  SqliteStatement q(db_,
+                    "SELECT m.name, m.sensor, m.sample_key, m.timestamp_ns, m.value FROM sample_metrics m "
+                    "WHERE m.drive_id = ?1 AND (?2 = '' OR m.name = ?2) AND m.job_id = (SELECT max(m2.job_id) FROM "
+                    "sample_metrics m2 JOIN jobs j ON j.id = m2.job_id WHERE m2.drive_id = ?1 AND m2.name = m.name "
+                    "AND m2.sensor = m.sensor AND j.state = 'done') ORDER BY m.name, m.sensor, m.sample_key");
+  q.bind(1, drive_id).bind(2, name);
+  while (q.step()) {
+    SampleMetric m;
+    m.name = q.text(0);
+    m.sensor = q.text(1);
+    m.sample_key = q.int64(2);
+    m.timestamp_ns = q.int64(3);
+    m.value = q.real(4);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace dc::core

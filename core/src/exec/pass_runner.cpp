@@ -1,0 +1,166 @@
+#include "dc/core/exec/pass_runner.h"
+
+#include "dc/core/catalog/catalog.h"
+#include "dc/core/catalog/catalog_error.h"
+#include "dc/core/data/drive_session.h"
+#include "dc/core/passes/pass_registry.h"
+#include "dc/core/util/logging.h"
+#include "dc/gpu/compute_device.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <mutex>
+#include <unistd.h>
+
+namespace dc::core {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::int64_t now_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string host_name() {
+  char host[256] = {};
+  return ::gethostname(host, sizeof host - 1) == 0 ? std::string(host) : std::string("localhost");
+}
+
+// One run's own log file next to the application log; every line also goes to the application log.
+class RunLog {
+public:
+  explicit RunLog(std::int64_t run_id) : path_(log_folder() / "runs" / ("run-" + std::to_string(run_id) + ".log")) {
+    std::error_code ec;
+    fs::create_directories(path_.parent_path(), ec);
+    out_.open(path_, std::ios::app);
+    prefix_ = "run " + std::to_string(run_id) + ": ";
+  }
+  const fs::path& path() const { return path_; }
+  void line(LogLevel level, const std::string& text) {
+    std::lock_guard lock(mutex_);
+    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%d %H:%M:%S", std::gmtime(&t));
+    if (out_) out_ << stamp << " " << text << "\n" << std::flush;
+    log(level, prefix_ + text);
+  }
+
+private:
+  fs::path path_;
+  std::ofstream out_;
+  std::string prefix_;
+  std::mutex mutex_;
+};
+
+// The stored canonical JSON back to the text form the schema validates.
+std::map<std::string, std::string> parameters_from_json(const std::string& text) {
+  std::map<std::string, std::string> given;
+  const nlohmann::json stored = nlohmann::json::parse(text);  // must outlive the loop over its items
+  for (const auto& [name, value] : stored.items())
+    given[name] = value.is_string() ? value.get<std::string>() : value.dump();
+  return given;
+}
+
+}  // namespace
+
+std::int64_t queue_pass_run(Catalog& catalog, const PassRequest& request) {
+  const Pass* pass = find_pass(request.pass);
+  if (!pass) {
+    std::string names;
+    for (const auto& p : pass_registry()) names += (names.empty() ? "" : ", ") + p->name();
+    throw std::invalid_argument("unknown pass '" + request.pass + "' (passes: " + names + ")");
+  }
+  const auto drive = catalog.find_drive(request.drive);
+  if (!drive) throw std::invalid_argument("no drive '" + request.drive + "' in " + catalog.path().string());
+  const PassParameters parameters(pass->parameters(), request.parameters);  // throws on a bad value
+  Job job;
+  job.pass = pass->name();
+  job.pass_version = pass->version();
+  job.parameters_json = parameters.to_json();
+  job.executor = request.executor;
+  job.drive_id = drive->id;
+  job.state = JobState::Queued;
+  job.host = host_name();
+  job.pid = ::getpid();
+  return catalog.job_repository().create(job);
+}
+
+Job execute_pass_run(const fs::path& catalog_file, std::int64_t run_id, const Progress& progress, unsigned threads) {
+  Catalog catalog(catalog_file);
+  JobRepository& jobs = catalog.job_repository();
+  auto found = jobs.find(run_id);
+  if (!found) throw std::invalid_argument("no run " + std::to_string(run_id) + " in " + catalog_file.string());
+  Job run = *found;
+  if (run.state != JobState::Queued)
+    throw std::invalid_argument("run " + std::to_string(run_id) + " is " + to_string(run.state) + ", not queued");
+  const Pass* pass = find_pass(run.pass);
+  if (!pass) throw std::invalid_argument("unknown pass '" + run.pass + "'");
+
+  RunLog log(run_id);
+  run.state = JobState::Running;
+  run.started_ns = now_ns();
+  run.host = host_name();
+  run.pid = ::getpid();
+  run.device = dc::gpu::active_device().name;
+  run.log_path = log.path().string();
+  jobs.update(run);
+  log.line(LogLevel::Info, "started " + run.pass + " " + run.pass_version + " on drive " +
+                               std::to_string(run.drive_id) + " with " + run.parameters_json + " (" + run.device + ")");
+
+  // Cancel: the caller's flag, or a request stored in the catalog by another process (polled twice a second).
+  std::atomic<bool> cancel{false};
+  auto last_poll = std::chrono::steady_clock::now();
+  double last_logged = -1;
+  Progress pass_progress{[&](double done, double total, const std::string& message) {
+                           const double fraction = total > 0 ? done / total : 0;
+                           progress(done, total, message);
+                           if (progress.cancelled()) cancel = true;
+                           const auto now = std::chrono::steady_clock::now();
+                           if (now - last_poll > std::chrono::milliseconds(500)) {
+                             last_poll = now;
+                             // Progress reports may come from the pass's workers: the catalog connection is
+                             // serialized by SQLite, and a failed poll only delays cancel.
+                             try {
+                               jobs.set_progress(run_id, fraction);
+                               if (jobs.cancel_requested(run_id)) cancel = true;
+                             } catch (const std::exception&) {
+                             }
+                           }
+                           if (fraction - last_logged >= 0.1) {
+                             last_logged = fraction;
+                             log.line(LogLevel::Debug, std::to_string(static_cast<int>(fraction * 100)) + "%: " +
+                                                           message);
+                           }
+                         },
+                         &cancel};
+  try {
+    if (progress.cancelled()) throw Cancelled();
+    const auto drive = catalog.find_drive(std::to_string(run.drive_id));
+    if (!drive) throw std::invalid_argument("the run's drive is no longer in the catalog");
+    const auto session = DriveSession::open(catalog, drive->name);
+    const PassParameters parameters(pass->parameters(), parameters_from_json(run.parameters_json));
+    PassResult result = pass->run({*session, parameters, pass_progress, threads});
+    if (cancel) throw Cancelled();
+    run.counts_json = catalog.run_results().commit(run, result);
+    run = *jobs.find(run_id);
+    log.line(LogLevel::Info, "done: " + run.counts_json);
+  } catch (const Cancelled&) {
+    run.state = JobState::Cancelled;
+    run.finished_ns = now_ns();
+    jobs.update(run);
+    log.line(LogLevel::Warning, "cancelled; nothing stored");
+  } catch (const std::exception& e) {
+    run.state = JobState::Failed;
+    run.finished_ns = now_ns();
+    run.error = e.what();
+    jobs.update(run);
+    log.line(LogLevel::Error, std::string("failed: ") + e.what());
+  }
+  return run;
+}
+
+}  // namespace dc::core

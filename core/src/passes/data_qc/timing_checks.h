@@ -1,0 +1,18 @@
+#pragma once
+#include "passes/data_qc/finding_writer.h"
+#include "passes/data_qc/qc_settings.h"
+
+namespace dc::core {
+class DriveSession;
+}
+
+namespace dc::core::data_qc {
+
+// Timestamps of every sensor (only for drives with real timestamps): frame-rate (info), frame-rate-unstable,
+// frame-rate-mismatch, frame-gap, timestamp-duplicate, timestamp-non-monotonic.
+void check_timing(const DriveSession& session, const QcSettings& settings, FindingWriter& out);
+
+// Camera members of each sample further from the lidar sweep than allowed: sync-skew.
+void check_sync(const DriveSession& session, const QcSettings& settings, FindingWriter& out);
+
+}  // namespace dc::core::data_qc
