@@ -183,6 +183,25 @@ std::optional<Pose> DriveSession::pose(int sample) const {
   return p ? std::optional<Pose>(*p) : std::nullopt;
 }
 
+std::optional<Eigen::Isometry3d> DriveSession::T_world_from_imu_at(TimestampNs t) const {
+  const auto& poses = drive_.poses;
+  if (poses.empty()) return std::nullopt;
+  const auto after = std::lower_bound(poses.begin(), poses.end(), t,
+                                      [](const Pose& p, TimestampNs time) { return p.timestamp_ns < time; });
+  if (after == poses.begin()) return poses.front().T_world_from_imu;
+  if (after == poses.end()) return poses.back().T_world_from_imu;
+  const Pose& a = *(after - 1);
+  const Pose& b = *after;
+  if (b.timestamp_ns == a.timestamp_ns) return b.T_world_from_imu;
+  const double f = static_cast<double>(t - a.timestamp_ns) / static_cast<double>(b.timestamp_ns - a.timestamp_ns);
+  Eigen::Isometry3d T = Eigen::Isometry3d::Identity();
+  T.linear() = Eigen::Quaterniond(a.T_world_from_imu.linear())
+                   .slerp(f, Eigen::Quaterniond(b.T_world_from_imu.linear()))
+                   .toRotationMatrix();
+  T.translation() = (1 - f) * a.T_world_from_imu.translation() + f * b.T_world_from_imu.translation();
+  return T;
+}
+
 std::string DriveSession::frame_id_of(const std::string& sensor, const char* fallback) const {
   const auto* s = drive_.find_sensor(sensor);
   return s && !s->frame_id.empty() ? s->frame_id : std::string(fallback);

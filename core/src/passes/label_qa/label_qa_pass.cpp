@@ -61,8 +61,8 @@ PassResult LabelQaPass::run(const PassContext& context) const {
 
     if (tracks) {
       Eigen::Isometry3d T_fixed_from_lidar = Eigen::Isometry3d::Identity();
-      if (const auto pose = world ? session.pose(s) : std::nullopt)
-        T_fixed_from_lidar = pose->T_world_from_imu * session.T_lidar_from_imu(s).inverse();
+      if (const auto T = world ? session.T_world_from_imu_at(sample.timestamp_ns) : std::nullopt)
+        T_fixed_from_lidar = *T * session.T_lidar_from_imu(s).inverse();
       track_checker.add_sample(boxes, sample.key(), sample.timestamp_ns, T_fixed_from_lidar);
     }
   }

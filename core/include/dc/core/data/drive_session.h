@@ -71,6 +71,11 @@ public:
   const Calibration* calibration(int sample) const;
   // Ego pose for the sample: the GNSS/IMU member of the sample, else the pose nearest in time.
   std::optional<Pose> pose(int sample) const;
+  // Where the ego was at time t: the two GNSS/IMU fixes around t interpolated (translation linearly, rotation by
+  // slerp), the nearest fix outside their span; none without poses. Tracking across samples needs this: the fix a
+  // sample is matched with lies up to half a GNSS period away, which at driving speed moves every object by
+  // decimetres from sample to sample.
+  std::optional<Eigen::Isometry3d> T_world_from_imu_at(TimestampNs t) const;
   const std::vector<Pose>& poses() const { return drive_.poses; }
   // Maps IMU-frame points to the lidar frame; identity when the calibration has no such extrinsic.
   Eigen::Isometry3d T_lidar_from_imu(int sample) const;
