@@ -65,7 +65,9 @@ void check_poses(const DriveSession& session, const QcSettings& settings, Findin
     pose_frames.push_back(f);
   }
 
-  std::vector<Flag> position_jumps, heading_jumps;
+  std::vector<Flag> position_jumps, velocity_jumps, heading_jumps;
+  Eigen::Vector3d previous_velocity = Eigen::Vector3d::Zero();
+  bool have_velocity = false;
   for (std::size_t i = 1; i < poses.size(); ++i) {
     const double dt = static_cast<double>(poses[i].timestamp_ns - poses[i - 1].timestamp_ns) * 1e-9;
     if (dt <= 0) continue;  // duplicate times are a timestamp finding
@@ -74,12 +76,24 @@ void check_poses(const DriveSession& session, const QcSettings& settings, Findin
     const double speed = distance / dt;
     if (speed > settings.max_speed_mps)
       position_jumps.push_back({i, &pose_frames[i], {{"rate", speed}, {"distance_m", distance}, {"dt_s", dt}}});
+    // A step of a few metres at driving speed stays under any speed limit but not under a limit on how fast the
+    // velocity may change.
+    const Eigen::Vector3d velocity =
+        (poses[i].T_world_from_imu.translation() - poses[i - 1].T_world_from_imu.translation()) / dt;
+    const double acceleration = have_velocity ? (velocity - previous_velocity).norm() / dt : 0.0;
+    if (have_velocity && acceleration > settings.max_acceleration_mps2 && speed <= settings.max_speed_mps)
+      velocity_jumps.push_back({i, &pose_frames[i], {{"rate", acceleration}, {"distance_m", distance}, {"dt_s", dt}}});
+    // The step after a speed jump compares against a velocity that was itself the error: not reported again.
+    previous_velocity = velocity;
+    have_velocity = speed <= settings.max_speed_mps;
     const double turn_deg = std::abs(wrapped(yaw_of(poses[i]) - yaw_of(poses[i - 1]))) * 180 / std::numbers::pi;
     if (turn_deg / dt > settings.max_yaw_rate_deg_s)
       heading_jumps.push_back({i, &pose_frames[i], {{"rate", turn_deg / dt}, {"turn_deg", turn_deg}, {"dt_s", dt}}});
   }
   report("gnss-position-jump", sensor, pose_frames, std::move(position_jumps), "position", "m/s",
          settings.max_speed_mps, out);
+  report("gnss-position-jump", sensor, pose_frames, std::move(velocity_jumps), "velocity", "m/s^2",
+         settings.max_acceleration_mps2, out);
   report("gnss-heading-jump", sensor, pose_frames, std::move(heading_jumps), "heading", "deg/s",
          settings.max_yaw_rate_deg_s, out);
 }

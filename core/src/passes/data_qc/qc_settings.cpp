@@ -56,6 +56,9 @@ std::vector<ParamSpec> QcSettings::schema() {
              "image-frozen when the mean absolute gray difference to the previous frame is below this"),
       number("max_speed_mps", d.max_speed_mps, 0, 1e6,
              "gnss-position-jump when consecutive poses imply a speed above this (m/s)"),
+      number("max_acceleration_mps2", d.max_acceleration_mps2, 0, 1e6,
+             "gnss-position-jump when the velocity between consecutive pose pairs changes faster than this (m/s^2): "
+             "a step in position at driving speed"),
       number("max_yaw_rate_deg_s", d.max_yaw_rate_deg_s, 0, 1e6,
              "gnss-heading-jump when consecutive poses imply a heading rate above this (deg/s)"),
   };
@@ -84,6 +87,7 @@ QcSettings QcSettings::from(const PassParameters& p) {
   s.image_blur_ratio = p.number("image_blur_ratio");
   s.image_frozen_mad = p.number("image_frozen_mad");
   s.max_speed_mps = p.number("max_speed_mps");
+  s.max_acceleration_mps2 = p.number("max_acceleration_mps2");
   s.max_yaw_rate_deg_s = p.number("max_yaw_rate_deg_s");
   return s;
 }

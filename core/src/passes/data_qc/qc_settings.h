@@ -32,6 +32,7 @@ struct QcSettings {
   double image_frozen_mad = 0.5;
   // GNSS/IMU
   double max_speed_mps = 70;
+  double max_acceleration_mps2 = 30;
   double max_yaw_rate_deg_s = 90;
 
   static std::vector<ParamSpec> schema();

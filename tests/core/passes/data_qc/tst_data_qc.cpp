@@ -7,6 +7,8 @@
 
 #include <QTest>
 
+#include <numbers>
+
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -376,6 +378,30 @@ class TestDataQc : public QObject {
     QVERIFY2(yaw.size() == 1, describe(findings).c_str());
     QCOMPARE(frames_in(yaw[0]), (std::vector<std::int64_t>{8, 9}));
     for (const auto& f : problems(findings)) QCOMPARE(f.sensor, std::string("oxts"));
+  }
+
+  void gnssPositionStep() {
+    // From fix 6 on, every position is 4 m further east (longitude + 4 m / (R cos lat)): a step that stays under any
+    // speed limit at driving speed, but not under the limit on how fast the velocity may change.
+    const fs::path drive = copy_drive("gnss_step");
+    for (int frame = 6; frame < 12; ++frame) {
+      const fs::path file = drive / "oxts" / "data" / frame_name(frame, ".txt");
+      std::istringstream in(dc::test::read_text(file));
+      std::vector<std::string> fields;
+      for (std::string f; in >> f;) fields.push_back(f);
+      const double lat = std::stod(fields[0]) * std::numbers::pi / 180;
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.12f",
+                    std::stod(fields[1]) + 4.0 / (6378137.0 * std::cos(lat)) * 180 / std::numbers::pi);
+      fields[1] = buf;
+      std::string text;
+      for (const auto& f : fields) text += (text.empty() ? "" : " ") + f;
+      dc::test::write_text(file, text + "\n");
+    }
+    const auto findings = run_qc(drive);
+    const auto pos = with_check(findings, "gnss-position-jump", "oxts");
+    QVERIFY2(pos.size() == 1, describe(findings).c_str());
+    QVERIFY2(frames_in(pos[0]).front() == 6, describe(findings).c_str());
   }
 
   void payloadIntegrity() {
