@@ -6,7 +6,7 @@
 #include "dc/core/model/time_stamp.h"
 #include "test_support.h"
 
-#include "reader_error_text.h"
+#include "bad_input_helpers.h"
 
 #include <QtTest>
 
@@ -21,7 +21,10 @@ namespace fs = std::filesystem;
 using dc::test::read_text;
 using dc::test::write_text;
 using dc::test::all_errors;
+using dc::test::count_frames;
+using dc::test::count_labels;
 using dc::test::describe;
+using dc::test::replace_line;
 
 namespace {
 
@@ -32,30 +35,6 @@ const IngestError* error_with(const Drive& d, const std::string& needle) {
   for (const auto& e : d.errors)
     if (describe(e).find(needle) != std::string::npos) return &e;
   return nullptr;
-}
-
-std::size_t count_frames(const Drive& d, const std::string& sensor) {
-  return static_cast<std::size_t>(
-      std::count_if(d.frames.begin(), d.frames.end(), [&](const Frame& f) { return f.sensor == sensor; }));
-}
-
-std::size_t count_labels(const Drive& d, std::int64_t frame) {
-  return static_cast<std::size_t>(
-      std::count_if(d.labels.begin(), d.labels.end(), [&](const BoxLabel& l) { return l.frame_index == frame; }));
-}
-
-void replace_line(const fs::path& file, int line, const std::string& text) {
-  std::string all = read_text(file), out;
-  std::size_t pos = 0;
-  for (int k = 1; pos <= all.size(); ++k) {
-    std::size_t end = all.find('\n', pos);
-    if (end == std::string::npos) end = all.size();
-    out += (k == line ? text : all.substr(pos, end - pos));
-    if (end < all.size()) out += '\n';
-    pos = end + 1;
-  }
-  fs::remove(file);
-  write_text(file, out);
 }
 
 void overwrite(const fs::path& file, const std::string& bytes) {
