@@ -4,9 +4,9 @@
 #include "catalog/sqlite_database.h"
 #include "dc/core/catalog/catalog_error.h"
 #include "dc/core/data/sample_builder.h"
+#include "util/host_name.h"
 
 #include <cstdlib>
-#include <unistd.h>
 #include <map>
 
 namespace dc::core {
@@ -55,8 +55,7 @@ Catalog::Catalog(const fs::path& file)
       runs_(*db_) {
   migrate();
   // A run whose process died (crash, kill -9) while it held this catalog is marked interrupted now.
-  char host[256] = {};
-  if (::gethostname(host, sizeof host - 1) == 0) jobs_.mark_dead_runs_interrupted(host);
+  jobs_.mark_dead_runs_interrupted(host_name());
 }
 
 Catalog::~Catalog() = default;

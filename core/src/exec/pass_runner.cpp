@@ -1,11 +1,13 @@
 #include "dc/core/exec/pass_runner.h"
 
+#include "catalog/sqlite_database.h"
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/catalog/catalog_error.h"
 #include "dc/core/data/drive_session.h"
 #include "dc/core/passes/pass_registry.h"
 #include "dc/core/util/logging.h"
 #include "dc/gpu/compute_device.h"
+#include "util/host_name.h"
 
 #include <nlohmann/json.hpp>
 
@@ -19,16 +21,6 @@ namespace dc::core {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::int64_t now_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-std::string host_name() {
-  char host[256] = {};
-  return ::gethostname(host, sizeof host - 1) == 0 ? std::string(host) : std::string("localhost");
-}
 
 // One run's own log file next to the application log; every line also goes to the application log.
 class RunLog {
@@ -102,7 +94,7 @@ Job execute_pass_run(const fs::path& catalog_file, std::int64_t run_id, const Pr
 
   RunLog log(run_id);
   run.state = JobState::Running;
-  run.started_ns = now_ns();
+  run.started_ns = wall_clock_ns();
   run.host = host_name();
   run.pid = ::getpid();
   run.device = dc::gpu::active_device().name;
@@ -150,12 +142,12 @@ Job execute_pass_run(const fs::path& catalog_file, std::int64_t run_id, const Pr
     log.line(LogLevel::Info, "done: " + run.counts_json);
   } catch (const Cancelled&) {
     run.state = JobState::Cancelled;
-    run.finished_ns = now_ns();
+    run.finished_ns = wall_clock_ns();
     jobs.update(run);
     log.line(LogLevel::Warning, "cancelled; nothing stored");
   } catch (const std::exception& e) {
     run.state = JobState::Failed;
-    run.finished_ns = now_ns();
+    run.finished_ns = wall_clock_ns();
     run.error = e.what();
     jobs.update(run);
     log.line(LogLevel::Error, std::string("failed: ") + e.what());
