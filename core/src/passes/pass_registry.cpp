@@ -1,4 +1,5 @@
 #include "dc/core/passes/pass_registry.h"
+#include "passes/autolabel/autolabel_pass.h"
 #include "passes/data_qc/data_qc_pass.h"
 #include "passes/calib_check/calib_check_pass.h"
 #include "passes/label_qa/label_qa_pass.h"
@@ -13,6 +14,7 @@ const std::vector<std::unique_ptr<Pass>>& pass_registry() {
     p.push_back(std::make_unique<DataQcPass>());
     p.push_back(std::make_unique<CalibCheckPass>());
     p.push_back(std::make_unique<LabelQaPass>());
+    p.push_back(std::make_unique<AutolabelPass>());
     return p;
   }();
   return passes;

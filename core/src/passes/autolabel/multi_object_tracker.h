@@ -1,0 +1,61 @@
+#pragma once
+#include "passes/autolabel/autolabel_settings.h"
+#include "passes/autolabel/constant_velocity_filter.h"
+#include "passes/autolabel/detection.h"
+
+#include <map>
+#include <vector>
+
+namespace dc::core::autolabel {
+
+// One box of a finished track: the sample (position in the drive) and the box in the fixed frame.
+struct TrackedBox {
+  int sample = 0;
+  int track = 0;  // 1-based, in order of birth
+  Detection box;
+  bool bridged = false;  // no detection in this sample: interpolated across a short gap
+  bool moving = false;   // heading from the motion; a standing object's heading is known up to 180 degrees
+};
+
+// Offline multi-object tracking in a fixed (world) frame, so the ego's own motion does not look like the objects'.
+// Per sample: predict every live track (constant-velocity Kalman filter), assign detections by minimum total
+// distance (Hungarian) within a gate, update; unassigned detections start tracks, a track missing more than
+// max_misses samples ends. finish() keeps tracks with at least min_hits detections and, with hindsight: one class
+// per track (score-weighted vote), one size (median: objects are rigid), heading from the motion for moving
+// tracks and one consistent heading for standing ones, and boxes interpolated across the gaps it bridged.
+class MultiObjectTracker {
+ public:
+  explicit MultiObjectTracker(const AutolabelSettings& settings) : settings_(settings) {}
+
+  // Detections of one sample in the fixed frame (center, yaw), samples in time order.
+  void add_sample(int sample, double time_s, const std::vector<Detection>& detections);
+  std::vector<TrackedBox> finish();
+
+ private:
+  struct Observation {
+    int step = 0;  // index into steps_
+    Detection box;
+  };
+  struct Track {
+    int id = 0;
+    ConstantVelocityFilter filter;
+    double last_time_s = 0;
+    int misses = 0;
+    std::vector<Observation> observations;
+  };
+  struct Step {
+    int sample = 0;
+    double time_s = 0;
+  };
+
+  void end_track(Track& track);
+  void emit(const Track& track, std::vector<TrackedBox>& out) const;
+
+  const AutolabelSettings& settings_;
+  std::vector<Step> steps_;
+  std::vector<Track> live_;
+  std::vector<Track> ended_;
+  int next_id_ = 1;
+};
+
+}  // namespace dc::core::autolabel

@@ -1,0 +1,23 @@
+#pragma once
+#include "dc/core/model/point_cloud.h"
+#include "dc/gpu/kernel_context.h"
+#include "passes/autolabel/autolabel_settings.h"
+#include "passes/autolabel/detection.h"
+
+#include <vector>
+
+namespace dc::core::autolabel {
+
+// Objects in one sweep, without tracking: regional ground planes → the points between min and max height above
+// the ground → Euclidean clusters (gpu kernel) → L-shape footprint per cluster → class from size → box grown to
+// the class's size where the lidar sees one side only. Lidar frame in and out.
+class ObjectDetector {
+ public:
+  explicit ObjectDetector(const AutolabelSettings& settings) : settings_(settings) {}
+  std::vector<Detection> detect(const PointCloud& cloud, dc::gpu::KernelContext& kernels) const;
+
+ private:
+  const AutolabelSettings& settings_;
+};
+
+}  // namespace dc::core::autolabel

@@ -1,0 +1,350 @@
+// autolabel: its parts against hand-derived cases and brute force (L-shape fit, growing a partial view, Hungarian
+// assignment, Kalman filter, classes from size), and the whole pass against ground truth: the generator's tracklets
+// on a generated drive and the KITTI label_2 boxes of the real object frames. Overlaps are measured by sampling the
+// ground plane on a fine grid, independently of any IoU code in the project.
+#include "test_support.h"
+
+#include "dc/core/data/drive_session.h"
+#include "dc/core/io/payload_loader.h"
+#include "dc/core/io/reader_registry.h"
+#include "dc/core/passes/pass_registry.h"
+#include "dc/synth/drive_generator.h"
+#include "passes/autolabel/constant_velocity_filter.h"
+#include "passes/autolabel/footprint.h"
+#include "passes/autolabel/hungarian_assignment.h"
+#include "passes/autolabel/l_shape_fitter.h"
+#include "passes/autolabel/object_classifier.h"
+
+#include <QTest>
+
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <cmath>
+#include <map>
+#include <numbers>
+#include <random>
+#include <set>
+
+using namespace dc::core;
+using namespace dc::core::autolabel;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr double kDeg = std::numbers::pi / 180.0;
+
+bool inside(const BoxLabel& b, double x, double y) {
+  const double dx = x - b.center.x(), dy = y - b.center.y();
+  const double u = std::cos(b.yaw) * dx + std::sin(b.yaw) * dy;
+  const double v = -std::sin(b.yaw) * dx + std::cos(b.yaw) * dy;
+  return std::abs(u) <= b.length / 2 && std::abs(v) <= b.width / 2;
+}
+
+// Bird's-eye IoU by counting the cells of a 2 cm grid over both boxes.
+double bev_iou(const BoxLabel& a, const BoxLabel& b) {
+  if ((a.center - b.center).head<2>().norm() > 0.5 * (std::hypot(a.length, a.width) + std::hypot(b.length, b.width)))
+    return 0;
+  const double r = 0.5 * std::max(std::hypot(a.length, a.width), std::hypot(b.length, b.width));
+  const double x0 = std::min(a.center.x(), b.center.x()) - r, x1 = std::max(a.center.x(), b.center.x()) + r;
+  const double y0 = std::min(a.center.y(), b.center.y()) - r, y1 = std::max(a.center.y(), b.center.y()) + r;
+  long both = 0, any = 0;
+  for (double x = x0; x < x1; x += 0.02)
+    for (double y = y0; y < y1; y += 0.02) {
+      const bool ia = inside(a, x, y), ib = inside(b, x, y);
+      both += ia && ib;
+      any += ia || ib;
+    }
+  return any ? static_cast<double>(both) / static_cast<double>(any) : 0.0;
+}
+
+// Lidar points inside a box (brute force).
+int points_inside(const PointCloud& cloud, const BoxLabel& b) {
+  int n = 0;
+  for (std::size_t i = 0; i < cloud.size(); ++i) {
+    const float* p = cloud.point(i);
+    n += inside(b, p[0], p[1]) && std::abs(p[2] - b.center.z()) <= b.height / 2;
+  }
+  return n;
+}
+
+bool same_or_neighbour_class(const std::string& a, const std::string& b) {
+  return a == b || (a == "Car" && b == "Van") || (a == "Van" && b == "Car");
+}
+
+PassResult run_autolabel(const DriveSession& session, const std::map<std::string, std::string>& given = {},
+                         const std::atomic<bool>* cancel = nullptr) {
+  const Pass* pass = find_pass("autolabel");
+  if (!pass) throw std::runtime_error("autolabel is not registered");
+  const PassParameters params(pass->parameters(), given);
+  Progress progress;
+  progress.cancel = cancel;
+  return pass->run({session, params, progress, 2});
+}
+
+// Points on the two faces of a rectangle that a sensor at the origin sees (the corner nearest to it and the two
+// edges from it), every 5 cm.
+std::vector<Eigen::Vector2d> visible_faces(Eigen::Vector2d center, double length, double width, double yaw) {
+  const Eigen::Vector2d e1(std::cos(yaw), std::sin(yaw)), e2(-std::sin(yaw), std::cos(yaw));
+  std::vector<Eigen::Vector2d> corners;
+  for (double s1 : {-1.0, 1.0})
+    for (double s2 : {-1.0, 1.0}) corners.push_back(center + s1 * length / 2 * e1 + s2 * width / 2 * e2);
+  const auto nearest = *std::min_element(corners.begin(), corners.end(),
+                                         [](auto& a, auto& b) { return a.norm() < b.norm(); });
+  const double s1 = (nearest - center).dot(e1) > 0 ? 1 : -1, s2 = (nearest - center).dot(e2) > 0 ? 1 : -1;
+  std::vector<Eigen::Vector2d> points;
+  for (double t = 0; t <= length; t += 0.05) points.push_back(nearest - s1 * t * e1);
+  for (double t = 0.05; t <= width; t += 0.05) points.push_back(nearest - s2 * t * e2);
+  return points;
+}
+
+}  // namespace
+
+class TestAutolabel : public QObject {
+  Q_OBJECT
+
+  fs::path generated_;
+
+ private slots:
+  void initTestCase() {
+    GeneratorOptions o;
+    o.out = dc::test::fresh_work_dir("autolabel");
+    o.frames = 40;
+    o.seed = 7;
+    o.cameras = 1;
+    o.image_width = 414;
+    o.image_height = 125;
+    o.lidar_columns = 2000;
+    o.threads = 2;
+    generated_ = generate_drive(o).drive_dir;
+  }
+
+  void registeredWithDocumentedParameters() {
+    const Pass* pass = find_pass("autolabel");
+    QVERIFY(pass);
+    std::set<std::string> names;
+    for (const auto& p : pass->parameters()) {
+      QVERIFY2(!p.doc.empty(), p.name.c_str());
+      names.insert(p.name);
+    }
+    for (const char* name : {"ground_cell_m", "cluster_tolerance_m", "min_hits", "max_misses", "min_score"})
+      QVERIFY2(names.count(name), name);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, run_with_bad_heights(pass));
+  }
+
+  // The L-shape of two visible faces gives the rectangle's heading (mod 90 degrees) and its size.
+  void lShapeRecoversARotatedRectangle() {
+    for (double yaw_deg : {0.0, 17.0, 30.0, 61.0, 88.0}) {
+      const auto points = visible_faces({12, 5}, 4.2, 1.8, yaw_deg * kDeg);
+      const Footprint f = LShapeFitter().fit(points);
+      const double angle_error = std::remainder(f.angle - yaw_deg * kDeg, std::numbers::pi / 2) / kDeg;
+      QVERIFY2(std::abs(angle_error) <= 1.0, qPrintable(QString("yaw %1: angle error %2").arg(yaw_deg).arg(angle_error)));
+      const double longer = std::max(f.extent1(), f.extent2()), shorter = std::min(f.extent1(), f.extent2());
+      QVERIFY2(std::abs(longer - 4.2) < 0.1 && std::abs(shorter - 1.8) < 0.1,
+               qPrintable(QString("yaw %1: %2 x %3").arg(yaw_deg).arg(longer).arg(shorter)));
+      const Eigen::Vector2d c = f.center();
+      QVERIFY((c - Eigen::Vector2d(12, 5)).norm() < 0.1);
+    }
+  }
+
+  // Hand-derived: a face seen at coordinates [10, 10.4] on an axis grows to [10, 14.2] (away from the sensor at 0);
+  // one seen at [-3, -2.8] grows to [-7, -2.8]; a span around the sensor grows on both sides.
+  void partialViewGrowsAwayFromTheSensor() {
+    Footprint f{0, 10, 10.4, -3, -2.8};
+    f.grow_away_from_sensor(1, 4.2);
+    QCOMPARE(f.lo1, 10.0);
+    QVERIFY(std::abs(f.hi1 - 14.2) < 1e-12);
+    f.grow_away_from_sensor(2, 4.2);
+    QVERIFY(std::abs(f.lo2 - -7.0) < 1e-12);
+    QCOMPARE(f.hi2, -2.8);
+    Footprint g{0, -1, 1, 0, 1};
+    g.grow_away_from_sensor(1, 4);
+    QCOMPARE(g.lo1, -2.0);
+    QCOMPARE(g.hi1, 2.0);
+    g.grow_away_from_sensor(1, 3);  // never shrinks
+    QCOMPARE(g.extent1(), 4.0);
+  }
+
+  // The Hungarian result's cost equals the brute-force optimum over every assignment (most pairs first, then the
+  // least cost), on random rectangular matrices with forbidden pairs.
+  void hungarianMatchesBruteForce() {
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> cost(0, 10);
+    const double forbidden = 1e9;
+    for (int trial = 0; trial < 60; ++trial) {
+      const int rows = 1 + trial % 5, cols = 1 + (trial / 5) % 5;
+      std::vector<std::vector<double>> m(rows, std::vector<double>(cols));
+      for (auto& row : m)
+        for (auto& v : row) v = (rng() % 4 == 0) ? forbidden : cost(rng);
+      const auto match = hungarian_assignment(m, forbidden);
+      int pairs = 0;
+      double total = 0;
+      std::set<int> used;
+      for (int r = 0; r < rows; ++r) {
+        if (match[r] < 0) continue;
+        QVERIFY(m[r][match[r]] < forbidden);
+        QVERIFY(used.insert(match[r]).second);
+        ++pairs, total += m[r][match[r]];
+      }
+      // Brute force: every row picks a column or none, columns distinct.
+      int best_pairs = -1;
+      double best_total = 0;
+      std::vector<int> pick(rows, -1);
+      std::function<void(int, std::set<int>&, int, double)> search = [&](int r, std::set<int>& taken, int n,
+                                                                          double t) {
+        if (r == rows) {
+          if (n > best_pairs || (n == best_pairs && t < best_total)) best_pairs = n, best_total = t;
+          return;
+        }
+        search(r + 1, taken, n, t);
+        for (int c = 0; c < cols; ++c) {
+          if (taken.count(c) || m[r][c] >= forbidden) continue;
+          taken.insert(c);
+          search(r + 1, taken, n + 1, t + m[r][c]);
+          taken.erase(c);
+        }
+      };
+      std::set<int> taken;
+      search(0, taken, 0, 0.0);
+      QCOMPARE(pairs, best_pairs);
+      QVERIFY2(std::abs(total - best_total) < 1e-9, qPrintable(QString("trial %1").arg(trial)));
+    }
+  }
+
+  // Noiseless positions of a point at (5, -2) m/s, 10 Hz: the filter's velocity converges to it.
+  void kalmanFollowsConstantVelocity() {
+    ConstantVelocityFilter f({0, 0}, 1.0, 0.1);
+    for (int k = 1; k <= 30; ++k) {
+      f.predict(0.1);
+      f.update({0.5 * k, -0.2 * k});
+    }
+    QVERIFY((f.velocity() - Eigen::Vector2d(5, -2)).norm() < 0.05);
+    QVERIFY((f.position() - Eigen::Vector2d(15, -6)).norm() < 0.02);
+  }
+
+  // Shapes of the kind the lidar sees, classified as a person would: a car's side, a car's rear (grown 4.2 m away
+  // from the sensor), a pedestrian, a wall too long for any class, a low curb-like cluster.
+  void classesFromSize() {
+    const ObjectClassifier classifier;
+    ClusterShape side{{0, 8, 12, 3, 3.3}, 1.5, 300, 10};
+    Classification k = classifier.classify(side);
+    QCOMPARE(k.category, std::string("Car"));
+    QCOMPARE(k.length_axis, 1);
+
+    ClusterShape rear{{0, 10, 10.3, -0.85, 0.85}, 1.5, 200, 10};  // 1.7 m wide face, 10 m ahead
+    k = classifier.classify(rear);
+    QCOMPARE(k.category, std::string("Car"));
+    QCOMPARE(k.length_axis, 1);
+    QVERIFY(std::abs(k.footprint.lo1 - 10) < 1e-9);
+    QVERIFY(k.footprint.hi1 > 14.0);  // grown away from the sensor to a car's length
+
+    ClusterShape person{{0, 6, 6.4, 2, 2.5}, 1.75, 120, 6};
+    QCOMPARE(classifier.classify(person).category, std::string("Pedestrian"));
+
+    ClusterShape wall{{0, 5, 30, 8, 8.3}, 1.8, 3000, 15};
+    QVERIFY(classifier.classify(wall).score < 0.3);
+
+    ClusterShape curb{{0, 5, 8, 4, 4.2}, 0.3, 200, 6};
+    QVERIFY(classifier.classify(curb).score < 0.3);
+  }
+
+  // On a generated drive, against the generator's tracklets within 30 m that the lidar sees (20 points or more):
+  // most cars and pedestrians get a box of their class overlapping at IoU >= 0.5, most auto boxes are such a match,
+  // and each true object keeps mostly one track id.
+  void generatedDriveAgainstTracklets() {
+    const DriveSession session(reader_for_format("kitti-raw")->read_single(generated_), {});
+    const PassResult result = run_autolabel(session);
+    QVERIFY(!result.labels.empty());
+    for (const auto& b : result.labels) {
+      QCOMPARE(b.source, LabelSource::Auto);
+      QVERIFY(!b.track_id.empty());
+      QVERIFY(b.score > 0 && b.score <= 1);
+    }
+    std::map<std::string, int> truths, found;
+    int auto_near = 0, auto_matched = 0;
+    std::map<std::string, std::map<std::string, int>> tracks_of;  // gt track -> auto track -> samples
+    for (int s = 0; s < session.sample_count(); ++s) {
+      const std::int64_t key = session.sample(s).key();
+      std::vector<const BoxLabel*> autos;
+      for (const auto& b : result.labels)
+        if (b.frame_index == key && b.center.head<2>().norm() < 30) autos.push_back(&b);
+      auto_near += static_cast<int>(autos.size());
+      std::set<const BoxLabel*> matched;
+      const PointCloud cloud = load_point_cloud(*session.lidar_frame(s));
+      for (const BoxLabel& g : session.labels(s)) {
+        if (g.center.head<2>().norm() >= 30 || (g.category != "Car" && g.category != "Pedestrian")) continue;
+        if (points_inside(cloud, g) < 20) continue;
+        ++truths[g.category];
+        for (const BoxLabel* a : autos)
+          if (a->category == g.category && !matched.count(a) && bev_iou(*a, g) >= 0.5) {
+            matched.insert(a);
+            ++found[g.category];
+            ++tracks_of[g.track_id][a->track_id];
+            break;
+          }
+      }
+      auto_matched += static_cast<int>(matched.size());
+    }
+    const double car_recall = double(found["Car"]) / truths["Car"];
+    const double ped_recall = double(found["Pedestrian"]) / truths["Pedestrian"];
+    const double precision = double(auto_matched) / std::max(1, auto_near);
+    int dominant = 0, total = 0;
+    for (const auto& [gt, autos] : tracks_of) {
+      int best = 0;
+      for (const auto& [id, n] : autos) best = std::max(best, n), total += n;
+      dominant += best;
+    }
+    const double id_purity = double(dominant) / std::max(1, total);
+    qInfo("within 30 m: %d cars, recall %.2f; %d pedestrians, recall %.2f; precision %.2f (%d boxes); "
+          "track purity %.2f",
+          truths["Car"], car_recall, truths["Pedestrian"], ped_recall, precision, auto_near, id_purity);
+    QVERIFY(truths["Car"] > 50);
+    QVERIFY(car_recall >= 0.65);
+    QVERIFY(ped_recall >= 0.9);
+    QVERIFY(precision >= 0.55);
+    QVERIFY(id_purity >= 0.9);
+  }
+
+  // Real KITTI object frames (no timestamps: no tracking): every labeled object within 40 m that is hardly
+  // occluded gets a box of its class (Car and Van count as neighbours, as in the KITTI benchmark) at bird's-eye
+  // IoU >= 0.5. (label_2 covers the camera's view only, so boxes elsewhere cannot be judged.)
+  void realKittiObjects() {
+    const DriveSession session(
+        reader_for_format("kitti-object")->read_single(dc::test::shared_data_dir() / "kitti-object" / "training"), {});
+    const PassResult result = run_autolabel(session);
+    int cars = 0, found = 0;
+    for (int s = 0; s < session.sample_count(); ++s) {
+      const std::int64_t key = session.sample(s).key();
+      for (const BoxLabel& g : session.labels(s)) {
+        if (g.category == "Misc" || g.occlusion > 1 || g.center.head<2>().norm() > 40) continue;
+        ++cars;
+        for (const auto& a : result.labels)
+          if (a.frame_index == key && same_or_neighbour_class(g.category, a.category) && bev_iou(a, g) >= 0.5) {
+            ++found;
+            break;
+          }
+      }
+    }
+    qInfo("real KITTI: %d of %d labeled objects within 40 m found", found, cars);
+    QCOMPARE(cars, 2);  // the pedestrian of 000000 at 8.9 m, the car of 000002 at 34.8 m
+    QCOMPARE(found, cars);
+    for (const auto& a : result.labels) QVERIFY(a.track_id.empty());  // one frame each: nothing to track
+  }
+
+  void cancelStops() {
+    const DriveSession session(reader_for_format("kitti-raw")->read_single(generated_), {});
+    std::atomic<bool> cancel{true};
+    QVERIFY_THROWS_EXCEPTION(Cancelled, run_autolabel(session, {}, &cancel));
+  }
+
+ private:
+  static void run_with_bad_heights(const Pass* pass) {
+    const PassParameters p(pass->parameters(), {{"max_height_m", "0.1"}, {"min_height_m", "0.3"}});
+    const DriveSession session(Drive{}, {});
+    Progress progress;
+    pass->run({session, p, progress, 1});
+  }
+};
+
+QTEST_GUILESS_MAIN(TestAutolabel)
+#include "tst_autolabel.moc"
