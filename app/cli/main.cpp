@@ -7,6 +7,7 @@
 #include "dc/synth/drive_generator.h"
 #include "dc/core/exec/pass_runner.h"
 #include "dc/core/io/ingester.h"
+#include "dc/core/io/prediction_reader.h"
 #include "dc/core/passes/pass_registry.h"
 #include "dc/core/model/time_stamp.h"
 #include "dc/core/util/logging.h"
@@ -259,18 +260,20 @@ int cmd_samples(const Options& o, const std::string& name) {
 }
 
 int cmd_labels(const Options& o, const std::string& name, std::optional<std::int64_t> sample_key,
-               const std::string& source) {
+               const std::string& source, const std::string& model_name) {
+  if (name.empty()) throw std::invalid_argument("labels: name a drive (see 'drivecurator-cli drives')");
   core::Catalog catalog(catalog_path(o));
   auto d = require_drive(catalog, name);
   core::LabelQuery q;
   q.frame_index = sample_key;
   if (!source.empty()) q.source = core::label_source_from_string(source);
+  if (!model_name.empty()) q.source_name = model_name;
   const auto labels = catalog.label_repository().list(d.id, q);
   if (o.json) {
     json arr = json::array();
     for (const auto& l : labels)
       arr.push_back({{"id", l.id}, {"revision", l.revision}, {"source", core::to_string(l.source)},
-                     {"run_id", l.run_id ? json(*l.run_id) : json()}, {"class", l.category},
+                     {"name", l.source_name}, {"run_id", l.run_id ? json(*l.run_id) : json()}, {"class", l.category},
                      {"track_id", l.track_id}, {"sample_key", l.frame_index},
                      {"center", {l.center.x(), l.center.y(), l.center.z()}},
                      {"size", {l.length, l.width, l.height}}, {"yaw", l.yaw},
@@ -288,6 +291,31 @@ int cmd_labels(const Options& o, const std::string& name, std::optional<std::int
                 l.center.x(), l.center.y(), l.center.z(), l.length, l.width, l.height, l.yaw,
                 core::to_string(l.review));
   return kOk;
+}
+
+// Model predictions from a folder become the labels of one named model run (replacing an earlier import of the
+// same name); bad rows are reported with file and line and skipped.
+int cmd_labels_import(const Options& o, const std::string& dir, const std::string& drive_name,
+                      const std::string& source, const std::string& model_name) {
+  if (source != "model") throw std::invalid_argument("labels import: only --source model can be imported");
+  if (model_name.empty()) throw std::invalid_argument("labels import: --name is empty");
+  core::Catalog catalog(catalog_path(o));
+  const auto d = require_drive(catalog, drive_name);
+  const core::Drive drive = catalog.load_drive(d.name);
+  const core::PredictionImport read = core::read_predictions(dir, drive, model_name);
+  for (const auto& e : read.errors) std::cerr << "error: " << error_text(e) << "\n";
+  if (read.files == 0) throw std::invalid_argument(dir + ": no prediction files (NNNNNN.txt or *.jsonl)");
+  const std::int64_t replaced = catalog.label_repository().replace_model_run(d.id, model_name, read.labels);
+  if (o.json) {
+    print_json({{"drive", d.name}, {"name", model_name}, {"files", read.files}, {"rows", read.rows},
+                {"imported", read.labels.size()}, {"errors", read.errors.size()}, {"replaced", replaced}});
+  } else {
+    std::printf("imported %zu boxes of model run '%s' into %s from %d files (%d rows, %zu bad rows skipped, %lld "
+                "earlier boxes of that run replaced)\n",
+                read.labels.size(), printable(model_name).c_str(), d.name.c_str(), read.files, read.rows,
+                read.errors.size(), static_cast<long long>(replaced));
+  }
+  return read.errors.empty() ? kOk : kBadInput;
 }
 
 json job_json(const core::Job& j) {
@@ -539,9 +567,19 @@ int main(int argc, char** argv) {
   std::optional<std::int64_t> sample_key;
   std::string source;
   auto* labels = app.add_subcommand("labels", "labels of one drive (current revisions)");
-  labels->add_option("drive", drive_name, "drive name or id")->required();
+  labels->add_option("drive", drive_name, "drive name or id");
   labels->add_option("--sample", sample_key, "only this sample (its key: the lidar frame index)");
   labels->add_option("--source", source, "only this source")->check(CLI::IsMember({"gt", "auto", "model", "manual"}));
+  std::string model_name, import_dir;
+  labels->add_option("--name", model_name, "only this model run");
+  auto* labels_import = labels->add_subcommand("import", "model predictions from a folder (KITTI result files "
+                                                         "NNNNNN.txt or lidar-frame JSON lines *.jsonl)");
+  labels_import->add_option("dir", import_dir, "folder of prediction files")->required();
+  labels_import->add_option("--drive", drive_name, "drive name or id")->required();
+  labels_import->add_option("--source", source, "label source of the predictions")
+      ->check(CLI::IsMember({"model"}))->required();
+  labels_import->add_option("--name", model_name, "name of the model run (importing it again replaces it)")
+      ->required();
   auto* errors = app.add_subcommand("errors", "problems recorded while ingesting");
 
   auto* pass = app.add_subcommand("pass", "validation and labeling passes");
@@ -598,7 +636,8 @@ int main(int argc, char** argv) {
     if (*info) return cmd_info(o, drive_name);
     if (*frames) return cmd_frames(o, drive_name, sensor, from, to, limit);
     if (*samples) return cmd_samples(o, drive_name);
-    if (*labels) return cmd_labels(o, drive_name, sample_key, source);
+    if (*labels_import) return cmd_labels_import(o, import_dir, drive_name, source, model_name);
+    if (*labels) return cmd_labels(o, drive_name, sample_key, source, model_name);
     if (*errors) return cmd_errors(o);
     if (*pass_list) return cmd_pass_list(o);
     if (*pass_show) return cmd_pass_show(o, pass_name);

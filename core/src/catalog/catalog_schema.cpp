@@ -248,6 +248,23 @@ CREATE TABLE sample_metrics (
 );
 CREATE INDEX sample_metrics_by_drive ON sample_metrics (drive_id, name, sensor, sample_key);
 )sql",
+      // 5: named model runs (imported predictions) and stored evaluations.
+      R"sql(
+ALTER TABLE labels ADD COLUMN source_name TEXT NOT NULL DEFAULT '';
+CREATE INDEX labels_by_source ON labels (drive_id, source, source_name);
+CREATE TABLE evaluations (
+  id INTEGER PRIMARY KEY,
+  job_id INTEGER REFERENCES jobs(id) ON DELETE CASCADE,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  created_ns INTEGER NOT NULL,
+  predicted TEXT NOT NULL,
+  reference TEXT NOT NULL,
+  parameters TEXT NOT NULL DEFAULT '{}',
+  summary TEXT NOT NULL DEFAULT '{}',
+  curves TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX evaluations_by_drive ON evaluations (drive_id, predicted, reference);
+)sql",
   };
   return migrations;
 }

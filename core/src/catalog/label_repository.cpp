@@ -17,7 +17,7 @@ namespace {
 const char* kLabelColumns =
     "SELECT id, frame_idx, timestamp_ns, cx, cy, cz, length, width, height, yaw, category, track_id, score, source, "
     "review, revision, deleted, run_id, truncated, truncation_state, occlusion, alpha, bbox_left, bbox_top, "
-    "bbox_right, bbox_bottom FROM labels ";
+    "bbox_right, bbox_bottom, source_name FROM labels ";
 
 BoxLabel label_from_row(const SqliteStatement& q) {
   BoxLabel l;
@@ -42,6 +42,7 @@ BoxLabel label_from_row(const SqliteStatement& q) {
   l.occlusion = q.is_null(20) ? -1 : static_cast<int>(q.int64(20));
   l.alpha = q.is_null(21) ? -10 : q.real(21);
   for (int i = 0; i < 4; ++i) l.bbox2d[i] = q.is_null(22 + i) ? -1 : q.real(22 + i);
+  l.source_name = q.text(26);
   return l;
 }
 
@@ -50,6 +51,7 @@ nlohmann::json to_json(const BoxLabel& l) {
           {"center", {l.center.x(), l.center.y(), l.center.z()}},
           {"size", {l.length, l.width, l.height}}, {"yaw", l.yaw}, {"category", l.category},
           {"track_id", l.track_id}, {"score", l.score}, {"source", to_string(l.source)},
+          {"source_name", l.source_name},
           {"review", to_string(l.review)}, {"revision", l.revision}, {"deleted", l.deleted},
           {"run_id", l.run_id ? nlohmann::json(*l.run_id) : nlohmann::json()}, {"truncated", l.truncated},
           {"truncation_state", l.truncation_state}, {"occlusion", l.occlusion}, {"alpha", l.alpha},
@@ -69,6 +71,7 @@ BoxLabel from_json(std::int64_t id, const nlohmann::json& j) {
   l.track_id = j.at("track_id");
   l.score = j.at("score");
   l.source = label_source_from_string(j.at("source"));
+  l.source_name = j.value("source_name", "");
   l.review = review_state_from_string(j.at("review"));
   l.revision = j.at("revision");
   l.deleted = j.at("deleted");
@@ -111,13 +114,13 @@ void bind_box(SqliteStatement& s, const BoxLabel& l) {
   else
     s.bind_null(20);
   s.bind(21, l.occlusion).bind(22, l.alpha).bind(23, l.bbox2d[0]).bind(24, l.bbox2d[1]).bind(25, l.bbox2d[2])
-      .bind(26, l.bbox2d[3]).bind(27, wall_clock_ns());
+      .bind(26, l.bbox2d[3]).bind(27, wall_clock_ns()).bind(28, l.source_name);
 }
 
 constexpr const char* kBoxColumnList =
     "frame_idx, timestamp_ns, cx, cy, cz, length, width, height, yaw, category, track_id, score, source, review, "
     "revision, deleted, run_id, truncated, truncation_state, occlusion, alpha, bbox_left, bbox_top, bbox_right, "
-    "bbox_bottom, updated_ns";
+    "bbox_bottom, updated_ns, source_name";
 
 }  // namespace
 
@@ -125,12 +128,14 @@ std::vector<BoxLabel> LabelRepository::list(std::int64_t drive_id, const LabelQu
   std::string sql = std::string(kLabelColumns) + "WHERE drive_id = ?1";
   if (query.frame_index) sql += " AND frame_idx = ?2";
   if (query.source) sql += " AND source = ?3";
+  if (query.source_name) sql += " AND source_name = ?4";
   if (!query.include_deleted) sql += " AND deleted = 0";
   sql += " ORDER BY frame_idx, id";
   SqliteStatement q(db_, sql);
   q.bind(1, drive_id);
   if (query.frame_index) q.bind(2, *query.frame_index);
   if (query.source) q.bind(3, std::string(to_string(*query.source)));
+  if (query.source_name) q.bind(4, *query.source_name);
   std::vector<BoxLabel> out;
   while (q.step()) out.push_back(label_from_row(q));
   return out;
@@ -162,7 +167,7 @@ std::vector<BoxLabel> LabelRepository::history(std::int64_t label_id) const {
 namespace {
 std::string insert_sql() {
   return std::string("INSERT INTO labels (drive_id, ") + kBoxColumnList +
-         ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)";
+         ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)";
 }
 
 std::int64_t insert_box(SqliteDatabase& db, SqliteStatement& insert, std::int64_t drive_id, const BoxLabel& label) {
@@ -188,13 +193,35 @@ void LabelRepository::insert_all(std::int64_t drive_id, const std::vector<BoxLab
   for (const auto& l : labels) insert_box(db_, statement, drive_id, l);
 }
 
+std::int64_t LabelRepository::replace_model_run(std::int64_t drive_id, const std::string& name,
+                                              const std::vector<BoxLabel>& labels) {
+  SqliteTransaction tx(db_);
+  SqliteStatement remove(db_, "DELETE FROM labels WHERE drive_id = ?1 AND source = 'model' AND source_name = ?2");
+  remove.bind(1, drive_id).bind(2, name).run();
+  const std::int64_t removed = db_.changes();
+  std::vector<BoxLabel> tagged = labels;
+  for (auto& l : tagged) l.source = LabelSource::Model, l.source_name = name;
+  insert_all(drive_id, tagged);
+  tx.commit();
+  return removed;
+}
+
+std::vector<std::string> LabelRepository::model_runs(std::int64_t drive_id) const {
+  SqliteStatement q(db_, "SELECT DISTINCT source_name FROM labels WHERE drive_id = ?1 AND source = 'model' "
+                         "ORDER BY source_name");
+  q.bind(1, drive_id);
+  std::vector<std::string> out;
+  while (q.step()) out.push_back(q.text(0));
+  return out;
+}
+
 void LabelRepository::write_revision(const BoxLabel& current, const BoxLabel& next) {
   SqliteStatement keep(db_,
                        "INSERT INTO label_revisions (label_id, revision, data, replaced_ns) VALUES (?1, ?2, ?3, ?4)");
   keep.bind(1, current.id).bind(2, current.revision).bind(3, to_json(current).dump()).bind(4, wall_clock_ns()).run();
   SqliteStatement update(db_, std::string("UPDATE labels SET (") + kBoxColumnList +
                                   ") = (?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-                                  "?23,?24,?25,?26,?27) WHERE id = ?1");
+                                  "?23,?24,?25,?26,?27,?28) WHERE id = ?1");
   update.bind(1, current.id);
   BoxLabel stored = next;
   stored.revision = current.revision + 1;

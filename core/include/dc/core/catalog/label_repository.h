@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace dc::core {
@@ -14,6 +15,7 @@ class SqliteDatabase;
 struct LabelQuery {
   std::optional<std::int64_t> frame_index;  // the sample's key
   std::optional<LabelSource> source;
+  std::optional<std::string> source_name;  // a named model run ("" for the unnamed)
   bool include_deleted = false;
 };
 
@@ -51,6 +53,12 @@ public:
   // lidar frame alone is updated in place); stored boxes that are gone are deleted (as a revision).
   GroundTruthChanges replace_ground_truth(std::int64_t drive_id, const std::vector<BoxLabel>& labels);
   void replace_dont_care(std::int64_t drive_id, const std::vector<DontCareRegion>& regions);
+  // Replaces the labels of one named model run on a drive (source model, source_name `name`) with `labels`, in
+  // one transaction: importing the same predictions again leaves the same rows; other runs stay. Returns how many
+  // labels it removed.
+  std::int64_t replace_model_run(std::int64_t drive_id, const std::string& name, const std::vector<BoxLabel>& labels);
+  // Names of the model runs stored for a drive, sorted.
+  std::vector<std::string> model_runs(std::int64_t drive_id) const;
   // Inserts many labels (revision 1 each) in a transaction the caller owns.
   void insert_all(std::int64_t drive_id, const std::vector<BoxLabel>& labels);
 

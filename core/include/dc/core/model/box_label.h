@@ -28,6 +28,7 @@ struct BoxLabel {
   std::string track_id;          // empty when the source has no tracks
   double score = 1.0;
   LabelSource source = LabelSource::GroundTruth;
+  std::string source_name;        // model: the named run the predictions came from ("" otherwise)
   ReviewState review = ReviewState::Unreviewed;
   int revision = 1;               // 1 for the first version; an edit stores revision + 1 and keeps the old one
   bool deleted = false;           // a deleted label keeps its revisions and can be restored
