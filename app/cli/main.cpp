@@ -17,7 +17,10 @@
 
 #include <Eigen/Geometry>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -318,6 +321,158 @@ int cmd_labels_import(const Options& o, const std::string& dir, const std::strin
   return read.errors.empty() ? kOk : kBadInput;
 }
 
+// Every number in an evaluation summary by its path ("bands/Car/0-30m/bev_ap"), for listing and comparing.
+void flatten(const json& j, const std::string& path, std::map<std::string, double>& out) {
+  if (j.is_number()) {
+    out[path] = j.get<double>();
+  } else if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) flatten(v, path.empty() ? k : path + "/" + k, out);
+  }
+}
+
+core::Evaluation require_evaluation(core::Catalog& catalog, std::int64_t run) {
+  auto e = catalog.run_results().evaluation_of_run(run);
+  if (!e) throw std::invalid_argument("run " + std::to_string(run) + " has no evaluation (see 'drivecurator-cli eval list')");
+  return *e;
+}
+
+int cmd_eval_list(const Options& o, const std::string& drive_name) {
+  core::Catalog catalog(catalog_path(o));
+  std::optional<std::int64_t> drive_id;
+  if (!drive_name.empty()) drive_id = require_drive(catalog, drive_name).id;
+  const auto evaluations = catalog.run_results().evaluations(drive_id);
+  std::map<std::int64_t, std::string> names;
+  for (const auto& d : catalog.drives()) names[d.id] = d.name;
+  if (o.json) {
+    json arr = json::array();
+    for (const auto& e : evaluations)
+      arr.push_back({{"run", e.run_id ? json(*e.run_id) : json()}, {"drive", names[e.drive_id]},
+                     {"created_ns", e.created_ns}, {"predicted", e.predicted}, {"reference", e.reference},
+                     {"summary", json::parse(e.summary_json)}});
+    print_json(arr);
+    return kOk;
+  }
+  std::printf("%6s  %-34s %-20s %-10s %s\n", "RUN", "DRIVE", "PREDICTED", "REFERENCE", "BEV AP (all ranges) per class");
+  for (const auto& e : evaluations) {
+    std::string aps;
+    const json s = json::parse(e.summary_json);
+    if (s.contains("bands"))
+      for (const auto& [cls, bands] : s["bands"].items())
+        if (bands.contains("all")) {
+          char buf[64];
+          std::snprintf(buf, sizeof buf, "%s %.1f  ", cls.c_str(), bands["all"]["bev_ap"].get<double>());
+          aps += buf;
+        }
+    std::printf("%6lld  %-34s %-20s %-10s %s\n", e.run_id ? static_cast<long long>(*e.run_id) : -1LL,
+                printable(names[e.drive_id]).c_str(), printable(e.predicted).c_str(), printable(e.reference).c_str(),
+                aps.c_str());
+  }
+  return kOk;
+}
+
+int cmd_eval_show(const Options& o, std::int64_t run) {
+  core::Catalog catalog(catalog_path(o));
+  const core::Evaluation e = require_evaluation(catalog, run);
+  // Worst samples: most false positives plus misses.
+  std::map<std::int64_t, double> errors;
+  for (const auto& m : catalog.run_results().metrics_of_run(run))
+    if (m.name == "eval-fp" || m.name == "eval-fn") errors[m.sample_key] += m.value;
+  std::vector<std::pair<double, std::int64_t>> worst;
+  for (const auto& [key, n] : errors)
+    if (n > 0) worst.emplace_back(-n, key);
+  std::sort(worst.begin(), worst.end());
+  if (worst.size() > 10) worst.resize(10);
+  const json s = json::parse(e.summary_json);
+  if (o.json) {
+    json w = json::array();
+    for (const auto& [n, key] : worst) w.push_back({{"sample_key", key}, {"errors", -n}});
+    print_json({{"run", run}, {"predicted", e.predicted}, {"reference", e.reference},
+                {"parameters", json::parse(e.parameters_json)}, {"summary", s}, {"worst_samples", w},
+                {"curves", json::parse(e.curves_json)}});
+    return kOk;
+  }
+  std::printf("evaluation of run %lld: %s against %s\nparameters %s\n", static_cast<long long>(run),
+              printable(e.predicted).c_str(), printable(e.reference).c_str(), e.parameters_json.c_str());
+  if (s.contains("kitti")) {
+    std::printf("\nKITTI benchmark (AP with 40 recall positions; 11-point in brackets), %d frames\n",
+                s["kitti"].value("frames", 0));
+    std::printf("%-12s %-4s %16s %16s %16s\n", "CLASS", "", "EASY", "MODERATE", "HARD");
+    for (const auto& [cls, metrics] : s["kitti"].items()) {
+      if (!metrics.is_object()) continue;
+      for (const auto& [metric, d] : metrics.items()) {
+        std::printf("%-12s %-4s", cls.c_str(), metric.c_str());
+        for (const char* difficulty : {"easy", "moderate", "hard"})
+          if (d.contains(difficulty))
+            std::printf(" %7.2f (%6.2f)", d[difficulty]["ap40"].get<double>(), d[difficulty]["ap11"].get<double>());
+          else
+            std::printf(" %16s", "-");
+        std::printf("\n");
+      }
+    }
+  }
+  std::printf("\n%-12s %-9s %7s %7s %7s %9s %7s %6s %6s %6s\n", "CLASS", "RANGE", "REF", "BEV AP", "3D AP",
+              "PRECISION", "RECALL", "TP", "FP", "FN");
+  for (const auto& [cls, bands] : s["bands"].items())
+    for (const auto& [band, v] : bands.items())
+      std::printf("%-12s %-9s %7d %7.2f %7.2f %9.3f %7.3f %6d %6d %6d\n", cls.c_str(), band.c_str(),
+                  v["reference"].get<int>(), v["bev_ap"].get<double>(), v["3d_ap"].get<double>(),
+                  v["precision"].get<double>(), v["recall"].get<double>(), v["tp"].get<int>(), v["fp"].get<int>(),
+                  v["fn"].get<int>());
+  if (s.contains("tracking")) {
+    std::printf("\n%-12s %7s %7s %7s %7s %7s %9s\n", "CLASS", "MOTA", "MOTP", "IDF1", "ID SW", "FRAG", "TRACKS");
+    for (const auto& [cls, t] : s["tracking"].items())
+      std::printf("%-12s %7.3f %7.3f %7.3f %7d %7d %4d/%-4d\n", cls.c_str(), t["mota"].get<double>(),
+                  t["motp"].get<double>(), t["idf1"].get<double>(), t["id_switches"].get<int>(),
+                  t["fragmentations"].get<int>(), t["predicted_tracks"].get<int>(), t["reference_tracks"].get<int>());
+  }
+  if (!worst.empty()) {
+    std::printf("\nworst samples (false positives + misses at min_score):");
+    for (const auto& [n, key] : worst) std::printf(" %lld (%g)", static_cast<long long>(key), -n);
+    std::printf("\n");
+  }
+  return kOk;
+}
+
+int cmd_eval_compare(const Options& o, std::int64_t a, std::int64_t b) {
+  core::Catalog catalog(catalog_path(o));
+  const core::Evaluation ea = require_evaluation(catalog, a), eb = require_evaluation(catalog, b);
+  std::map<std::string, double> na, nb;
+  flatten(json::parse(ea.summary_json), "", na);
+  flatten(json::parse(eb.summary_json), "", nb);
+  std::set<std::string> keys;
+  for (const auto& [k, v] : na) keys.insert(k);
+  for (const auto& [k, v] : nb) keys.insert(k);
+  if (o.json) {
+    json arr = json::array();
+    for (const auto& k : keys) {
+      const auto ia = na.find(k), ib = nb.find(k);
+      arr.push_back({{"key", k}, {"a", ia == na.end() ? json() : json(ia->second)},
+                     {"b", ib == nb.end() ? json() : json(ib->second)},
+                     {"delta", ia == na.end() || ib == nb.end() ? json() : json(ib->second - ia->second)}});
+    }
+    print_json({{"a", {{"run", a}, {"predicted", ea.predicted}, {"reference", ea.reference}}},
+                {"b", {{"run", b}, {"predicted", eb.predicted}, {"reference", eb.reference}}}, {"numbers", arr}});
+    return kOk;
+  }
+  std::printf("A: run %lld, %s against %s\nB: run %lld, %s against %s\n\n%-48s %12s %12s %12s\n",
+              static_cast<long long>(a), printable(ea.predicted).c_str(), printable(ea.reference).c_str(),
+              static_cast<long long>(b), printable(eb.predicted).c_str(), printable(eb.reference).c_str(), "NUMBER",
+              "A", "B", "B - A");
+  for (const auto& k : keys) {
+    const auto ia = na.find(k), ib = nb.find(k);
+    const std::string va = ia == na.end() ? "-" : std::to_string(ia->second);
+    const std::string vb = ib == nb.end() ? "-" : std::to_string(ib->second);
+    std::string delta = "-";
+    if (ia != na.end() && ib != nb.end()) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%+.4f", ib->second - ia->second);
+      delta = buf;
+    }
+    std::printf("%-48s %12s %12s %12s\n", printable(k).c_str(), va.c_str(), vb.c_str(), delta.c_str());
+  }
+  return kOk;
+}
+
 json job_json(const core::Job& j) {
   return {{"id", j.id}, {"pass", j.pass}, {"version", j.pass_version}, {"parameters", json::parse(j.parameters_json)},
           {"executor", j.executor}, {"drive_id", j.drive_id}, {"state", core::to_string(j.state)},
@@ -606,6 +761,15 @@ int main(int argc, char** argv) {
   findings->add_option("--drive", drive_name, "only this drive");
   findings->add_option("--check", check, "only this check");
   findings->add_option("--severity", severity, "only this severity")->check(CLI::IsMember({"info", "warning", "error"}));
+  auto* eval = app.add_subcommand("eval", "stored evaluations (run them with 'pass run eval')");
+  eval->require_subcommand(1);
+  auto* eval_list = eval->add_subcommand("list", "evaluations, oldest first");
+  eval_list->add_option("--drive", drive_name, "only this drive");
+  auto* eval_show = eval->add_subcommand("show", "one evaluation's numbers and worst samples");
+  eval_show->add_option("run", job_id, "run id of the eval pass")->required();
+  std::vector<std::int64_t> compared;
+  auto* eval_compare = eval->add_subcommand("compare", "the differences between two evaluations");
+  eval_compare->add_option("runs", compared, "two run ids")->required()->expected(2);
   auto* calibrations = app.add_subcommand("calibrations", "a drive's calibrations, refined ones after the file's");
   calibrations->add_option("drive", drive_name, "drive name or id")->required();
 
@@ -647,6 +811,9 @@ int main(int argc, char** argv) {
     if (*job_cancel) return cmd_job_cancel(o, job_id);
     if (*findings) return cmd_findings(o, drive_name, check, severity);
     if (*calibrations) return cmd_calibrations(o, drive_name);
+    if (*eval_list) return cmd_eval_list(o, drive_name);
+    if (*eval_show) return cmd_eval_show(o, job_id);
+    if (*eval_compare) return cmd_eval_compare(o, compared[0], compared[1]);
   } catch (const core::Cancelled&) {
     std::cerr << "cancelled\n";
     return kBadInput;

@@ -24,9 +24,10 @@ std::string RunResultRepository::commit(Job run, const PassResult& result) {
   SqliteStatement labels(db_, "DELETE FROM labels WHERE run_id = ?1");
   SqliteStatement calibrations(db_, "DELETE FROM calibrations WHERE job_id = ?1");
   SqliteStatement metrics(db_, "DELETE FROM sample_metrics WHERE job_id = ?1");
+  SqliteStatement evaluations(db_, "DELETE FROM evaluations WHERE job_id = ?1");
   SqliteStatement replaced(db_, "UPDATE jobs SET counts = json_set(counts, '$.replaced_by', ?2) WHERE id = ?1");
   for (std::int64_t id : earlier) {
-    for (SqliteStatement* s : {&findings, &labels, &calibrations, &metrics}) s->bind(1, id).run();
+    for (SqliteStatement* s : {&findings, &labels, &calibrations, &metrics, &evaluations}) s->bind(1, id).run();
     replaced.bind(1, id).bind(2, run.id).run();
   }
 
@@ -47,10 +48,18 @@ std::string RunResultRepository::commit(Job run, const PassResult& result) {
     metric.bind(1, run.id).bind(2, run.drive_id).bind(3, m.sample_key).bind(4, m.timestamp_ns).bind(5, m.sensor)
         .bind(6, m.name).bind(7, m.value).run();
 
+  SqliteStatement evaluation(db_,
+                             "INSERT INTO evaluations (job_id, drive_id, created_ns, predicted, reference, parameters, "
+                             "summary, curves) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+  for (const auto& e : result.evaluations)
+    evaluation.bind(1, run.id).bind(2, run.drive_id).bind(3, wall_clock_ns()).bind(4, e.predicted)
+        .bind(5, e.reference).bind(6, e.parameters_json).bind(7, e.summary_json).bind(8, e.curves_json).run();
+
   nlohmann::json counts = {{"findings", result.findings.size()},
                            {"labels", result.labels.size()},
                            {"calibrations", result.calibrations.size()},
                            {"metrics", result.metrics.size()},
+                           {"evaluations", result.evaluations.size()},
                            {"replaced_runs", earlier}};
   run.counts_json = counts.dump();
   run.state = JobState::Done;
@@ -79,6 +88,54 @@ std::vector<SampleMetric> RunResultRepository::metrics(std::int64_t drive_id, co
     out.push_back(std::move(m));
   }
   return out;
+}
+
+std::vector<SampleMetric> RunResultRepository::metrics_of_run(std::int64_t run_id) const {
+  SqliteStatement q(db_, "SELECT name, sensor, sample_key, timestamp_ns, value FROM sample_metrics WHERE job_id = ?1 "
+                         "ORDER BY name, sensor, sample_key");
+  q.bind(1, run_id);
+  std::vector<SampleMetric> out;
+  while (q.step()) out.push_back({q.text(0), q.text(1), q.int64(2), q.int64(3), q.real(4)});
+  return out;
+}
+
+namespace {
+
+Evaluation evaluation_from_row(const SqliteStatement& q) {
+  Evaluation e;
+  e.id = q.int64(0);
+  if (!q.is_null(1)) e.run_id = q.int64(1);
+  e.drive_id = q.int64(2);
+  e.created_ns = q.int64(3);
+  e.predicted = q.text(4);
+  e.reference = q.text(5);
+  e.parameters_json = q.text(6);
+  e.summary_json = q.text(7);
+  e.curves_json = q.text(8);
+  return e;
+}
+
+constexpr const char* kEvaluationColumns =
+    "SELECT id, job_id, drive_id, created_ns, predicted, reference, parameters, summary, curves FROM evaluations ";
+
+}  // namespace
+
+std::vector<Evaluation> RunResultRepository::evaluations(std::optional<std::int64_t> drive_id) const {
+  SqliteStatement q(db_, std::string(kEvaluationColumns) + "WHERE ?1 IS NULL OR drive_id = ?1 ORDER BY id");
+  if (drive_id)
+    q.bind(1, *drive_id);
+  else
+    q.bind_null(1);
+  std::vector<Evaluation> out;
+  while (q.step()) out.push_back(evaluation_from_row(q));
+  return out;
+}
+
+std::optional<Evaluation> RunResultRepository::evaluation_of_run(std::int64_t run_id) const {
+  SqliteStatement q(db_, std::string(kEvaluationColumns) + "WHERE job_id = ?1 ORDER BY id LIMIT 1");
+  q.bind(1, run_id);
+  if (!q.step()) return std::nullopt;
+  return evaluation_from_row(q);
 }
 
 }  // namespace dc::core

@@ -1,6 +1,7 @@
 #include "dc/core/passes/pass_registry.h"
 #include "passes/autolabel/autolabel_pass.h"
 #include "passes/data_qc/data_qc_pass.h"
+#include "passes/eval/eval_pass.h"
 #include "passes/calib_check/calib_check_pass.h"
 #include "passes/label_qa/label_qa_pass.h"
 
@@ -15,6 +16,7 @@ const std::vector<std::unique_ptr<Pass>>& pass_registry() {
     p.push_back(std::make_unique<CalibCheckPass>());
     p.push_back(std::make_unique<LabelQaPass>());
     p.push_back(std::make_unique<AutolabelPass>());
+    p.push_back(std::make_unique<EvalPass>());
     return p;
   }();
   return passes;

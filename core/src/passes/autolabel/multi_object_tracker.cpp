@@ -1,6 +1,6 @@
 #include "passes/autolabel/multi_object_tracker.h"
 
-#include "passes/autolabel/hungarian_assignment.h"
+#include "util/hungarian_assignment.h"
 #include "passes/autolabel/object_classifier.h"
 
 #include <algorithm>

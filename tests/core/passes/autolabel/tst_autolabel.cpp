@@ -11,7 +11,7 @@
 #include "dc/synth/drive_generator.h"
 #include "passes/autolabel/constant_velocity_filter.h"
 #include "passes/autolabel/footprint.h"
-#include "passes/autolabel/hungarian_assignment.h"
+#include "util/hungarian_assignment.h"
 #include "passes/autolabel/l_shape_fitter.h"
 #include "passes/autolabel/object_classifier.h"
 

@@ -25,6 +25,12 @@ public:
   // Per-sample metrics of finished runs on a drive, the newest run's for each (name, sensor), by sample key.
   std::vector<SampleMetric> metrics(std::int64_t drive_id, const std::string& name = {}) const;
 
+  // Per-sample metrics one run wrote, by name then sample key.
+  std::vector<SampleMetric> metrics_of_run(std::int64_t run_id) const;
+  // Stored evaluations, oldest first (all drives when none is given), and the one a run wrote.
+  std::vector<Evaluation> evaluations(std::optional<std::int64_t> drive_id = {}) const;
+  std::optional<Evaluation> evaluation_of_run(std::int64_t run_id) const;
+
 private:
   SqliteDatabase& db_;
 };

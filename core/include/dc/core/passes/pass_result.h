@@ -1,6 +1,7 @@
 #pragma once
 #include "dc/core/model/box_label.h"
 #include "dc/core/model/calibration.h"
+#include "dc/core/model/evaluation.h"
 #include "dc/core/model/finding.h"
 
 #include <cstdint>
@@ -25,6 +26,7 @@ struct PassResult {
   std::vector<BoxLabel> labels;            // source auto / model
   std::vector<Calibration> calibrations;   // refined ones (source "refined"), never replacing the file's
   std::vector<SampleMetric> metrics;
+  std::vector<Evaluation> evaluations;     // eval: the comparison's numbers and curves
 };
 
 }  // namespace dc::core

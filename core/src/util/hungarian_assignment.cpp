@@ -1,9 +1,9 @@
-#include "passes/autolabel/hungarian_assignment.h"
+#include "util/hungarian_assignment.h"
 
 #include <algorithm>
 #include <limits>
 
-namespace dc::core::autolabel {
+namespace dc::core {
 
 std::vector<int> hungarian_assignment(const std::vector<std::vector<double>>& cost, double forbidden) {
   const int rows = static_cast<int>(cost.size());
@@ -60,4 +60,4 @@ std::vector<int> hungarian_assignment(const std::vector<std::vector<double>>& co
   return result;
 }
 
-}  // namespace dc::core::autolabel
+}  // namespace dc::core

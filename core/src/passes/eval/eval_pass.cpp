@@ -1,0 +1,152 @@
+#include "passes/eval/eval_pass.h"
+
+#include "dc/core/data/drive_session.h"
+#include "dc/core/eval/kitti_eval_object_conversion.h"
+#include "dc/core/eval/kitti_object_evaluator.h"
+#include "passes/eval/eval_settings.h"
+#include "passes/eval/range_band_evaluator.h"
+#include "passes/eval/tracking_evaluator.h"
+
+#include <nlohmann/json.hpp>
+
+namespace dc::core {
+
+using eval::EvalSettings;
+using nlohmann::json;
+
+namespace {
+
+const char* metric_name(KittiEvalMetric m) {
+  switch (m) {
+    case KittiEvalMetric::Image2d: return "2d";
+    case KittiEvalMetric::BirdsEye: return "bev";
+    case KittiEvalMetric::Box3d: return "3d";
+    case KittiEvalMetric::Orientation: return "aos";
+  }
+  return "?";
+}
+
+const char* difficulty_name(KittiDifficulty d) {
+  switch (d) {
+    case KittiDifficulty::Easy: return "easy";
+    case KittiDifficulty::Moderate: return "moderate";
+    case KittiDifficulty::Hard: return "hard";
+  }
+  return "?";
+}
+
+// The KITTI benchmark over the samples whose boxes carry 2D boxes and whose calibration has the rectified
+// camera 0; nullopt when no sample qualifies (raw and generated drives).
+std::optional<std::pair<json, json>> kitti_benchmark(const DriveSession& session, const EvalSettings& settings) {
+  std::vector<KittiEvalFrame> frames;
+  for (int s = 0; s < session.sample_count(); ++s) {
+    const Calibration* calib = session.calibration(s);
+    const auto T = calib ? calib->transform("cam0", "velo") : std::nullopt;
+    if (!T) continue;
+    KittiEvalFrame frame;
+    frame.id = std::to_string(session.sample(s).key());
+    bool has_2d = false;
+    for (const BoxLabel& b : session.labels(s)) {
+      if (settings.reference.accepts(b)) {
+        frame.ground_truth.push_back(kitti_eval_object_from_label(b, *T));
+        has_2d = has_2d || b.bbox2d[2] > b.bbox2d[0];
+      } else if (settings.predicted.accepts(b)) {
+        frame.detections.push_back(kitti_eval_object_from_label(b, *T));
+      }
+    }
+    if (!has_2d) continue;
+    for (const DontCareRegion& r : session.dont_care(s)) frame.ground_truth.push_back(kitti_eval_object_from_dont_care(r));
+    frames.push_back(std::move(frame));
+  }
+  if (frames.empty()) return std::nullopt;
+  const KittiEvalResult result = KittiObjectEvaluator().evaluate(frames);
+  json summary = json::object(), curves = json::object();
+  for (const KittiClassResult& c : result.classes)
+    for (int m = 0; m < kKittiMetricCount; ++m)
+      for (int d = 0; d < kKittiDifficultyCount; ++d) {
+        const auto metric = static_cast<KittiEvalMetric>(m);
+        const auto difficulty = static_cast<KittiDifficulty>(d);
+        const KittiMetricCurve& curve = c.curve(metric, difficulty);
+        if (!curve.evaluated) continue;
+        summary[c.class_name][metric_name(metric)][difficulty_name(difficulty)] = {
+            {"ap40", curve.ap_r40}, {"ap11", curve.ap_r11}, {"reference", curve.ground_truth_count}};
+        json points = json::array();
+        for (const auto& p : curve.points) points.push_back({p.recall, p.precision});
+        curves[c.class_name][metric_name(metric)][difficulty_name(difficulty)] = points;
+      }
+  summary["frames"] = result.frame_count;
+  return std::pair{summary, curves};
+}
+
+}  // namespace
+
+std::string EvalPass::summary() const {
+  return "a label source against the ground truth: KITTI AP, precision/recall by range, tracking metrics";
+}
+
+std::vector<ParamSpec> EvalPass::parameters() const { return EvalSettings::schema(); }
+
+PassResult EvalPass::run(const PassContext& context) const {
+  const DriveSession& session = context.session;
+  EvalSettings settings = EvalSettings::from(context.parameters);
+  settings.predicted.pick_newest_auto_run(session.drive().labels);
+  settings.reference.pick_newest_auto_run(session.drive().labels);
+  eval::RangeBandEvaluator bands(settings);
+  eval::TrackingEvaluator tracking(settings);
+  bool predicted_tracks = false, reference_tracks = false;
+  int predicted_boxes = 0, reference_boxes = 0;
+  const int n = session.sample_count();
+  for (int s = 0; s < n; ++s) {
+    if (context.progress.cancelled()) throw Cancelled();
+    context.progress(s, n + 1, "comparing labels of sample " + std::to_string(session.sample(s).key()));
+    std::vector<const BoxLabel*> reference, predicted;
+    for (const BoxLabel& b : session.labels(s)) {
+      if (settings.reference.accepts(b)) {
+        reference.push_back(&b);
+        reference_tracks = reference_tracks || !b.track_id.empty();
+      } else if (settings.predicted.accepts(b)) {
+        predicted.push_back(&b);
+        predicted_tracks = predicted_tracks || !b.track_id.empty();
+      }
+    }
+    reference_boxes += static_cast<int>(reference.size());
+    predicted_boxes += static_cast<int>(predicted.size());
+    bands.add_sample(session.sample(s).key(), reference, predicted);
+    tracking.add_sample(reference, predicted);
+  }
+  if (reference_boxes == 0)
+    throw std::invalid_argument("no '" + settings.reference.text() + "' labels on drive " + session.drive().name +
+                                ": nothing to evaluate against");
+  context.progress(n, n + 1, "summarising");
+
+  json summary = {{"predicted_boxes", predicted_boxes}, {"reference_boxes", reference_boxes},
+                  {"bands", bands.summary()}};
+  json curves = {{"bands", bands.curves()}};
+  if (session.timestamped() && predicted_tracks && reference_tracks)
+    summary["tracking"] = tracking.summary();
+  if (settings.kitti)
+    if (auto kitti = kitti_benchmark(session, settings)) {
+      summary["kitti"] = kitti->first;
+      curves["kitti"] = kitti->second;
+    }
+
+  PassResult result;
+  Evaluation e;
+  e.predicted = settings.predicted.resolved_text();
+  e.reference = settings.reference.resolved_text();
+  e.parameters_json = context.parameters.to_json();
+  e.summary_json = summary.dump();
+  e.curves_json = curves.dump();
+  result.evaluations.push_back(std::move(e));
+  for (int s = 0; s < n; ++s) {
+    const Sample& sample = session.sample(s);
+    const auto it = bands.errors_per_sample().find(sample.key());
+    const auto [fp, fn] = it == bands.errors_per_sample().end() ? std::pair{0, 0} : it->second;
+    result.metrics.push_back({"eval-fp", "", sample.key(), sample.timestamp_ns, static_cast<double>(fp)});
+    result.metrics.push_back({"eval-fn", "", sample.key(), sample.timestamp_ns, static_cast<double>(fn)});
+  }
+  context.progress(n + 1, n + 1, "done");
+  return result;
+}
+
+}  // namespace dc::core

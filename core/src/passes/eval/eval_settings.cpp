@@ -1,0 +1,50 @@
+#include "passes/eval/eval_settings.h"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace dc::core::eval {
+
+double EvalSettings::iou_for(const std::string& category) const {
+  return category == "Car" || category == "Van" || category == "Truck" ? car_iou : small_iou;
+}
+
+std::vector<ParamSpec> EvalSettings::schema() {
+  using T = ParamSpec::Type;
+  return {
+      {"predicted", T::Text, "auto", {}, {}, "labels to evaluate: auto (newest autolabel run), auto:RUN, manual, model, model:NAME or gt"},
+      {"reference", T::Text, "gt", {}, {}, "labels taken as the truth (same forms)"},
+      {"car_iou", T::Number, "0.7", 0.01, 1, "IoU a Car, Van or Truck needs to count as found (KITTI: 0.7)"},
+      {"small_iou", T::Number, "0.5", 0.01, 1, "IoU a Pedestrian, Cyclist or other object needs (KITTI: 0.5)"},
+      {"range_bands", T::Text, "30,50", {}, {}, "edges (m) of the range bands, ascending: 30,50 gives 0-30, 30-50, 50+"},
+      {"min_score", T::Number, "0.3", 0, 1, "predictions below this score are left out of precision, recall and tracking"},
+      {"kitti", T::Flag, "true", {}, {}, "also the KITTI benchmark (2D, BEV, 3D AP, AOS) where the drive has 2D boxes"},
+  };
+}
+
+EvalSettings EvalSettings::from(const PassParameters& p) {
+  EvalSettings s;
+  s.predicted = LabelSourceFilter(p.text("predicted"));
+  s.reference = LabelSourceFilter(p.text("reference"));
+  s.car_iou = p.number("car_iou");
+  s.small_iou = p.number("small_iou");
+  s.min_score = p.number("min_score");
+  s.kitti = p.flag("kitti");
+  s.band_edges.clear();
+  std::istringstream in(p.text("range_bands"));
+  for (std::string item; std::getline(in, item, ',');) {
+    try {
+      std::size_t used = 0;
+      const double edge = std::stod(item, &used);
+      if (used != item.size() || edge <= 0 || (!s.band_edges.empty() && edge <= s.band_edges.back()))
+        throw std::invalid_argument(item);
+      s.band_edges.push_back(edge);
+    } catch (const std::exception&) {
+      throw std::invalid_argument("parameter range_bands: '" + p.text("range_bands") +
+                                  "' is not a list of ascending positive numbers");
+    }
+  }
+  return s;
+}
+
+}  // namespace dc::core::eval
