@@ -21,6 +21,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <sstream>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -33,6 +34,7 @@ namespace core = dc::core;
 constexpr int kOk = 0;
 constexpr int kBadInput = 1;
 constexpr int kUsage = 2;
+constexpr int kRequirementFailed = 3;  // eval run --require: a gate failed
 
 struct Options {
   std::string catalog;
@@ -473,6 +475,70 @@ int cmd_eval_compare(const Options& o, std::int64_t a, std::int64_t b) {
   return kOk;
 }
 
+// "Car/moderate/3d>=70" (KITTI benchmark, AP_R40), "Car/0-30m/bev>=50" or "Car/all/recall>=0.9" (range bands:
+// bev, 3d, precision, recall), "Car/tracking/mota>=0.5" (any tracking number): the value it names in a summary.
+struct Requirement {
+  std::string text;
+  std::vector<std::string> path;  // into the summary
+  std::string op;
+  double bound = 0;
+};
+
+Requirement parse_requirement(const std::string& text) {
+  Requirement r{text, {}, {}, 0};
+  const auto at = text.find_first_of("<>");
+  if (at == std::string::npos) throw std::invalid_argument("--require '" + text + "': no comparison (>=, <=, >, <)");
+  r.op = text.substr(at, text.compare(at + 1, 1, "=") == 0 ? 2 : 1);
+  try {
+    std::size_t used = 0;
+    const std::string number = text.substr(at + r.op.size());
+    r.bound = std::stod(number, &used);
+    if (used != number.size()) throw std::invalid_argument(number);
+  } catch (const std::exception&) {
+    throw std::invalid_argument("--require '" + text + "': the bound after " + r.op + " is not a number");
+  }
+  std::vector<std::string> parts;
+  std::istringstream in(text.substr(0, at));
+  for (std::string part; std::getline(in, part, '/');) parts.push_back(part);
+  if (parts.size() != 3)
+    throw std::invalid_argument("--require '" + text + "': expected CLASS/DIFFICULTY|BAND|tracking/METRIC");
+  const std::string& cls = parts[0];
+  const std::string& where = parts[1];
+  const std::string& metric = parts[2];
+  if (where == "easy" || where == "moderate" || where == "hard")
+    r.path = {"kitti", cls, metric, where, "ap40"};
+  else if (where == "tracking")
+    r.path = {"tracking", cls, metric};
+  else
+    r.path = {"bands", cls, where, metric == "bev" || metric == "3d" ? metric + "_ap" : metric};
+  return r;
+}
+
+// Checks every requirement against the evaluation summary; prints each; true when all hold.
+bool requirements_hold(const std::vector<Requirement>& requirements, const json& summary) {
+  bool ok = true;
+  for (const auto& r : requirements) {
+    const json* v = &summary;
+    for (const auto& key : r.path) {
+      if (!v || !v->is_object() || !v->contains(key)) {
+        v = nullptr;
+        break;
+      }
+      v = &(*v)[key];
+    }
+    if (!v || !v->is_number()) {
+      std::cerr << "requirement " << r.text << ": FAILED (the evaluation has no such number)\n";
+      ok = false;
+      continue;
+    }
+    const double x = v->get<double>();
+    const bool holds = r.op == ">=" ? x >= r.bound : r.op == "<=" ? x <= r.bound : r.op == ">" ? x > r.bound : x < r.bound;
+    std::cerr << "requirement " << r.text << ": " << (holds ? "ok" : "FAILED") << " (" << x << ")\n";
+    ok = ok && holds;
+  }
+  return ok;
+}
+
 json job_json(const core::Job& j) {
   return {{"id", j.id}, {"pass", j.pass}, {"version", j.pass_version}, {"parameters", json::parse(j.parameters_json)},
           {"executor", j.executor}, {"drive_id", j.drive_id}, {"state", core::to_string(j.state)},
@@ -546,6 +612,36 @@ int cmd_pass_run(const Options& o, const std::string& name, const std::string& d
     return kBadInput;
   }
   return ended.state == core::JobState::Done ? kOk : kBadInput;
+}
+
+int cmd_eval_show(const Options& o, std::int64_t run);
+
+// Runs the eval pass and gates on requirements: exit code 3 when one fails (for a training pipeline's CI).
+int cmd_eval_run(const Options& o, const std::string& predicted, const std::string& reference,
+                 const std::string& drive, std::vector<std::string> params,
+                 const std::vector<std::string>& requirement_texts) {
+  std::vector<Requirement> requirements;
+  for (const auto& t : requirement_texts) requirements.push_back(parse_requirement(t));  // bad ones fail first
+  params.push_back("predicted=" + predicted);
+  params.push_back("reference=" + reference);
+  const auto path = catalog_path(o);
+  std::int64_t run = 0;
+  {
+    core::Catalog catalog(path);
+    run = core::queue_pass_run(catalog, {"eval", drive, core::parse_param_items(params)});
+  }
+  dc::app::ProgressPrinter printer("eval", o.quiet);
+  const core::Job ended = core::execute_pass_run(path, run, printer.progress());
+  printer.finish();
+  if (ended.state != core::JobState::Done) {
+    std::cerr << "error: run " << ended.id << " " << core::to_string(ended.state) << ": " << printable(ended.error)
+              << "\n";
+    return kBadInput;
+  }
+  cmd_eval_show(o, ended.id);
+  core::Catalog catalog(path);
+  const auto e = catalog.run_results().evaluation_of_run(ended.id);
+  return requirements_hold(requirements, json::parse(e->summary_json)) ? kOk : kRequirementFailed;
 }
 
 int cmd_jobs(const Options& o) {
@@ -763,6 +859,17 @@ int main(int argc, char** argv) {
   findings->add_option("--severity", severity, "only this severity")->check(CLI::IsMember({"info", "warning", "error"}));
   auto* eval = app.add_subcommand("eval", "stored evaluations (run them with 'pass run eval')");
   eval->require_subcommand(1);
+  std::string predicted, reference = "gt";
+  std::vector<std::string> requirements;
+  auto* eval_run = eval->add_subcommand("run", "evaluate a label source on a drive (the eval pass) and show it");
+  eval_run->add_option("--pred", predicted, "labels to evaluate: auto, auto:RUN, manual, model, model:NAME")
+      ->required();
+  eval_run->add_option("--gt", reference, "reference labels (default gt)");
+  eval_run->add_option("--drive", drive_name, "drive name or id")->required();
+  eval_run->add_option("--param", pass_params, "name=value (see 'pass show eval')");
+  eval_run->add_option("--require", requirements,
+                       "CLASS/moderate/3d>=70, CLASS/0-30m/bev>=50, CLASS/tracking/mota>=0.5 ...: exit code 3 when "
+                       "one fails (repeatable)");
   auto* eval_list = eval->add_subcommand("list", "evaluations, oldest first");
   eval_list->add_option("--drive", drive_name, "only this drive");
   auto* eval_show = eval->add_subcommand("show", "one evaluation's numbers and worst samples");
@@ -789,7 +896,7 @@ int main(int argc, char** argv) {
   if (!o.verbose && *ingest) log_options.stderr_level = core::LogLevel::Error;
   core::init_logging(log_options);
   // Ctrl-C / SIGTERM cancel the commands that can be cancelled; the quick queries keep the default (terminate).
-  if (*generate || *ingest || *pass_run) dc::app::install_interrupt_handler();
+  if (*generate || *ingest || *pass_run || *eval_run) dc::app::install_interrupt_handler();
   try {
     if (*generate) {
       g.out = out;
@@ -811,6 +918,7 @@ int main(int argc, char** argv) {
     if (*job_cancel) return cmd_job_cancel(o, job_id);
     if (*findings) return cmd_findings(o, drive_name, check, severity);
     if (*calibrations) return cmd_calibrations(o, drive_name);
+    if (*eval_run) return cmd_eval_run(o, predicted, reference, drive_name, pass_params, requirements);
     if (*eval_list) return cmd_eval_list(o, drive_name);
     if (*eval_show) return cmd_eval_show(o, job_id);
     if (*eval_compare) return cmd_eval_compare(o, compared[0], compared[1]);

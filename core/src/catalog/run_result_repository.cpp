@@ -24,10 +24,16 @@ std::string RunResultRepository::commit(Job run, const PassResult& result) {
   SqliteStatement labels(db_, "DELETE FROM labels WHERE run_id = ?1");
   SqliteStatement calibrations(db_, "DELETE FROM calibrations WHERE job_id = ?1");
   SqliteStatement metrics(db_, "DELETE FROM sample_metrics WHERE job_id = ?1");
-  SqliteStatement evaluations(db_, "DELETE FROM evaluations WHERE job_id = ?1");
+  // An evaluation is replaced only by one of the same labels: "auto" resolves to the newest autolabel run, so
+  // evaluating a new run with the same parameters adds to the history instead of overwriting it.
+  SqliteStatement evaluations(db_, "DELETE FROM evaluations WHERE job_id = ?1 AND (predicted || '|' || reference) IN "
+                                   "(SELECT value FROM json_each(?2))");
+  nlohmann::json compared = nlohmann::json::array();
+  for (const auto& e : result.evaluations) compared.push_back(e.predicted + "|" + e.reference);
   SqliteStatement replaced(db_, "UPDATE jobs SET counts = json_set(counts, '$.replaced_by', ?2) WHERE id = ?1");
   for (std::int64_t id : earlier) {
-    for (SqliteStatement* s : {&findings, &labels, &calibrations, &metrics, &evaluations}) s->bind(1, id).run();
+    for (SqliteStatement* s : {&findings, &labels, &calibrations, &metrics}) s->bind(1, id).run();
+    evaluations.bind(1, id).bind(2, compared.dump()).run();
     replaced.bind(1, id).bind(2, run.id).run();
   }
 
