@@ -50,15 +50,28 @@ std::vector<float> depth_edge_points(const PointCloud& cloud, const Eigen::Isome
 
   const Eigen::Matrix3d& K = intrinsics.K;
   std::vector<float> out;
+  // Keeps (x, y, z) with `weight` when the camera sees it.
+  auto emit = [&](float x, float y, float z, float weight) {
+    const Eigen::Vector3d c = T_cam_from_lidar * Eigen::Vector3d(x, y, z);
+    if (c.z() < options.min_depth_m || c.z() > options.max_depth_m) return;
+    // Distortion is left out here: the margin absorbs it, the exact projection happens in the scoring.
+    const double u = K(0, 0) * c.x() / c.z() + K(0, 1) * c.y() / c.z() + K(0, 2);
+    const double v = K(1, 1) * c.y() / c.z() + K(1, 2);
+    if (u < -margin_px || v < -margin_px || u > intrinsics.width - 1 + margin_px ||
+        v > intrinsics.height - 1 + margin_px)
+      return;
+    out.insert(out.end(), {x, y, z, weight});
+  };
   for (std::size_t i = 0; i < n; ++i) {
     if (!(range[i] > 0.0f)) continue;
     float kink = 0.0f;
+    std::ptrdiff_t beyond = kNone;  // the farther neighbour of the strongest kink
     // Towards `towards`, with `opposite` on the other side along the same direction.
     auto side = [&](std::ptrdiff_t towards, std::ptrdiff_t opposite) {
       if (towards == kNone || !(range[towards] > 0.0f)) return;
       const float jump = range[towards] - range[i];
       const float other = opposite != kNone && range[opposite] > 0.0f ? std::abs(range[i] - range[opposite]) : jump;
-      kink = std::max(kink, jump - other);
+      if (jump - other > kink) kink = jump - other, beyond = towards;
     };
     const std::ptrdiff_t left =
         i > 0 && ring_of[i - 1] == ring_of[i] && azimuth[i] - azimuth[i - 1] <= max_gap ? std::ptrdiff_t(i) - 1 : kNone;
@@ -74,15 +87,19 @@ std::vector<float> depth_edge_points(const PointCloud& cloud, const Eigen::Isome
     if (kink < std::max(options.min_discontinuity_m, options.relative_discontinuity * range[i])) continue;
 
     const float* p = cloud.point(i);
-    const Eigen::Vector3d c = T_cam_from_lidar * Eigen::Vector3d(p[0], p[1], p[2]);
-    if (c.z() < options.min_depth_m || c.z() > options.max_depth_m) continue;
-    // Distortion is left out here: the margin absorbs it, the exact projection happens in the scoring.
-    const double u = K(0, 0) * c.x() / c.z() + K(0, 1) * c.y() / c.z() + K(0, 2);
-    const double v = K(1, 1) * c.y() / c.z() + K(1, 2);
-    if (u < -margin_px || v < -margin_px || u > intrinsics.width - 1 + margin_px ||
-        v > intrinsics.height - 1 + margin_px)
-      continue;
-    out.insert(out.end(), {p[0], p[1], p[2], std::sqrt(std::min(kink, options.weight_cap_m))});
+    const float weight = std::sqrt(std::min(kink, options.weight_cap_m));
+    if (options.bisect_silhouette && beyond != kNone) {
+      // The true outline lies somewhere between the last ray on the object and the first one past it (on average
+      // half-way): the point at the object's range on the bisecting ray. Without this, the outline seen through
+      // rings 0.4 deg apart sits systematically inside the object, which biases pitch and height.
+      const float* q = cloud.point(static_cast<std::size_t>(beyond));
+      Eigen::Vector3f ray = Eigen::Vector3f(p[0], p[1], p[2]) / range[i] +
+                            Eigen::Vector3f(q[0], q[1], q[2]) / range[static_cast<std::size_t>(beyond)];
+      ray = ray.normalized() * range[i];
+      emit(ray.x(), ray.y(), ray.z(), weight);
+    } else {
+      emit(p[0], p[1], p[2], weight);
+    }
   }
   return out;
 }

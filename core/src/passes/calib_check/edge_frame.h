@@ -20,6 +20,8 @@ struct EdgeOptions {
   float weight_cap_m = 3.0f;          // weight = sqrt(min(kink, cap))
   float max_azimuth_gap_deg = 1.0f;   // ring neighbours further apart than this are not neighbours
   float max_vertical_gap_deg = 0.5f;  // azimuth tolerance of the neighbour on the adjacent ring
+  // Place an edge point on the ray half-way to its farther neighbour (at its own range) instead of at the point.
+  bool bisect_silhouette = true;
   float min_depth_m = 1.5f;           // camera-frame depth range of the edge points kept
   float max_depth_m = 60.0f;
   // Image: gradient magnitude of the lightly blurred gray image, normalised by its `gradient_percentile` value and
@@ -42,7 +44,8 @@ struct EdgeFrame {
 };
 
 // Depth-discontinuity points of a scan in its recorded order (rings one after the other, azimuth increasing within a
-// ring, as KITTI and most spinning-lidar drivers write them), each weighted by its discontinuity (see EdgeOptions).
+// ring, as KITTI and most spinning-lidar drivers write them), each weighted by its discontinuity and placed
+// half-way towards its farther neighbour (see EdgeOptions).
 // Only points that the camera sees (depth range, inside the image with `margin_px`) under T_cam_from_lidar are kept.
 std::vector<float> depth_edge_points(const PointCloud& cloud, const Eigen::Isometry3d& T_cam_from_lidar,
                                      const CameraIntrinsics& intrinsics, double margin_px, const EdgeOptions& options);

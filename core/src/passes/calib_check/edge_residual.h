@@ -89,4 +89,22 @@ private:
   double prior_;
 };
 
+// The same objective over the translation alone, the rotation correction held at `rotation` (a rotation vector):
+// the last stage of the refinement, once the rotation is fixed.
+class TranslationObjective {
+public:
+  TranslationObjective(AlignmentObjective full, const Eigen::Vector3d& rotation)
+      : full_(std::move(full)), rotation_(rotation) {}
+
+  template <typename T>
+  bool operator()(const T* t, T* cost) const {
+    const T x[6] = {T(rotation_.x()), T(rotation_.y()), T(rotation_.z()), t[0], t[1], t[2]};
+    return full_(x, cost);
+  }
+
+private:
+  AlignmentObjective full_;
+  Eigen::Vector3d rotation_;
+};
+
 }  // namespace dc::core::calib_check

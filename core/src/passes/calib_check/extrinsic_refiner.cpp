@@ -116,23 +116,30 @@ RefineResult ExtrinsicRefiner::refine(const std::vector<EdgeFrame>& frames, cons
   out.points = points.size();
   if (points.empty()) return out;
 
-  // Minimises one level from x; returns the final cost (minus score plus prior).
-  auto solve = [&](std::size_t level, std::array<double, 6>& x, int iterations) {
-    auto* objective = new AlignmentObjective(points, levels[level], intrinsics_, options_.translation_sigma_m,
-                                             options_.translation_prior);
-    ceres::GradientProblem problem(new ceres::AutoDiffFirstOrderFunction<AlignmentObjective, 6>(objective));
+  ceres::GradientProblemSolver::Options solver;
+  solver.line_search_direction_type = ceres::LBFGS;
+  solver.max_num_iterations = options_.max_iterations;
+  solver.logging_type = ceres::SILENT;
+  solver.minimizer_progress_to_stdout = false;
+  // Minimises one level from x (iterations 0: evaluates only); returns the final cost (minus score plus prior).
+  auto solve = [&](std::size_t level, std::array<double, 6>& x, int iterations, double prior) {
+    ceres::GradientProblem problem(new ceres::AutoDiffFirstOrderFunction<AlignmentObjective, 6>(
+        new AlignmentObjective(points, levels[level], intrinsics_, options_.translation_sigma_m, prior)));
     if (iterations > 0) {
-      ceres::GradientProblemSolver::Options solver;
-      solver.line_search_direction_type = ceres::LBFGS;
-      solver.max_num_iterations = iterations;
-      solver.logging_type = ceres::SILENT;
-      solver.minimizer_progress_to_stdout = false;
       ceres::GradientProblemSolver::Summary summary;
       ceres::Solve(solver, problem, x.data(), &summary);
     }
     double cost = 0;
     problem.Evaluate(x.data(), &cost, nullptr);
     return cost;
+  };
+  // The same over the translation alone (x's rotation held).
+  auto solve_translation = [&](std::size_t level, std::array<double, 6>& x, double prior) {
+    const AlignmentObjective full(points, levels[level], intrinsics_, options_.translation_sigma_m, prior);
+    ceres::GradientProblem problem(new ceres::AutoDiffFirstOrderFunction<TranslationObjective, 3>(
+        new TranslationObjective(full, Eigen::Vector3d(x[0], x[1], x[2]))));
+    ceres::GradientProblemSolver::Summary summary;
+    ceres::Solve(solver, problem, x.data() + 3, &summary);
   };
   // The window's mean score (not its log) at x, unblurred maps, no prior.
   auto score_of = [&](const std::array<double, 6>& x) {
@@ -154,16 +161,23 @@ RefineResult ExtrinsicRefiner::refine(const std::vector<EdgeFrame>& frames, cons
   check_cancel(progress);
   const std::size_t finest = levels.size() - 1;
   std::array<double, 6> best_x = zero;
-  double best = solve(finest, best_x, 0);
+  const double search_prior = options_.search_translation_prior;
+  double best = solve(finest, best_x, 0, search_prior);
   for (const auto& w : starts) {
     std::array<double, 6> x{w.x(), w.y(), w.z(), 0, 0, 0};
-    double cost = 0;
     for (std::size_t level = 0; level < levels.size(); ++level) {
-      cost = solve(level, x, options_.max_iterations);
+      solve(level, x, options_.max_iterations, search_prior);
       check_cancel(progress);
     }
+    const double cost = solve(finest, x, 0, search_prior);
     ++out.starts_tried;
     if (cost < best) best = cost, best_x = x;
+  }
+  // The rotation stays; the translation is settled again from the start's under its own (firmer) prior: where the
+  // search took it along a weakly observed direction, it does not stay there.
+  if (options_.translation_prior != search_prior) {
+    best_x[3] = best_x[4] = best_x[5] = 0.0;
+    solve_translation(finest, best_x, options_.translation_prior);
   }
   out.score = score_of(best_x);
   out.T_cam_from_lidar = corrected(T_start, best_x);

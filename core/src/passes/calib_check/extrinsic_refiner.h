@@ -18,6 +18,10 @@ struct RefinerOptions {
   // has a prior: cost += translation_prior * |dt|^2 / translation_sigma_m^2, in units of the score (0..1).
   double translation_sigma_m = 0.03;
   double translation_prior = 0.01;  // (the objective is minus the mean log score: ~relative score change)
+  // While the rotation is searched the translation moves (almost) freely with it, so that near edges do not bend
+  // the rotation to fit the start's translation error (a few cm read as ~0.2 deg of yaw or pitch). Then the rotation
+  // is held and the translation settled again, from the start's, under translation_prior.
+  double search_translation_prior = 0.001;
   int max_iterations = 50;           // per level
   int grid_points_per_frame = 3000;  // edge points per frame the grid search samples (every k-th)
 };
@@ -32,8 +36,9 @@ struct RefineResult {
 
 // Targetless refinement of T_cam_from_lidar over a window of frames of one camera (Levinson & Thrun 2013): a
 // coarse grid of rotations scored with the edge-score kernel picks starting points, then Ceres (L-BFGS) maximises
-// the window's weighted edge-alignment score, with a translation prior, on edge maps blurred less and less. The
-// best start at the finest level wins.
+// the window's weighted edge-alignment score, with a weak translation prior, on edge maps blurred less and less.
+// The best start at the finest level wins; its rotation is kept and the translation settled again from the start's
+// under the firmer prior.
 class ExtrinsicRefiner {
 public:
   ExtrinsicRefiner(CameraIntrinsics intrinsics, RefinerOptions options);

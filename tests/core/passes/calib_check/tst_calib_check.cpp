@@ -99,7 +99,7 @@ private slots:
 
   void registered() {
     const Pass* pass = find_pass("calib-check");
-    QCOMPARE(pass->version(), std::string("2"));
+    QCOMPARE(pass->version(), std::string("3"));
     const PassParameters params(pass->parameters(), {});
     QCOMPARE(params.number("rotation_threshold_deg"), 0.3);
     QCOMPARE(params.number("translation_threshold_m"), 0.05);
@@ -150,25 +150,31 @@ private slots:
       QCOMPARE(c.valid_to_ns, c.valid_from_ns == 0 ? std::int64_t{1} : std::int64_t{200'000'001});
       const Eigen::Isometry3d truth = file_extrinsic(split_, first);
       // Closer to the truth than the 1 degree perturbation by a clear factor: 3 for the two-sample window, 1.6 for
-      // frame 000000 alone (one frame constrains the roll about the optical axis poorly: ~0.5 deg left).
+      // frame 000000 alone (one frame constrains the roll about the optical axis poorly). The translation was not
+      // perturbed, but it is weakly observable and the edges' optimum lies a few cm from the file's value (see
+      // bench_calib_check): the refinement leaves ~3.3 cm with two frames and ~5 cm with one frame alone.
       const double limit_deg = first == 0 ? 0.6 : 0.35;
-      QVERIFY2(angle_deg(*T, truth) < limit_deg, std::to_string(angle_deg(*T, truth)).c_str());
-      QVERIFY2(shift_m(*T, truth) < 0.03, std::to_string(shift_m(*T, truth)).c_str());
+      const double limit_m = first == 0 ? 0.06 : 0.04;
+      const std::string where = "window from frame " + std::to_string(first) + ": " +
+                                std::to_string(angle_deg(*T, truth)) + " deg, " +
+                                std::to_string(100 * shift_m(*T, truth)) + " cm";
+      QVERIFY2(angle_deg(*T, truth) < limit_deg, where.c_str());
+      QVERIFY2(shift_m(*T, truth) < limit_m, where.c_str());
     }
   }
 
   void recovers_random_perturbations() {
     // Six known perturbations (0.5-2 deg about random axes, 2-10 cm): what the refinement achieves on these two
-    // frames (bench_calib_check measures 50 trials). Rotation: with seed 11 the residual is below the applied
-    // rotation in four of six trials and below half of it in two; the other two fall into a false basin (~2 deg of
-    // roll about the optical axis, which two frames constrain poorly). Asserted with one trial of margin. Translation
-    // is held by its prior (weakly observable from two frames): it must not get worse by more than 1.5 cm.
+    // frames (bench_calib_check measures 50 trials). Rotation: with seed 11 the residual is below half the applied
+    // rotation and below 0.25 deg in all six trials (no false roll basin since the rotation is searched with the
+    // translation nearly free). Asserted with one trial of margin. Translation is held by its prior (weakly
+    // observable from two frames): it must not get worse by more than 1.5 cm.
     const Drive rig = one_rig(split_);
     const Eigen::Isometry3d truth = file_extrinsic(split_, 1);
     std::mt19937 rng(11);
     std::normal_distribution<double> gauss;
     std::uniform_real_distribution<double> angle(0.5, 2.0), shift(0.02, 0.10);
-    int rotation_better = 0, rotation_halved = 0, translation_kept = 0;
+    int rotation_better = 0, rotation_halved = 0, rotation_within = 0, translation_kept = 0;
     for (int trial = 0; trial < 6; ++trial) {
       const double applied_deg = angle(rng);
       Eigen::Isometry3d D = rotation_deg(applied_deg, {gauss(rng), gauss(rng), gauss(rng)});
@@ -182,10 +188,12 @@ private slots:
             100 * shift_m(start, truth), angle_deg(T, truth), 100 * shift_m(T, truth));
       rotation_better += angle_deg(T, truth) < angle_deg(start, truth);
       rotation_halved += angle_deg(T, truth) < 0.5 * angle_deg(start, truth);
+      rotation_within += angle_deg(T, truth) < 0.25;
       translation_kept += shift_m(T, truth) < shift_m(start, truth) + 0.015;
     }
-    QVERIFY2(rotation_better >= 3, std::to_string(rotation_better).c_str());
-    QVERIFY2(rotation_halved >= 1, std::to_string(rotation_halved).c_str());
+    QVERIFY2(rotation_better >= 5, std::to_string(rotation_better).c_str());
+    QVERIFY2(rotation_halved >= 5, std::to_string(rotation_halved).c_str());
+    QVERIFY2(rotation_within >= 5, std::to_string(rotation_within).c_str());
     QVERIFY2(translation_kept >= 5, std::to_string(translation_kept).c_str());
   }
 
