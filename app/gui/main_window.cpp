@@ -3,12 +3,17 @@
 #include "view_settings.h"
 
 #include "dc/core/catalog/catalog.h"
+#include "dc/core/exec/local_executor.h"
 #include "dc/core/model/time_stamp.h"
 #include "dc/core/util/logging.h"
 #include "dc/gpu/compute_device.h"
+#include "dc/widgets/calibration_score_chart.h"
 #include "dc/widgets/camera_view.h"
 #include "dc/core/data/loaded_sample.h"
 #include "dc/widgets/drive_browser.h"
+#include "dc/widgets/findings_panel.h"
+#include "dc/widgets/jobs_panel.h"
+#include "dc/widgets/pass_launch_dialog.h"
 #include "dc/core/data/drive_session.h"
 #include "dc/widgets/ingest_runner.h"
 #include "dc/widgets/inspector_panel.h"
@@ -18,6 +23,7 @@
 #include "dc/widgets/sample_cache.h"
 #include "dc/widgets/sample_data.h"
 #include "dc/widgets/timeline_widget.h"
+#include "dc/widgets/validation_lanes.h"
 
 #include <QActionGroup>
 #include <QApplication>
@@ -92,6 +98,16 @@ MainWindow::MainWindow(QString catalog_path, QWidget* parent) : QMainWindow(pare
   connect(point_view_, &widgets::PointCloudView::box_selected, this, &MainWindow::on_box_selected);
   connect(point_view_, &widgets::PointCloudView::options_changed, this,
           [this](const widgets::ViewOptions& o) { options_ = o; });
+  connect(jobs_, &widgets::JobsPanel::cancel_requested, this, &MainWindow::cancel_run);
+  connect(jobs_, &widgets::JobsPanel::run_finished, this, &MainWindow::on_run_finished);
+  connect(findings_, &widgets::FindingsPanel::finding_activated, this, &MainWindow::show_finding);
+  connect(score_chart_, &widgets::CalibrationScoreChart::sample_requested, playback_,
+          &widgets::PlaybackController::set_current);
+  connect(timeline_, &widgets::TimelineWidget::item_clicked, this, [this](int lane, int item) {
+    // A finding clicked in the timeline is activated like a double-click in the findings table.
+    if (timeline_->lane(lane).name != widgets::kFindingsLaneName) return;
+    findings_->activate(timeline_->lane(lane).items.at(static_cast<std::size_t>(item)).id);
+  });
 
   resize(1600, 1000);
   if (settings.contains("window/geometry")) restoreGeometry(settings.value("window/geometry").toByteArray());
@@ -102,7 +118,11 @@ MainWindow::MainWindow(QString catalog_path, QWidget* parent) : QMainWindow(pare
   open_catalog(catalog_path);
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow() {
+  // The executors' workers report through queued calls on this window: stop them while it still exists.
+  executor_.reset();
+  retired_executors_.clear();
+}
 
 void MainWindow::build_docks() {
   browser_ = new widgets::DriveBrowser(this);
@@ -156,6 +176,23 @@ void MainWindow::build_docks() {
   inspector_ = new widgets::InspectorPanel(this);
   inspector_->setObjectName("inspector");
   make_dock(this, tr("Inspector"), "inspectorDock", inspector_, Qt::LeftDockWidgetArea);
+  build_validation_docks();
+}
+
+void MainWindow::build_validation_docks() {
+  // Findings, jobs and the score chart share the bottom area beside the timeline, as tabs.
+  findings_ = new widgets::FindingsPanel(this);
+  findings_->setObjectName("findingsPanel");
+  auto* findings = make_dock(this, tr("Findings"), "findingsDock", findings_, Qt::BottomDockWidgetArea);
+  jobs_ = new widgets::JobsPanel(this);
+  jobs_->setObjectName("jobsPanel");
+  auto* jobs = make_dock(this, tr("Jobs"), "jobsDock", jobs_, Qt::BottomDockWidgetArea);
+  score_chart_ = new widgets::CalibrationScoreChart(this);
+  auto* chart = make_dock(this, tr("Calibration score"), "calibrationScoreDock", score_chart_, Qt::BottomDockWidgetArea);
+  splitDockWidget(findChild<QDockWidget*>("timelineDock"), findings, Qt::Horizontal);
+  tabifyDockWidget(findings, jobs);
+  tabifyDockWidget(findings, chart);
+  findings->raise();
 }
 
 void MainWindow::build_menus() {
@@ -234,6 +271,13 @@ void MainWindow::build_menus() {
   toggle(overlays, tr("3D boxes"), &widgets::ViewOptions::camera_boxes_3d)->setShortcut(QKeySequence(tr("Ctrl+B")));
   toggle(overlays, tr("2D boxes"), &widgets::ViewOptions::camera_boxes_2d);
   toggle(overlays, tr("Depth legend"), &widgets::ViewOptions::camera_depth_legend);
+  overlays->addSeparator();
+  refined_action_ = toggle(overlays, tr("Refined calibration (calib-check)"),
+                           &widgets::ViewOptions::camera_refined_calibration);
+  refined_action_->setObjectName("refinedCalibrationAction");
+  refined_action_->setShortcut(QKeySequence(tr("Ctrl+R")));
+  refined_action_->setToolTip(tr("Project the lidar with the newest refined extrinsic of a calib-check run where "
+                                 "one covers the sample, instead of the drive's stored calibration"));
   auto* compute = view->addMenu(tr("Compute device"));
   auto* compute_group = new QActionGroup(this);
   const QString current = QSettings().value("compute/backend", "auto").toString();
@@ -258,6 +302,21 @@ void MainWindow::build_menus() {
   auto* docks = view->addMenu(tr("Panels"));
   for (auto* dock : findChildren<QDockWidget*>()) docks->addAction(dock->toggleViewAction());
 
+  passes_menu_ = menuBar()->addMenu(tr("&Passes"));
+  passes_menu_->setObjectName("passesMenu");
+  auto* run = passes_menu_->addAction(tr("&Run pass…"), QKeySequence(tr("Ctrl+Shift+R")), this,
+                                      [this] { show_pass_dialog(); });
+  run->setObjectName("runPassAction");
+  passes_menu_->addSeparator();
+  for (auto [text, name] : {std::pair{tr("Jobs"), "jobsDock"}, std::pair{tr("Findings"), "findingsDock"},
+                            std::pair{tr("Calibration score"), "calibrationScoreDock"}}) {
+    passes_menu_->addAction(text, this, [this, dock_name = QString(name)] {
+      auto* dock = findChild<QDockWidget*>(dock_name);
+      dock->show();
+      dock->raise();
+    });
+  }
+
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&About DriveCurator"), this, [this] {
     QMessageBox::about(this, tr("About DriveCurator"),
@@ -272,7 +331,7 @@ void MainWindow::build_menus() {
                              tr("Space play/pause · ←/→ step · Home/End jump · [ ] speed\n"
                                 "3D view: R reset · B bird's eye · C chase · +/- point size · drag to orbit, "
                                 "right-drag to pan, wheel to zoom\nAlt+1..4 point color · Ctrl+P / Ctrl+B camera "
-                                "overlays"));
+                                "overlays · Ctrl+R refined calibration overlay\nCtrl+Shift+R run a pass"));
   });
 }
 
@@ -316,11 +375,227 @@ bool MainWindow::open_catalog(const QString& path) {
       statusBar()->showMessage(summary, 10000);
     }
   });
+  retire_executor();
+  start_executor();
+  jobs_->set_catalog(catalog_.get());
+  findings_->set_catalog(catalog_.get());
   add_recent_catalog(path);
   setWindowTitle(tr("DriveCurator — %1").arg(QFileInfo(path).fileName()));
   reload_drives();
   update_status();
   return true;
+}
+
+void MainWindow::start_executor() {
+  const auto generation = ++executor_generation_;
+  // Both callbacks run on the executor's worker thread: they only post to this (GUI) thread.
+  executor_ = std::make_unique<core::LocalExecutor>(
+      catalog_path_.toStdString(),
+      [this, generation](std::int64_t run, double fraction, const std::string& message) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation, run, fraction, text = QString::fromStdString(message)] {
+              if (generation == executor_generation_) jobs_->set_live_progress(run, fraction, text);
+            },
+            Qt::QueuedConnection);
+      },
+      [this, generation](const core::Job&) {
+        QMetaObject::invokeMethod(
+            this,
+            [this, generation] {
+              if (generation == executor_generation_) jobs_->refresh();  // emits run_finished
+            },
+            Qt::QueuedConnection);
+      });
+  executor_runs_.clear();
+}
+
+void MainWindow::retire_executor() {
+  if (!executor_) return;
+  // Like an ingest into the old catalog, its runs are cancelled and end in the background.
+  for (std::int64_t run : executor_runs_) {
+    try {
+      executor_->cancel(run);
+    } catch (const std::exception& e) {
+      core::log_warning("could not cancel run " + std::to_string(run) + ": " + e.what());
+    }
+  }
+  retired_executors_.push_back(std::move(executor_));
+  executor_runs_.clear();
+}
+
+widgets::PassLaunchDialog* MainWindow::show_pass_dialog() {
+  if (!pass_dialog_) {
+    pass_dialog_ = new widgets::PassLaunchDialog(this);
+    connect(pass_dialog_, &widgets::PassLaunchDialog::run_requested, this,
+            [this](const std::vector<core::PassRequest>& requests) { queue_runs(requests); });
+  }
+  std::vector<core::DriveSummary> drives;
+  if (catalog_) {
+    try {
+      drives = catalog_->drives();
+    } catch (const std::exception& e) {
+      report_error(tr("cannot list drives: %1").arg(QString::fromUtf8(e.what())));
+    }
+  }
+  pass_dialog_->set_drives(drives, session_ ? QString::fromStdString(session_->name()) : QString());
+  pass_dialog_->show();
+  pass_dialog_->raise();
+  pass_dialog_->activateWindow();
+  return pass_dialog_;
+}
+
+std::vector<std::int64_t> MainWindow::queue_runs(const std::vector<core::PassRequest>& requests) {
+  std::vector<std::int64_t> ids;
+  if (!executor_) return ids;
+  for (const auto& request : requests) {
+    try {
+      const std::int64_t id = executor_->submit(request);
+      executor_runs_.insert(id);
+      ids.push_back(id);
+      core::log_info("queued run " + std::to_string(id) + ": " + request.pass + " on " + request.drive);
+    } catch (const std::exception& e) {
+      report_error(tr("cannot run %1 on %2: %3")
+                       .arg(QString::fromStdString(request.pass), QString::fromStdString(request.drive),
+                            QString::fromUtf8(e.what())));
+    }
+  }
+  jobs_->refresh();
+  if (!ids.empty()) {
+    auto* dock = findChild<QDockWidget*>("jobsDock");
+    dock->show();
+    dock->raise();  // the user sees the run start
+    statusBar()->showMessage(tr("queued %n run(s)", "", static_cast<int>(ids.size())), 5000);
+  }
+  return ids;
+}
+
+void MainWindow::cancel_run(std::int64_t run) {
+  try {
+    if (executor_ && executor_runs_.count(run))
+      executor_->cancel(run);
+    else if (catalog_)
+      catalog_->job_repository().request_cancel(run);
+  } catch (const std::exception& e) {
+    report_error(tr("cannot cancel run %1: %2").arg(run).arg(QString::fromUtf8(e.what())));
+  }
+  jobs_->refresh();
+}
+
+void MainWindow::on_run_finished(const core::Job& run) {
+  const QString text = tr("run %1 (%2) %3").arg(run.id).arg(QString::fromStdString(run.pass), core::to_string(run.state));
+  if (run.state == core::JobState::Done)
+    statusBar()->showMessage(text, 10000);
+  else
+    report_error(run.error.empty() ? text : text + ": " + QString::fromStdString(run.error));
+  findings_->reload();
+  if (drive_id_ && run.drive_id == *drive_id_ && run.state == core::JobState::Done) {
+    refresh_validation_views();
+    if (options_.camera_refined_calibration && run.pass == "calib-check") apply_sample_load_options(true);
+  }
+  emit run_results_shown(run.id);
+}
+
+void MainWindow::refresh_validation_views() {
+  if (!session_ || !catalog_ || !drive_id_) {
+    score_chart_->clear_scores();
+    return;
+  }
+  std::vector<core::Finding> findings;
+  std::vector<core::SampleMetric> metrics;
+  try {
+    findings = catalog_->finding_repository().list(*drive_id_);
+    metrics = catalog_->run_results().metrics(*drive_id_, "calib-score");
+  } catch (const std::exception& e) {
+    report_error(tr("cannot read the drive's findings: %1").arg(QString::fromUtf8(e.what())));
+    return;
+  }
+  timeline_->add_lane(widgets::findings_lane(findings, *session_, *timeline_));
+  for (int i = timeline_->lane_count() - 1; i >= 0; --i)  // cameras no longer scored lose their lane
+    if (timeline_->lane(i).name.startsWith(widgets::kCalibScoreLanePrefix)) timeline_->remove_lane(timeline_->lane(i).name);
+  for (auto& lane : widgets::calibration_score_lanes(metrics, *session_, *timeline_))
+    timeline_->add_lane(std::move(lane));
+  score_chart_->set_scores(metrics, *session_);
+  score_chart_->set_current_sample(current_sample_);
+}
+
+core::SampleLoadOptions MainWindow::sample_load_options() const {
+  core::SampleLoadOptions options = cache_->load_options();
+  options.camera_overrides.clear();
+  if (!options_.camera_refined_calibration || !catalog_ || !drive_id_) return options;
+  try {
+    for (auto& c : catalog_->drive_repository().calibrations(*drive_id_, true))
+      if (c.source == core::CalibrationSource::Refined) options.camera_overrides.push_back(std::move(c));
+  } catch (const std::exception& e) {
+    core::log_error(std::string("cannot read refined calibrations: ") + e.what());
+  }
+  return options;
+}
+
+void MainWindow::apply_sample_load_options(bool reload_current) {
+  auto options = sample_load_options();
+  if (options_.camera_refined_calibration && session_ && options.camera_overrides.empty())
+    statusBar()->showMessage(tr("no refined calibration for this drive yet: run calib-check (Passes → Run pass…)"),
+                             10000);
+  cache_->set_load_options(std::move(options));  // cached samples were projected with the other calibration
+  if (reload_current && session_ && current_sample_ >= 0) cache_->request(current_sample_);
+}
+
+void MainWindow::show_finding(const widgets::FindingRow& row) {
+  if (!session_ || QString::fromStdString(session_->name()) != row.drive) {
+    pending_finding_ = row;  // applied once the drive is open
+    if (!open_drive(row.drive)) pending_finding_.reset();
+    return;
+  }
+  apply_finding(row);
+}
+
+void MainWindow::apply_finding(const widgets::FindingRow& row) {
+  const auto& f = row.finding;
+  int sample = f.sample_key >= 0 ? widgets::sample_position(*session_, f.sample_key) : -1;
+  if (sample < 0) sample = session_->nearest_sample(f.start_ns);  // a span without a sample: where it starts
+  selected_camera_.clear();
+  for (std::size_t i = 0; i < camera_views_.size(); ++i) {
+    const bool framed = camera_sensors_[i] == f.sensor;
+    camera_views_[i]->set_highlighted(framed);
+    if (framed) selected_camera_ = QString::fromStdString(f.sensor);
+  }
+  if (!selected_camera_.isEmpty()) {
+    auto* cameras = findChild<QDockWidget*>("camerasDock");
+    cameras->show();
+    cameras->raise();
+  }
+  pending_box_.reset();
+  if (row.label_id && sample >= 0) pending_box_ = std::pair{sample, *row.label_id};
+  if (sample < 0) return;
+  playback_->set_current(sample);
+  if (current_sample_ != sample) on_current_changed(sample);
+  apply_pending_box();  // when the sample was already on screen
+}
+
+void MainWindow::apply_pending_box() {
+  if (!pending_box_ || !shown_data_ || pending_box_->first != shown_sample_) return;
+  const auto label = pending_box_->second;
+  pending_box_.reset();
+  const auto& labels = shown_data_->labels;
+  for (std::size_t i = 0; i < labels.size(); ++i)
+    if (labels[i].id == label) {
+      on_box_selected(static_cast<int>(i));
+      return;
+    }
+}
+
+void MainWindow::update_camera_captions() {
+  for (std::size_t i = 0; i < camera_views_.size(); ++i) {
+    QString caption = QString::fromStdString(camera_sensors_[i]);
+    const auto* cam = shown_data_ ? shown_data_->camera(camera_sensors_[i]) : nullptr;
+    if (options_.camera_refined_calibration && cam && cam->model) {
+      caption += cam->calibration_source == core::CalibrationSource::Refined
+                     ? tr(" · refined calibration (run %1)").arg(cam->calibration_run.value_or(0))
+                     : tr(" · stored calibration (none refined here)");
+    }
+    camera_views_[i]->set_caption(caption);
+  }
 }
 
 void MainWindow::reload_drives() {
@@ -346,6 +621,10 @@ void MainWindow::close_drive() {
   browser_->set_session(nullptr);
   inspector_->set_session(nullptr);
   timeline_->set_session(core::DriveSession(core::Drive{}, {}));
+  drive_id_.reset();
+  pending_box_.reset();
+  selected_camera_.clear();
+  score_chart_->clear_scores();
   update_status();
 }
 
@@ -392,11 +671,21 @@ bool MainWindow::open_drive(const QString& name, int sample) {
 void MainWindow::set_session(std::shared_ptr<const core::DriveSession> session, int sample) {
   session_ = std::move(session);
   core::log_info("opened drive " + session_->name() + " (" + std::to_string(session_->sample_count()) + " samples)");
+  drive_id_.reset();
+  try {
+    if (const auto d = catalog_->find_drive(session_->name())) drive_id_ = d->id;
+  } catch (const std::exception& e) {
+    report_error(tr("cannot read drive: %1").arg(QString::fromUtf8(e.what())));
+  }
+  pending_box_.reset();
+  selected_camera_.clear();
   browser_->set_session(session_);
   inspector_->set_session(session_);
   timeline_->set_session(*session_);
   rebuild_camera_views();
   cache_->set_session(session_);
+  apply_sample_load_options(false);
+  refresh_validation_views();
   current_sample_ = -1;
   shown_sample_ = -1;
   shown_data_.reset();
@@ -410,6 +699,11 @@ void MainWindow::set_session(std::shared_ptr<const core::DriveSession> session, 
   }
   point_view_->reset_view();
   update_status();
+  if (pending_finding_ && pending_finding_->drive == QString::fromStdString(session_->name())) {
+    const auto row = *pending_finding_;
+    pending_finding_.reset();
+    apply_finding(row);
+  }
 }
 
 void MainWindow::report_error(const QString& message) {
@@ -434,6 +728,7 @@ void MainWindow::rebuild_camera_views() {
     auto* v = new widgets::CameraView(camera_splitter_);
     v->setObjectName(QString::fromStdString("camera_" + name));
     v->setToolTip(QString::fromStdString(name));
+    v->set_caption(QString::fromStdString(name));
     v->set_options(options_);
     connect(v, &widgets::CameraView::box_selected, this, &MainWindow::on_box_selected);
     camera_splitter_->addWidget(v);
@@ -445,6 +740,7 @@ void MainWindow::on_current_changed(int sample) {
   if (!session_ || sample < 0 || sample >= session_->sample_count()) return;
   current_sample_ = sample;
   timeline_->set_current_sample(sample);
+  score_chart_->set_current_sample(sample);
   browser_->select_sample(sample);
   inspector_->show_sample(sample);
   update_status();
@@ -476,9 +772,11 @@ void MainWindow::show_sample(int sample, const std::shared_ptr<const widgets::Sa
     const bool left_color = cam->sensor == "image_2" || cam->sensor == "image_02";
     view->set_dont_care(left_color ? data->dont_care : std::vector<core::DontCareRegion>{});
   }
+  update_camera_captions();
   inspector_->show_sample_data(data);
   if (!data->ok()) report_error(QString::fromStdString(data->error));
   update_status();
+  apply_pending_box();
   emit sample_shown(sample);
 }
 
@@ -494,9 +792,15 @@ void MainWindow::on_box_selected(int index) {
 }
 
 void MainWindow::set_view_options(const widgets::ViewOptions& options) {
+  const bool calibration_changed = options.camera_refined_calibration != options_.camera_refined_calibration;
   options_ = options;
   point_view_->set_options(options_);
   for (auto* v : camera_views_) v->set_options(options_);
+  if (refined_action_ && refined_action_->isChecked() != options_.camera_refined_calibration)
+    refined_action_->setChecked(options_.camera_refined_calibration);
+  // The overlay's points are projected by the loader, off this thread: reload the sample with the other calibration.
+  if (calibration_changed) apply_sample_load_options(true);
+  update_camera_captions();
 }
 
 void MainWindow::update_status() {
@@ -544,7 +848,8 @@ void MainWindow::apply_layout_preset(int preset) {
   auto* catalog = findChild<QDockWidget*>("catalogDock");
   auto* inspector = findChild<QDockWidget*>("inspectorDock");
   auto* timeline = findChild<QDockWidget*>("timelineDock");
-  for (auto* d : {cameras, catalog, inspector, timeline}) {
+  auto* findings = findChild<QDockWidget*>("findingsDock");
+  for (auto* d : {cameras, catalog, inspector, timeline, findings}) {
     d->setFloating(false);
     d->show();
   }
@@ -557,7 +862,8 @@ void MainWindow::apply_layout_preset(int preset) {
     resizeDocks({cameras}, {width() * 3 / 5}, Qt::Horizontal);
   } else {
     resizeDocks({catalog, cameras}, {width() / 5, width() * 2 / 5}, Qt::Horizontal);
-    resizeDocks({timeline}, {height() / 5}, Qt::Vertical);
+    resizeDocks({timeline}, {height() * 3 / 10}, Qt::Vertical);  // sensor, label, findings and score lanes
+    resizeDocks({timeline, findings}, {width() * 11 / 20, width() * 9 / 20}, Qt::Horizontal);
   }
 }
 

@@ -1,9 +1,15 @@
 #pragma once
+#include "dc/core/data/sample_loader.h"
+#include "dc/core/exec/pass_runner.h"
+#include "dc/widgets/finding_table_model.h"
 #include "dc/widgets/view_options.h"
 
 #include <QMainWindow>
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <set>
+#include <utility>
 #include <vector>
 
 class QAction;
@@ -15,14 +21,19 @@ class QSplitter;
 namespace dc::core {
 class Catalog;
 class DriveSession;
+class LocalExecutor;
 struct LoadedSample;
 }  // namespace dc::core
 namespace dc::widgets {
+class CalibrationScoreChart;
 class CameraView;
 class DriveBrowser;
+class FindingsPanel;
 class InspectorPanel;
 class IngestRunner;
+class JobsPanel;
 class LogView;
+class PassLaunchDialog;
 class PlaybackController;
 class PointCloudView;
 class SampleCache;
@@ -32,8 +43,9 @@ class TimelineWidget;
 
 namespace dc::app {
 
-// The workstation's main window: 3D view in the middle, docks for the catalog browser, cameras, timeline and
-// inspector. Composes dc::widgets; owns the open catalog, the open drive session and the sample cache.
+// The workstation's main window: 3D view in the middle, docks for the catalog browser, cameras, timeline,
+// inspector, findings, jobs and the calibration-score chart. Composes dc::widgets; owns the open catalog, the open
+// drive session, the sample cache and the local executor that runs passes.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 public:
@@ -65,9 +77,30 @@ public:
   const widgets::ViewOptions& view_options() const { return options_; }
   void set_view_options(const widgets::ViewOptions& options);
 
+  // Passes → Run pass…: the launch dialog with the open drive checked (not modal: the window stays live).
+  widgets::PassLaunchDialog* show_pass_dialog();
+  // Queues runs on the window's local executor (one worker thread; runs go one after another). Returns the ids of
+  // those queued; a refused request is reported in the status bar and the log.
+  std::vector<std::int64_t> queue_runs(const std::vector<core::PassRequest>& requests);
+  // Cancels a run: through the executor when it is one of this window's, else by a request in the catalog that
+  // the process running it polls.
+  void cancel_run(std::int64_t run);
+  // Jumps to a finding: opens its drive when another one is open, moves to its sample (by key), frames the camera
+  // it names and selects the box it names.
+  void show_finding(const widgets::FindingRow& row);
+  QString selected_camera() const { return selected_camera_; }  // the camera framed by the last finding shown
+
+  widgets::JobsPanel* jobs_panel() const { return jobs_; }
+  widgets::FindingsPanel* findings_panel() const { return findings_; }
+  widgets::CalibrationScoreChart* score_chart() const { return score_chart_; }
+  QMenu* passes_menu() const { return passes_menu_; }
+  QAction* refined_calibration_action() const { return refined_action_; }
+
 signals:
   void drive_opened(const QString& name);  // the session is set; its first sample is on the way
   void sample_shown(int sample);  // after the views show a sample's data
+  // A run ended and the findings, timeline lanes and chart show what it stored.
+  void run_results_shown(qint64 run);
 
 public slots:
   void reload_drives();
@@ -93,6 +126,16 @@ private:
   void add_recent_catalog(const QString& path);
   void refresh_recent_menu();
   void save_settings();
+  void build_validation_docks();
+  void start_executor();
+  void retire_executor();
+  void on_run_finished(const core::Job& run);
+  void refresh_validation_views();  // findings and calib-score lanes, chart, for the open drive
+  core::SampleLoadOptions sample_load_options() const;  // with the refined calibrations when the overlay asks
+  void apply_sample_load_options(bool reload_current);
+  void apply_finding(const widgets::FindingRow& row);
+  void apply_pending_box();
+  void update_camera_captions();
 
   QString catalog_path_;
   std::unique_ptr<core::Catalog> catalog_;
@@ -120,6 +163,24 @@ private:
   QLabel* status_sample_ = nullptr;
   QLabel* status_device_ = nullptr;
   QAction* play_action_ = nullptr;
+
+  // Validation: runs, findings, scores.
+  std::unique_ptr<core::LocalExecutor> executor_;
+  // Executors of catalogs opened before: their runs were cancelled; they end with the window (each is one idle
+  // thread), so switching catalogs never waits for a pass to stop.
+  std::vector<std::unique_ptr<core::LocalExecutor>> retired_executors_;
+  std::uint64_t executor_generation_ = 0;  // callbacks of a retired executor are dropped
+  std::set<std::int64_t> executor_runs_;   // runs submitted to executor_
+  std::optional<std::int64_t> drive_id_;   // the open drive's catalog id
+  widgets::JobsPanel* jobs_ = nullptr;
+  widgets::FindingsPanel* findings_ = nullptr;
+  widgets::CalibrationScoreChart* score_chart_ = nullptr;
+  widgets::PassLaunchDialog* pass_dialog_ = nullptr;
+  QMenu* passes_menu_ = nullptr;
+  QAction* refined_action_ = nullptr;
+  std::optional<widgets::FindingRow> pending_finding_;       // waits for its drive to open
+  std::optional<std::pair<int, std::int64_t>> pending_box_;  // (sample, label id) to select once it shows
+  QString selected_camera_;
 };
 
 }  // namespace dc::app

@@ -20,6 +20,7 @@ widgets::ViewOptions load_view_options(QSettings& s) {
   o.camera_boxes_3d = s.value("camera_boxes_3d", o.camera_boxes_3d).toBool();
   o.camera_boxes_2d = s.value("camera_boxes_2d", o.camera_boxes_2d).toBool();
   o.camera_point_size = s.value("camera_point_size", o.camera_point_size).toFloat();
+  o.camera_refined_calibration = s.value("camera_refined_calibration", o.camera_refined_calibration).toBool();
   s.endGroup();
   return o;
 }
@@ -38,6 +39,7 @@ void save_view_options(QSettings& s, const widgets::ViewOptions& o) {
   s.setValue("camera_boxes_3d", o.camera_boxes_3d);
   s.setValue("camera_boxes_2d", o.camera_boxes_2d);
   s.setValue("camera_point_size", o.camera_point_size);
+  s.setValue("camera_refined_calibration", o.camera_refined_calibration);
   s.endGroup();
 }
 

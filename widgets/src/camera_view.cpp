@@ -24,6 +24,7 @@ constexpr double kNearPlane = 0.1;  // meters; box edges are clipped here, as pr
 constexpr double kMinZoom = 0.05, kMaxZoom = 40;
 constexpr int kClickSlopPx = 4;
 const QColor kSelectedColor(255, 255, 255);
+const QColor kHighlightColor(0xff, 0xd5, 0x4f);  // the timeline's playhead color: "this is where you jumped"
 
 // Color-map position for a depth: near is the hot end, depth_max and beyond the cold end. Both ends of turbo (and
 // the low end of viridis) are too dark to see on road and shadows, so the map is used from 0.1 to 0.95.
@@ -199,6 +200,8 @@ struct CameraView::Impl {
   std::shared_ptr<const dc::core::CameraProjection> projection;  // points and their far-to-near order
   std::vector<dc::core::DontCareRegion> dont_care;
   QString message;  // shown instead of an image (why there is none)
+  QString caption;
+  bool highlighted = false;
   std::vector<ProjectedBox> projected_boxes;
   // Points grouped by color (runs of the far-to-near order), rebuilt when the depth coloring changes.
   struct DotRun {
@@ -219,7 +222,28 @@ struct CameraView::Impl {
   QTransform view() const { return QTransform(zoom, 0, 0, zoom, offset.x(), offset.y()); }
   void paint_overlays(QPainter& p, const QTransform& image_to_target) const;
   void paint_legend(QPainter& p, const QRect& target) const;
+  void paint_frame(QPainter& p, const QRect& target) const;
 };
+
+void CameraView::Impl::paint_frame(QPainter& p, const QRect& target) const {
+  p.save();
+  if (!caption.isEmpty()) {
+    QFont font = p.font();
+    font.setPixelSize(11);
+    p.setFont(font);
+    const QFontMetrics fm(font);
+    const QRect box(target.left() + 6, target.top() + 6, fm.horizontalAdvance(caption) + 12, fm.height() + 6);
+    p.fillRect(box, QColor(0, 0, 0, 160));
+    p.setPen(highlighted ? kHighlightColor : QColor(220, 223, 228));
+    p.drawText(box, Qt::AlignCenter, caption);
+  }
+  if (highlighted) {
+    p.setPen(QPen(kHighlightColor, 3));
+    p.setBrush(Qt::NoBrush);
+    p.drawRect(target.adjusted(1, 1, -2, -2));
+  }
+  p.restore();
+}
 
 void CameraView::Impl::rebuild_dots() {
   dot_runs.clear();
@@ -408,6 +432,24 @@ void CameraView::set_options(const ViewOptions& options) {
   update();
 }
 
+void CameraView::set_caption(const QString& caption) {
+  impl_->caption = caption;
+  update();
+}
+
+QString CameraView::caption() const {
+  return impl_->caption;
+}
+
+void CameraView::set_highlighted(bool highlighted) {
+  impl_->highlighted = highlighted;
+  update();
+}
+
+bool CameraView::highlighted() const {
+  return impl_->highlighted;
+}
+
 const ViewOptions& CameraView::options() const {
   return impl_->options;
 }
@@ -540,6 +582,7 @@ void CameraView::paintEvent(QPaintEvent*) {
   if (d.image.isNull()) {
     p.setPen(QColor(150, 150, 150));
     p.drawText(rect(), Qt::AlignCenter, d.message.isEmpty() ? tr("no image") : d.message);
+    d.paint_frame(p, rect());
     return;
   }
   p.setRenderHint(QPainter::SmoothPixmapTransform, d.zoom < 2);
@@ -548,6 +591,7 @@ void CameraView::paintEvent(QPaintEvent*) {
   p.resetTransform();
   d.paint_overlays(p, d.view());
   d.paint_legend(p, rect());
+  d.paint_frame(p, rect());
 }
 
 void CameraView::resizeEvent(QResizeEvent* event) {

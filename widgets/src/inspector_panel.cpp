@@ -218,10 +218,14 @@ void InspectorPanel::show_sample_data(std::shared_ptr<const SampleData> data) {
   show_sample(data->sample);  // rebuilds the section: the same sample answered twice must not repeat rows
   auto* s = section(tr("Sample"));
   add_row(s, tr("Points"), QString::number(static_cast<qulonglong>(data->cloud.size())));
-  for (const auto& camera : data->cameras)
-    add_row(s, QString::fromStdString(camera.sensor),
-            camera.image.empty() ? QString::fromStdString(camera.problem)
-                                 : QString("%1 x %2").arg(camera.image.cols).arg(camera.image.rows));
+  for (const auto& camera : data->cameras) {
+    QString text = camera.image.empty() ? QString::fromStdString(camera.problem)
+                                        : QString("%1 x %2").arg(camera.image.cols).arg(camera.image.rows);
+    // The overlay may use a refined extrinsic instead of the calibration listed below.
+    if (camera.model && camera.calibration_source == dc::core::CalibrationSource::Refined)
+      text += tr(", overlay: refined calibration (run %1)").arg(camera.calibration_run.value_or(0));
+    add_row(s, QString::fromStdString(camera.sensor), text);
+  }
   for (const auto& [sensor, message] : data->missing_sensors) {
     if (data->camera(sensor)) continue;  // cameras said so above
     add_row(s, QString::fromStdString(sensor), QString::fromStdString(message));

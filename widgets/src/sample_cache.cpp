@@ -24,7 +24,7 @@ void SampleCache::set_session(std::shared_ptr<const dc::core::DriveSession> sess
   pool_.clear();
   ++generation_;
   session_ = std::move(session);
-  loader_ = session_ ? std::make_shared<const dc::core::SampleLoader>(session_) : nullptr;
+  loader_ = session_ ? std::make_shared<const dc::core::SampleLoader>(session_, options_) : nullptr;
   entries_.clear();
   wanted_.clear();
   wanted_rank_.clear();
@@ -32,6 +32,11 @@ void SampleCache::set_session(std::shared_ptr<const dc::core::DriveSession> sess
   latest_request_ = -1;
   bytes_ = peak_bytes_ = 0;
   mean_sample_bytes_ = 0.0;
+}
+
+void SampleCache::set_load_options(dc::core::SampleLoadOptions options) {
+  options_ = std::move(options);
+  set_session(session_);
 }
 
 void SampleCache::clear() {

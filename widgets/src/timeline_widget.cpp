@@ -97,7 +97,8 @@ void TimelineWidget::set_session(const dc::core::DriveSession& session) {
   timestamped_ = session.timestamped();
   // Without timestamps (frames 000005 and 000114 of an object split are unrelated, not 10.9 s apart) every
   // distinct time becomes one evenly spaced step of the frame order.
-  std::vector<TimestampNs> order;
+  auto& order = frame_order_;
+  order.clear();
   if (!timestamped_) {
     for (const auto& name : session.sensor_names())
       for (const auto& f : session.frames(name)) order.push_back(f.timestamp_ns);
@@ -105,11 +106,6 @@ void TimelineWidget::set_session(const dc::core::DriveSession& session) {
     std::sort(order.begin(), order.end());
     order.erase(std::unique(order.begin(), order.end()), order.end());
   }
-  auto axis_time = [&](TimestampNs t) {
-    if (timestamped_) return t;
-    return static_cast<TimestampNs>(std::lower_bound(order.begin(), order.end(), t) - order.begin()) *
-           kOrderStepNs;
-  };
   for (const auto& name : session.sensor_names()) {
     TimelineLane lane;
     lane.name = QString::fromStdString(name);
@@ -140,6 +136,13 @@ void TimelineWidget::set_session(const dc::core::DriveSession& session) {
   update_data_range();
   reset_view();
   updateGeometry();
+}
+
+TimestampNs TimelineWidget::axis_time(TimestampNs t) const {
+  if (timestamped_) return t;
+  return static_cast<TimestampNs>(std::lower_bound(frame_order_.begin(), frame_order_.end(), t) -
+                                  frame_order_.begin()) *
+         kOrderStepNs;
 }
 
 void TimelineWidget::set_sample_times(std::vector<TimestampNs> times) {
@@ -339,14 +342,17 @@ int TimelineWidget::item_at(int lane_index, double x) const {
   const auto& lane = lanes_[static_cast<std::size_t>(lane_index)].lane;
   const TimestampNs t = time_for_x(x);
   if (lane.kind == TimelineLane::Kind::Spans) {
-    // Latest-starting span that covers x, with a few pixels of slack for very short spans.
+    // The span drawn on top where x is (highest value, then latest start: see paint_lane), with a few pixels of
+    // slack for very short spans.
     const std::size_t end = lower_item(items, time_for_x(x + kHitPixels) + 1);
+    int best = -1;
     for (std::size_t i = end; i-- > 0;) {
       const double x0 = x_for_time(items[i].start_ns);
       const double x1 = x_for_time(std::max(items[i].start_ns, items[i].end_ns));
-      if (x >= x0 - kHitPixels && x <= x1 + kHitPixels) return static_cast<int>(i);
+      if (x < x0 - kHitPixels || x > x1 + kHitPixels) continue;
+      if (best < 0 || items[i].value > items[static_cast<std::size_t>(best)].value) best = static_cast<int>(i);
     }
-    return -1;
+    return best;
   }
   const std::size_t hi = lower_item(items, t);
   int best = -1;
@@ -497,14 +503,20 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
     QString name = state.lane.name;
     if (!state.gaps.empty()) name += QString(" (%1)").arg(state.gaps.size());
     QString scale;  // bars: the value of a full-height bar, right-aligned in the gutter
-    if (state.lane.kind == TimelineLane::Kind::Bars && state.max_value > 0) scale = QString::number(state.max_value);
-    const int scale_width = scale.isEmpty() ? 0 : fm.horizontalAdvance(scale) + 6;
+    if (state.lane.kind == TimelineLane::Kind::Bars && state.max_value > 0)  // counts whole, scores to 3 digits
+      scale = state.max_value >= 100 ? QString::number(std::llround(state.max_value))
+                                     : QString::number(state.max_value, 'g', 3);
+    // A name that does not fit beside the scale goes below it, when the lane has room for two lines.
+    const bool two_lines = !scale.isEmpty() && r.height() >= 2 * fm.height() &&
+                           fm.horizontalAdvance(name) > kGutterWidth - 16 - fm.horizontalAdvance(scale);
+    const int scale_width = scale.isEmpty() || two_lines ? 0 : fm.horizontalAdvance(scale) + 6;
     p.setPen(kText);
-    p.drawText(QRect(r.left(), r.top(), kGutterWidth - 10 - scale_width, r.height()), Qt::AlignVCenter | Qt::AlignLeft,
+    p.drawText(QRect(r.left(), r.top(), kGutterWidth - 10 - scale_width, r.height() - (two_lines ? 1 : 0)),
+               (two_lines ? Qt::AlignBottom : Qt::AlignVCenter) | Qt::AlignLeft,
                fm.elidedText(name, Qt::ElideRight, kGutterWidth - 10 - scale_width));
     if (!scale.isEmpty()) {
       p.setPen(kGrid.lighter(160));
-      p.drawText(QRect(0, r.top() + 2, kGutterWidth - 6, r.height()), Qt::AlignTop | Qt::AlignRight, scale);
+      p.drawText(QRect(0, r.top() + 1, kGutterWidth - 6, r.height()), Qt::AlignTop | Qt::AlignRight, scale);
     }
   }
   p.setPen(kGrid);
@@ -618,15 +630,23 @@ void TimelineWidget::paint_lane(QPainter& p, int index) const {
       break;
     }
     case TimelineLane::Kind::Spans: {
-      for (std::size_t i = first; i < last; ++i) {
+      // Higher values (a finding's severity) are drawn last and taller, so an error is never hidden under a
+      // drive-long info and severities read apart without their colors.
+      std::vector<std::size_t> order;
+      for (std::size_t i = first; i < last; ++i) order.push_back(i);
+      std::stable_sort(order.begin(), order.end(),
+                       [&](std::size_t a, std::size_t b) { return items[a].value < items[b].value; });
+      const double full = r.height() - 6;
+      for (std::size_t i : order) {
         const auto& item = items[i];
         double x0 = x_for_time(item.start_ns), x1 = x_for_time(std::max(item.start_ns, item.end_ns));
         if (x1 < left || x0 > right) continue;
         x0 = std::max(x0, left);
         x1 = std::min(std::max(x1, x0 + 3), right);
         QColor c = item.color.isValid() ? item.color : color;
-        c.setAlpha(170);
-        p.fillRect(QRectF(x0, r.top() + 3, x1 - x0, r.height() - 6), c);
+        c.setAlpha(190);
+        const double h = state.max_value > 0 ? std::max(4.0, full * std::min(1.0, item.value / state.max_value)) : full;
+        p.fillRect(QRectF(x0, r.bottom() - 2 - h, x1 - x0, h), c);
       }
       break;
     }

@@ -101,9 +101,13 @@ const std::vector<DontCareRegion>& DriveSession::dont_care(int sample) const {
 std::optional<CameraModel> DriveSession::camera_model(int sample, const std::string& camera) const {
   const auto* calib = calibration(sample);
   if (!calib) return std::nullopt;
-  auto intrinsics = calib->cameras.find(camera);
-  auto T = T_camera_from_lidar(sample, camera);
-  if (intrinsics == calib->cameras.end() || !T) return std::nullopt;
+  return camera_model(*calib, camera);
+}
+
+std::optional<CameraModel> DriveSession::camera_model(const Calibration& calib, const std::string& camera) const {
+  auto intrinsics = calib.cameras.find(camera);
+  auto T = calib.transform(frame_id_of(camera, camera.c_str()), frame_id_of(lidar_sensor_, "velo"));
+  if (intrinsics == calib.cameras.end() || !T) return std::nullopt;
   return CameraModel{intrinsics->second, *T};
 }
 

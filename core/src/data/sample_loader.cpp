@@ -16,6 +16,17 @@ std::string no_frame_message(std::int64_t period_ns) {
   std::snprintf(text, sizeof text, "no frame within %.3g s", static_cast<double>(period_ns) * 1e-9);
   return text;
 }
+
+// The override for one camera at time t: covering t and holding the camera, the newest run's; null when none.
+const Calibration* override_for(const std::vector<Calibration>& overrides, const DriveSession& session,
+                                const std::string& camera, TimestampNs t) {
+  const Calibration* best = nullptr;
+  for (const auto& c : overrides) {
+    if (t < c.valid_from_ns || t >= c.valid_to_ns || !session.camera_model(c, camera)) continue;
+    if (!best || c.run_id.value_or(-1) >= best->run_id.value_or(-1)) best = &c;
+  }
+  return best;
+}
 }  // namespace
 
 SampleLoader::SampleLoader(std::shared_ptr<const DriveSession> session, SampleLoadOptions options)
@@ -67,6 +78,14 @@ LoadedSample SampleLoader::load(int sample, const std::atomic<bool>* cancel) con
       LoadedCamera& cam = data.cameras.emplace_back();
       cam.sensor = camera;
       cam.model = session.camera_model(sample, camera);
+      if (const auto* chosen = override_for(options_.camera_overrides, session, camera, data.info.timestamp_ns)) {
+        cam.model = session.camera_model(*chosen, camera);
+        cam.calibration_source = chosen->source;
+        cam.calibration_run = chosen->run_id;
+      } else if (data.calibration) {
+        cam.calibration_source = data.calibration->source;
+        cam.calibration_run = data.calibration->run_id;
+      }
       const auto* member = data.info.member(camera);
       if (!member) {
         cam.problem = data.missing_sensors[camera];

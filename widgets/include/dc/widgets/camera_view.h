@@ -48,6 +48,12 @@ class CameraView : public QWidget {
   QString message() const;  // empty while an image is shown
   void set_options(const ViewOptions& options);
   const ViewOptions& options() const;
+  // A line drawn in the top-left corner (camera name, which calibration the overlay uses); kept across frames.
+  void set_caption(const QString& caption);
+  QString caption() const;
+  // A colored frame around the view: the camera a finding is about, after jumping to it.
+  void set_highlighted(bool highlighted);
+  bool highlighted() const;
 
   // Lidar points that landed in the image (in front of the camera, inside its bounds).
   std::size_t projected_point_count() const;

@@ -29,6 +29,10 @@ public:
   // Drops everything cached or pending; null closes.
   void set_session(std::shared_ptr<const dc::core::DriveSession> session);
   const std::shared_ptr<const dc::core::DriveSession>& session() const { return session_; }
+  // What the loader derives (e.g. calibrations overriding the drive's for the camera overlays). Drops everything
+  // cached or pending, like a new session: cached samples were derived with the old options.
+  void set_load_options(dc::core::SampleLoadOptions options);
+  const dc::core::SampleLoadOptions& load_options() const { return options_; }
 
   void set_budget_bytes(std::size_t bytes);  // evicts down to it at once
   std::size_t budget_bytes() const { return budget_; }
@@ -76,6 +80,7 @@ private:
 
   std::shared_ptr<const dc::core::DriveSession> session_;
   std::shared_ptr<const dc::core::SampleLoader> loader_;  // core does the loading; the cache adds threads and memory
+  dc::core::SampleLoadOptions options_;
   std::uint64_t generation_ = 0;
   std::unordered_map<int, Entry> entries_;
   std::unordered_map<int, Loading> in_flight_;

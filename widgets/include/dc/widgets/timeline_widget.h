@@ -56,6 +56,9 @@ public:
   double x_for_time(dc::core::TimestampNs t) const;
   // For a drive without timestamps the axis is the frame order; these are the axis positions of its samples.
   bool timestamped() const { return timestamped_; }
+  // Where a time of the session's drive lies on the axis: itself, or its step in the frame order without
+  // timestamps. Lanes added later (findings, metrics) place their items with it.
+  dc::core::TimestampNs axis_time(dc::core::TimestampNs t) const;
   dc::core::TimestampNs time_for_x(double x) const;
   int sample_at_x(double x) const;  // nearest sample, -1 when there are none
   QRect lane_rect(int index) const;
@@ -104,6 +107,7 @@ private:
   // False for a drive without timestamps (KITTI object split): the axis is the frames' order, one step per
   // distinct time, with no gaps and no dates.
   bool timestamped_ = true;
+  std::vector<dc::core::TimestampNs> frame_order_;  // distinct frame times, without timestamps only
   dc::core::TimestampNs data_start_ = 0, data_end_ = 0;
   dc::core::TimestampNs view_start_ = 0, view_end_ = 0;
   double gap_factor_ = 1.5;

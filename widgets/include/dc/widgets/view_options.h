@@ -33,6 +33,9 @@ struct ViewOptions {
   bool camera_depth_legend = true;
   float camera_point_size = 2.0f;  // dot diameter in screen pixels
   float camera_depth_max = 80.0f;  // meters; near is red, this far and beyond is blue
+  // Project with the newest refined calibration (a calib-check run's) where one covers the sample, instead of the
+  // drive's own: whether the points snap onto the image's edges.
+  bool camera_refined_calibration = false;
 
   bool operator==(const ViewOptions&) const = default;
 };

@@ -84,6 +84,8 @@ public:
   // The camera's intrinsics (keyed by sensor name) and extrinsic (by the sensor's frame id) from the sample's
   // calibration; none when either is missing.
   std::optional<CameraModel> camera_model(int sample, const std::string& camera_sensor) const;
+  // The same from a given calibration instead of the sample's (a refined one the viewer overlays on request).
+  std::optional<CameraModel> camera_model(const Calibration& calibration, const std::string& camera_sensor) const;
 
   // The ego trajectory (IMU origin of every pose within [t - behind_s, t + ahead_s]) expressed in the lidar frame
   // of `sample`, in time order. Empty when the drive has no poses.

@@ -23,6 +23,10 @@ struct LoadedCamera {
   std::string sensor;
   cv::Mat image;                     // BGR or gray 8-bit; empty when the sample has no frame or it failed to load
   std::optional<CameraModel> model;  // none when the sample's calibration lacks this camera
+  // Where `model` came from: the sample's calibration, or one of SampleLoadOptions::camera_overrides (its source
+  // and run).
+  CalibrationSource calibration_source = CalibrationSource::File;
+  std::optional<std::int64_t> calibration_run;
   CameraProjection projection;       // empty without image, model or points
   std::string problem;               // why nothing (or no overlay) can be shown; empty when all is there
 };

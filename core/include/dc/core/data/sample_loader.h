@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 namespace dc::core {
 
@@ -12,6 +13,9 @@ struct SampleLoadOptions {
   bool images = true;       // decode camera images
   bool projections = true;  // project the points into every camera with an image and a calibration
   bool point_boxes = true;  // which label box each point falls in (LoadedSample::point_box)
+  // Calibrations that replace the sample's own for the cameras they hold, where their validity covers the sample's
+  // time; of several, the newest run's (highest run id). How a reviewer sees the points of a refined extrinsic.
+  std::vector<Calibration> camera_overrides;
 };
 
 // Loads and decodes the samples of one drive session: points, images, per-camera calibration and projection,
