@@ -12,8 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <fstream>
+#include <condition_variable>
 #include <mutex>
+#include <thread>
+#include <fstream>
 #include <unistd.h>
 
 namespace dc::core {
@@ -129,6 +131,36 @@ Job execute_pass_run(const fs::path& catalog_file, std::int64_t run_id, const Pr
                            }
                          },
                          &cancel};
+  // A pass may work for seconds without reporting progress (a Ceres refinement): a watcher forwards the caller's
+  // cancel and the catalog's cancel request every 100 ms, so a cancel lands within a second either way.
+  std::mutex watch_mutex;
+  std::condition_variable watch_wake;
+  bool watching = true;
+  std::thread watcher([&] {
+    std::unique_lock lock(watch_mutex);
+    for (int tick = 0; watching; ++tick) {
+      if (watch_wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return !watching; })) break;
+      if (progress.cancelled()) cancel = true;
+      if (tick % 5 == 4) try {
+          if (jobs.cancel_requested(run_id)) cancel = true;
+        } catch (const std::exception&) {
+        }
+    }
+  });
+  struct StopWatcher {
+    std::mutex& mutex;
+    std::condition_variable& wake;
+    bool& watching;
+    std::thread& thread;
+    ~StopWatcher() {
+      {
+        std::lock_guard lock(mutex);
+        watching = false;
+      }
+      wake.notify_all();
+      thread.join();
+    }
+  } stop_watcher{watch_mutex, watch_wake, watching, watcher};
   try {
     if (progress.cancelled()) throw Cancelled();
     const auto drive = catalog.find_drive(std::to_string(run.drive_id));

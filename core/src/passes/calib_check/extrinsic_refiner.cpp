@@ -29,6 +29,18 @@ void check_cancel(const Progress* progress) {
   if (progress && progress->cancelled()) throw Cancelled();
 }
 
+// Stops a Ceres solve between iterations once the run is cancelled: one solve can take seconds.
+class CancelCallback : public ceres::IterationCallback {
+ public:
+  explicit CancelCallback(const Progress* progress) : progress_(progress) {}
+  ceres::CallbackReturnType operator()(const ceres::IterationSummary&) override {
+    return progress_ && progress_->cancelled() ? ceres::SOLVER_ABORT : ceres::SOLVER_CONTINUE;
+  }
+
+ private:
+  const Progress* progress_;
+};
+
 }  // namespace
 
 ExtrinsicRefiner::ExtrinsicRefiner(CameraIntrinsics intrinsics, RefinerOptions options)
@@ -121,6 +133,8 @@ RefineResult ExtrinsicRefiner::refine(const std::vector<EdgeFrame>& frames, cons
   solver.max_num_iterations = options_.max_iterations;
   solver.logging_type = ceres::SILENT;
   solver.minimizer_progress_to_stdout = false;
+  CancelCallback cancel_callback(progress);
+  solver.callbacks.push_back(&cancel_callback);
   // Minimises one level from x (iterations 0: evaluates only); returns the final cost (minus score plus prior).
   auto solve = [&](std::size_t level, std::array<double, 6>& x, int iterations, double prior) {
     ceres::GradientProblem problem(new ceres::AutoDiffFirstOrderFunction<AlignmentObjective, 6>(
@@ -128,6 +142,7 @@ RefineResult ExtrinsicRefiner::refine(const std::vector<EdgeFrame>& frames, cons
     if (iterations > 0) {
       ceres::GradientProblemSolver::Summary summary;
       ceres::Solve(solver, problem, x.data(), &summary);
+      check_cancel(progress);
     }
     double cost = 0;
     problem.Evaluate(x.data(), &cost, nullptr);
@@ -140,6 +155,7 @@ RefineResult ExtrinsicRefiner::refine(const std::vector<EdgeFrame>& frames, cons
         new TranslationObjective(full, Eigen::Vector3d(x[0], x[1], x[2]))));
     ceres::GradientProblemSolver::Summary summary;
     ceres::Solve(solver, problem, x.data() + 3, &summary);
+    check_cancel(progress);
   };
   // The window's mean score (not its log) at x, unblurred maps, no prior.
   auto score_of = [&](const std::array<double, 6>& x) {
