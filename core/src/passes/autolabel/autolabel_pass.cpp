@@ -24,10 +24,12 @@ namespace {
 
 constexpr double kOncomingLateral_m = 3.5;  // objects farther to the oncoming side than this park facing it
 
-// A box moved between frames: center by the transform, yaw by the transform's rotation about z.
+// A box moved between frames: center, outline and sensor position by the transform, yaw by its rotation about z.
 Detection transformed(const Detection& d, const Eigen::Isometry3d& T) {
   Detection out = d;
   out.center = T * d.center;
+  for (auto& p : out.outline) p = (T * Eigen::Vector3d(p.x(), p.y(), 0)).head<2>();
+  out.sensor = (T * Eigen::Vector3d(d.sensor.x(), d.sensor.y(), 0)).head<2>();
   const Eigen::Vector3d heading = T.linear() * Eigen::Vector3d(std::cos(d.yaw), std::sin(d.yaw), 0);
   out.yaw = std::atan2(heading.y(), heading.x());
   return out;

@@ -11,7 +11,7 @@ std::vector<ParamSpec> AutolabelSettings::schema() {
       {"ground_threshold_m", T::Number, "0.2", 0.01, 2, "points this close (m) to their cell's ground plane are ground"},
       {"max_ground_tilt_deg", T::Number, "12", 0, 45, "a cell plane steeper than this (deg) is not ground"},
       {"max_range_m", T::Number, "60", 5, 300, "objects farther than this (m) from the lidar are not labeled"},
-      {"ego_radius_m", T::Number, "2.5", 0, 20, "returns closer than this (m, ground plane) to the lidar are the ego vehicle"},
+      {"ego_radius_m", T::Number, "2.5", 0, 20, "returns within this (m) ahead of or behind the lidar and 1 m beside it are the ego vehicle"},
       {"min_height_m", T::Number, "0.25", 0, 3, "obstacle points start this far (m) above the ground"},
       {"max_height_m", T::Number, "4", 0.5, 10,
        "obstacle points end this far (m) above the ground; a cluster that reaches it under more points is a building or tree"},

@@ -13,7 +13,7 @@ struct AutolabelSettings {
   double max_ground_tilt_deg = 12;  // steeper planes are walls, not ground
   // Obstacles and clusters
   double max_range_m = 60;
-  double ego_radius_m = 2.5;  // returns this close to the lidar are the ego vehicle's own body
+  double ego_radius_m = 2.5;  // returns this far ahead/behind the lidar (and 1 m beside it) are the ego's body
   double min_height_m = 0.25;  // obstacle points start this far above the ground (curbs and noise below)
   double max_height_m = 4.0;   // ... and end here; clusters reaching it under more points are structures
   double cluster_tolerance_m = 0.6;

@@ -1,6 +1,7 @@
 #pragma once
 #include <Eigen/Core>
 #include <string>
+#include <vector>
 
 namespace dc::core::autolabel {
 
@@ -12,6 +13,10 @@ struct Detection {
   std::string category;
   double score = 0;
   int points = 0;
+  // What the lidar saw, so tracking can refit the box at the track's heading and size: the convex hull of the
+  // cluster's ground-plane points and the sensor's position (the hidden sides are the ones away from it).
+  std::vector<Eigen::Vector2d> outline;
+  Eigen::Vector2d sensor = Eigen::Vector2d::Zero();
 };
 
 }  // namespace dc::core::autolabel

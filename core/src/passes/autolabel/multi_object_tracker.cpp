@@ -2,6 +2,7 @@
 
 #include "util/hungarian_assignment.h"
 #include "passes/autolabel/object_classifier.h"
+#include "passes/autolabel/outline_projection.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,9 +14,18 @@ namespace {
 
 constexpr double kForbidden = 1e9;
 constexpr double kOtherKindPenalty_m = 1.0;  // a person matched to a vehicle costs this much extra distance
-constexpr int kHeadingWindow = 2;            // samples on each side for the heading from motion
+constexpr std::size_t kHeadingWindow = 2;           // samples on each side for the heading from motion
 constexpr double kBridgedScore = 0.8;        // interpolated boxes are less certain than detected ones
 constexpr double kMaxWalkingSpeed = 3.0;     // m/s: a "pedestrian" track faster than this is a cyclist seen from behind
+// Side views: a detection within this range, with this many points, seen within 45 degrees of its side.
+constexpr double kSideViewRange_m = 25.0;
+constexpr int kSideViewPoints = 30;
+constexpr double kSideViewCos = 0.7;
+constexpr double kMaxPersonLength_m = 2.5;  // a cyclist with its bicycle at most
+constexpr std::size_t kSmoothWindow = 3;            // samples on each side for a moving track's smoothed centers
+constexpr double kSizePercentile = 0.8;      // of a track's visible extents: its size, merged frames left out
+constexpr double kMostlySeen = 0.8;          // a visible extent under this share of the class's size says nothing
+constexpr double kSmallEnd = 0.92;           // ... above it, the object is at least this share of the typical size
 
 bool is_person(const std::string& c) { return c == "Pedestrian" || c == "Cyclist"; }
 
@@ -24,6 +34,14 @@ double median(std::vector<double> v) {
   const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
   std::nth_element(v.begin(), mid, v.end());
   return *mid;
+}
+
+// The q-quantile (0..1) of the values.
+double percentile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  const auto k = v.begin() + static_cast<std::ptrdiff_t>(q * static_cast<double>(v.size() - 1) + 0.5);
+  std::nth_element(v.begin(), k, v.end());
+  return *k;
 }
 
 double wrap(double a) { return std::remainder(a, 2 * std::numbers::pi); }
@@ -97,19 +115,17 @@ std::vector<TrackedBox> MultiObjectTracker::finish() {
 
 void MultiObjectTracker::emit(const Track& track, std::vector<TrackedBox>& out) const {
   const auto& obs = track.observations;
+  const std::size_t n = obs.size();
   // One class: the score-weighted vote.
   std::map<std::string, double> votes;
   for (const auto& o : obs) votes[o.box.category] += o.box.score;
   std::string category =
       std::max_element(votes.begin(), votes.end(), [](auto& a, auto& b) { return a.second < b.second; })->first;
-  // One size: the median over the detections of that class (a rigid object does not change size).
-  std::vector<double> l, w, h, score;
+  std::vector<double> h, score;
   for (const auto& o : obs) {
     score.push_back(o.box.score);
-    if (o.box.category != category) continue;
-    l.push_back(o.box.length), w.push_back(o.box.width), h.push_back(o.box.height);
+    if (o.box.category == category) h.push_back(o.box.height);
   }
-  double length = median(l), width = median(w);
   const double height = median(h);
   double mean_score = 0;
   for (double s : score) mean_score += s;
@@ -121,57 +137,136 @@ void MultiObjectTracker::emit(const Track& track, std::vector<TrackedBox>& out) 
   const double travelled = (obs.back().box.center.head<2>() - obs.front().box.center.head<2>()).norm();
   const double speed = span_s > 0 ? travelled / span_s : 0.0;
   const bool moving = speed > settings_.moving_speed_mps;
-  if (category == "Pedestrian" && speed > kMaxWalkingSpeed) {
-    category = "Cyclist";
-    const Eigen::Vector2d size = ObjectClassifier::typical_size(category);
-    length = std::max(length, size.x());
-    width = std::max(width, size.y());
-  }
-  // A standing object's L-shape heading is known up to 180 degrees (and the length axis may flip by 90): one
-  // heading for the whole track, the circular mean of the doubled angles of its detections.
-  double standing_yaw = 0;
-  if (!moving) {
+
+  // Heading per detection. Moving: the direction of motion. Standing: the L-shape's orientation is known up to 90
+  // degrees, so one orientation for the whole track (circular mean of the quadrupled angles, weighted by points),
+  // its length axis the one along which the track's outlines reach farther.
+  std::vector<double> yaw(n);
+  std::vector<Eigen::Vector2d> centers(n);
+  for (std::size_t k = 0; k < n; ++k) centers[k] = obs[k].box.center.head<2>();
+  const auto headings_from_motion = [&] {
+    for (std::size_t k = 0; k < n; ++k) {
+      const Eigen::Vector2d v = centers[std::min(n - 1, k + kHeadingWindow)] - centers[k >= kHeadingWindow ? k - kHeadingWindow : 0];
+      yaw[k] = v.norm() > 1e-6 ? std::atan2(v.y(), v.x()) : obs[k].box.yaw;
+    }
+  };
+  if (moving) {
+    headings_from_motion();
+    // A vehicle seen from the side shows its whole length; a "vehicle" never seen longer than a bicycle from the
+    // side is a person (a cyclist seen from behind looks as wide as a small car's rear).
+    if (!is_person(category)) {
+      std::vector<double> side_lengths;
+      for (std::size_t k = 0; k < n; ++k) {
+        const Eigen::Vector2d sight = obs[k].box.center.head<2>() - obs[k].box.sensor;
+        const Eigen::Vector2d along(std::cos(yaw[k]), std::sin(yaw[k]));
+        if (sight.norm() > kSideViewRange_m || obs[k].box.points < kSideViewPoints ||
+            std::abs(sight.normalized().dot(along)) > kSideViewCos)
+          continue;
+        side_lengths.push_back(OutlineProjection(obs[k].box, yaw[k]).extents().x());
+      }
+      if (side_lengths.size() >= 2 && percentile(side_lengths, kSizePercentile) < kMaxPersonLength_m)
+        category = "Pedestrian";
+    }
+  } else {
     double s = 0, c = 0;
-    for (const auto& o : obs) s += std::sin(2 * o.box.yaw), c += std::cos(2 * o.box.yaw);
-    standing_yaw = 0.5 * std::atan2(s, c);
+    for (const auto& o : obs) s += o.box.points * std::sin(4 * o.box.yaw), c += o.box.points * std::cos(4 * o.box.yaw);
+    const double base = 0.25 * std::atan2(s, c);
+    std::vector<double> along, across;
+    for (const auto& o : obs) {
+      const Eigen::Vector2d e = OutlineProjection(o.box, base).extents();
+      along.push_back(e.x()), across.push_back(e.y());
+    }
+    const double standing = percentile(along, kSizePercentile) >= percentile(across, kSizePercentile)
+                                ? base
+                                : base + std::numbers::pi / 2;
+    std::fill(yaw.begin(), yaw.end(), standing);
   }
 
-  const auto make = [&](const Detection& from, int step, bool bridged) {
+  if (category == "Pedestrian" && speed > kMaxWalkingSpeed) category = "Cyclist";
+
+  // One size (objects are rigid): what the track saw of it at its best (a high percentile of the visible extents,
+  // so a frame merged with a neighbour does not count), or the class's typical size where it never saw most of it.
+  const Eigen::Vector2d typical = ObjectClassifier::typical_size(category);
+  const Eigen::Vector2d largest = ObjectClassifier::max_size(category);
+  std::vector<double> seen_length, seen_width;
+  for (std::size_t k = 0; k < n; ++k) {
+    const Eigen::Vector2d e = OutlineProjection(obs[k].box, yaw[k]).extents();
+    seen_length.push_back(e.x()), seen_width.push_back(e.y());
+  }
+  const auto size_from = [](double seen, double typical_size, double largest_size) {
+    if (typical_size <= 0) return seen;
+    return seen < kMostlySeen * typical_size ? typical_size
+                                             : std::clamp(seen, kSmallEnd * typical_size, largest_size);
+  };
+  const double length = size_from(percentile(seen_length, kSizePercentile), typical.x(), largest.x());
+  const double width = size_from(percentile(seen_width, kSizePercentile), typical.y(), largest.y());
+
+  // The box of that size placed on each detection's outline, facing the sensor; then, for moving tracks, centers
+  // and headings smoothed by a local constant-velocity fit (twice, as the refit depends on the heading).
+  const auto refit = [&] {
+    for (std::size_t k = 0; k < n; ++k) centers[k] = OutlineProjection(obs[k].box, yaw[k]).box_center(length, width);
+  };
+  refit();
+  if (moving) {
+    for (int pass = 0; pass < 2; ++pass) {
+      std::vector<Eigen::Vector2d> smoothed(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        const std::size_t a = k >= kSmoothWindow ? k - kSmoothWindow : 0, z = std::min(n - 1, k + kSmoothWindow);
+        // Least squares line through the window's centers over time, evaluated at this detection's time.
+        double st = 0, stt = 0, m = 0;
+        Eigen::Vector2d sp = Eigen::Vector2d::Zero(), stp = Eigen::Vector2d::Zero();
+        const double t0 = time_of(obs[k]);
+        for (std::size_t i = a; i <= z; ++i) {
+          const double t = time_of(obs[i]) - t0;
+          st += t, stt += t * t, m += 1, sp += centers[i], stp += t * centers[i];
+        }
+        const double det = m * stt - st * st;
+        if (det < 1e-9) {
+          smoothed[k] = centers[k];
+          continue;
+        }
+        const Eigen::Vector2d v = (m * stp - st * sp) / det;
+        smoothed[k] = (sp - v * st) / m;
+        if (v.norm() > settings_.moving_speed_mps) yaw[k] = std::atan2(v.y(), v.x());
+      }
+      if (pass == 0) refit();
+      else centers = smoothed;
+    }
+  } else {
+    // A standing object does not move: one center, the median of the refitted ones.
+    std::vector<double> xs, ys;
+    for (const auto& c : centers) xs.push_back(c.x()), ys.push_back(c.y());
+    const Eigen::Vector2d still(median(xs), median(ys));
+    std::fill(centers.begin(), centers.end(), still);
+  }
+
+  const auto make = [&](const Detection& from, const Eigen::Vector2d& center, double heading, int step, bool bridged) {
     TrackedBox b;
     b.sample = steps_[static_cast<std::size_t>(step)].sample;
     b.track = track.id;
     b.bridged = bridged;
     b.moving = moving;
     b.box = from;
+    b.box.outline.clear();
+    b.box.center.head<2>() = center;
+    b.box.yaw = wrap(heading);
     b.box.category = category;
     b.box.length = length, b.box.width = width, b.box.height = height;
     b.box.score = bridged ? kBridgedScore * mean_score : mean_score;
     return b;
   };
-  for (std::size_t k = 0; k < obs.size(); ++k) {
-    TrackedBox b = make(obs[k].box, obs[k].step, false);
-    if (moving) {
-      const auto& a = obs[k >= kHeadingWindow ? k - kHeadingWindow : 0];
-      const auto& z = obs[std::min(obs.size() - 1, k + kHeadingWindow)];
-      const Eigen::Vector2d v = z.box.center.head<2>() - a.box.center.head<2>();
-      b.box.yaw = v.norm() > 1e-6 ? std::atan2(v.y(), v.x()) : obs[k].box.yaw;
-    } else {
-      b.box.yaw = standing_yaw;
-    }
-    b.box.yaw = wrap(b.box.yaw);
-    // Bridge the gap to the next detection with boxes interpolated in position and heading.
-    if (k + 1 < obs.size()) {
+  for (std::size_t k = 0; k < n; ++k) {
+    out.push_back(make(obs[k].box, centers[k], yaw[k], obs[k].step, false));
+    // Bridge the gap to the next detection with boxes interpolated in position.
+    if (k + 1 < n) {
       const int gap_from = obs[k].step, gap_to = obs[k + 1].step;
       for (int s = gap_from + 1; s < gap_to; ++s) {
         const double u = (time_of({s, {}}) - time_of(obs[k])) / (time_of(obs[k + 1]) - time_of(obs[k]));
         Detection mid = obs[k].box;
         mid.center = (1 - u) * obs[k].box.center + u * obs[k + 1].box.center;
-        TrackedBox g = make(mid, s, true);
-        g.box.yaw = b.box.yaw;
-        out.push_back(g);
+        out.push_back(make(mid, (1 - u) * centers[k] + u * centers[k + 1], yaw[k], s, true));
       }
     }
-    out.push_back(b);
   }
 }
 

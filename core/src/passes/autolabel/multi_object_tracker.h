@@ -21,8 +21,11 @@ struct TrackedBox {
 // Per sample: predict every live track (constant-velocity Kalman filter), assign detections by minimum total
 // distance (Hungarian) within a gate, update; unassigned detections start tracks, a track missing more than
 // max_misses samples ends. finish() keeps tracks with at least min_hits detections and, with hindsight: one class
-// per track (score-weighted vote), one size (median: objects are rigid), heading from the motion for moving
-// tracks and one consistent heading for standing ones, and boxes interpolated across the gaps it bridged.
+// per track (score-weighted vote; a "vehicle" never longer than a bicycle when seen from the side is a person, a
+// fast pedestrian a cyclist), heading from the motion for moving tracks and one orientation for standing ones, one
+// size (what the track saw at its best, else the class's typical size), each box refitted at that heading and
+// size on the detection's outline from the side facing the sensor (moving tracks smoothed by a local
+// constant-velocity fit, standing ones at one place), and boxes interpolated across the gaps it bridged.
 class MultiObjectTracker {
  public:
   explicit MultiObjectTracker(const AutolabelSettings& settings) : settings_(settings) {}

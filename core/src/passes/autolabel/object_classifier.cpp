@@ -49,6 +49,12 @@ Eigen::Vector2d ObjectClassifier::typical_size(const std::string& category) {
   return Eigen::Vector2d::Zero();
 }
 
+Eigen::Vector2d ObjectClassifier::max_size(const std::string& category) {
+  for (const ClassPrior& c : kClasses)
+    if (category == c.name) return {c.max_length, c.max_width};
+  return Eigen::Vector2d::Zero();
+}
+
 Classification ObjectClassifier::classify(const ClusterShape& shape) const {
   Classification best;
   const Footprint& fp = shape.footprint;

@@ -31,6 +31,8 @@ class ObjectClassifier {
   Classification classify(const ClusterShape& shape) const;
   // A class's typical length and width (m); zeros for an unknown class.
   static Eigen::Vector2d typical_size(const std::string& category);
+  // The largest length and width (m) the class allows; zeros for an unknown class.
+  static Eigen::Vector2d max_size(const std::string& category);
 };
 
 }  // namespace dc::core::autolabel

@@ -1,11 +1,13 @@
 #include "passes/autolabel/object_detector.h"
 
 #include "dc/gpu/euclidean_clustering.h"
+#include "passes/autolabel/convex_hull.h"
 #include "passes/autolabel/l_shape_fitter.h"
 #include "passes/autolabel/object_classifier.h"
 #include "passes/autolabel/regional_ground.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <unordered_map>
 
@@ -22,6 +24,15 @@ constexpr int kMinPointsAbove = 5;
 // height the lidar cannot tell from a truck's. Such clusters are not labeled.
 constexpr double kFovMargin_rad = 0.5 * 3.14159265358979 / 180;
 constexpr double kTallObject_m = 2.0;
+constexpr double kSplitWidth_m = 2.3;   // clusters wider than any car ...
+constexpr double kSplitLength_m = 8.0;  // ... and shorter than this are split at
+constexpr double kSplitTolerance_m = 0.35;
+// The ego vehicle's own body: returns within ego_radius_m ahead or behind and this far to the sides. A box, not a
+// circle, so a cyclist passing a metre beside the lidar is still seen.
+constexpr double kEgoHalfWidth_m = 1.0;
+
+using Clock = std::chrono::steady_clock;
+double seconds(Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); }
 
 // Points above the obstacle band, hashed by ground-plane cell: what a cluster that reaches the band's top
 // continues into (a wall, a tree crown), unlike a vehicle.
@@ -55,7 +66,11 @@ class TallPointGrid {
 
 }  // namespace
 
-std::vector<Detection> ObjectDetector::detect(const PointCloud& cloud, dc::gpu::KernelContext& kernels) const {
+std::vector<Detection> ObjectDetector::detect(const PointCloud& cloud, dc::gpu::KernelContext& kernels,
+                                              DetectionStats* stats) const {
+  // Timing only when asked: the pass runs without it.
+  const auto now = [stats] { return stats ? Clock::now() : Clock::time_point{}; };
+  const auto t_start = now();
   const RegionalGround ground(cloud,
                               {settings_.ground_cell_m, settings_.max_range_m, settings_.ground_threshold_m,
                                settings_.max_ground_tilt_deg},
@@ -71,12 +86,11 @@ std::vector<Detection> ObjectDetector::detect(const PointCloud& cloud, dc::gpu::
       fov_top = std::max(fov_top, std::atan2(static_cast<double>(p[2]), std::hypot(p[0], p[1])));
   }
   const double r2 = settings_.max_range_m * settings_.max_range_m;
-  const double ego2 = settings_.ego_radius_m * settings_.ego_radius_m;
   for (std::size_t i = 0; i < cloud.size(); ++i) {
     const float* p = cloud.point(i);
     if (!std::isfinite(p[0]) || !std::isfinite(p[1]) || !std::isfinite(p[2])) continue;
     const double d2 = p[0] * p[0] + p[1] * p[1];
-    if (d2 > r2 || d2 < ego2) continue;
+    if (d2 > r2 || (std::abs(p[0]) < settings_.ego_radius_m && std::abs(p[1]) < kEgoHalfWidth_m)) continue;
     const double h = ground.height_above(p);
     if (h > settings_.max_height_m) above.add(p);
     if (h < settings_.min_height_m || h > settings_.max_height_m) continue;
@@ -84,6 +98,13 @@ std::vector<Detection> ObjectDetector::detect(const PointCloud& cloud, dc::gpu::
     heights.push_back(static_cast<float>(h));
   }
   std::vector<Detection> detections;
+  const auto t_ground = now();
+  if (stats) {
+    *stats = {};
+    stats->ground_s = seconds(t_start, t_ground);
+    stats->points = static_cast<int>(cloud.size());
+    stats->obstacle_points = static_cast<int>(heights.size());
+  }
   if (obstacles.empty()) return detections;
 
   dc::gpu::ClusterParams params;
@@ -96,11 +117,16 @@ std::vector<Detection> ObjectDetector::detect(const PointCloud& cloud, dc::gpu::
   std::vector<std::vector<std::size_t>> members(clusters.cluster_count);
   for (std::size_t i = 0; i < clusters.labels.size(); ++i)
     if (clusters.labels[i] >= 0) members[static_cast<std::size_t>(clusters.labels[i])].push_back(i);
+  const std::size_t first_pass_clusters = members.size();
+  const auto t_clusters = now();
 
   const LShapeFitter fitter;
   const ObjectClassifier classifier;
   std::vector<Eigen::Vector2d> xy;
-  for (const auto& cluster : members) {
+  std::vector<float> subset;
+  // Clusters found by splitting are appended and not split again.
+  for (std::size_t m = 0; m < members.size(); ++m) {
+    const std::vector<std::size_t> cluster = members[m];
     xy.clear();
     double top = -1e9, top_height = 0, top_elevation = -1e9;
     for (std::size_t i : cluster) {
@@ -114,6 +140,24 @@ std::vector<Detection> ObjectDetector::detect(const PointCloud& cloud, dc::gpu::
     ClusterShape shape;
     shape.footprint = fitter.fit(xy);
     if (std::max(shape.footprint.extent1(), shape.footprint.extent2()) > kMaxFootprint_m) continue;
+    // Wider than any vehicle but not long: two objects side by side (a cyclist passing a parked car). Split at a
+    // finer tolerance; parts too small to be clusters are dropped with the split.
+    if (m < first_pass_clusters && std::min(shape.footprint.extent1(), shape.footprint.extent2()) > kSplitWidth_m &&
+        std::max(shape.footprint.extent1(), shape.footprint.extent2()) < kSplitLength_m) {
+      subset.clear();
+      for (std::size_t i : cluster) subset.insert(subset.end(), &obstacles[4 * i], &obstacles[4 * i] + 4);
+      dc::gpu::ClusterParams fine = params;
+      fine.tolerance = static_cast<float>(std::min(settings_.cluster_tolerance_m, kSplitTolerance_m));
+      dc::gpu::ClusterResult parts;
+      dc::gpu::euclidean_clusters(kernels, subset, {}, fine, parts);
+      if (parts.cluster_count > 1) {
+        const std::size_t base = members.size();
+        members.resize(base + parts.cluster_count);
+        for (std::size_t i = 0; i < parts.labels.size(); ++i)
+          if (parts.labels[i] >= 0) members[base + static_cast<std::size_t>(parts.labels[i])].push_back(cluster[i]);
+        continue;
+      }
+    }
     if (top_height > settings_.max_height_m - kReachesTop_m && above.count_inside(shape.footprint) >= kMinPointsAbove)
       continue;
     const Eigen::Vector2d c = shape.footprint.center();
@@ -136,7 +180,14 @@ std::vector<Detection> ObjectDetector::detect(const PointCloud& cloud, dc::gpu::
     d.category = k.category;
     d.score = k.score;
     d.points = shape.points;
-    detections.push_back(d);
+    d.outline = convex_hull(xy);
+    detections.push_back(std::move(d));
+  }
+  if (stats) {
+    stats->clustering_s = seconds(t_ground, t_clusters);
+    stats->boxes_s = seconds(t_clusters, now());
+    stats->clusters = static_cast<int>(members.size());
+    stats->detections = static_cast<int>(detections.size());
   }
   return detections;
 }

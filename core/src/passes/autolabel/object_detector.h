@@ -3,18 +3,22 @@
 #include "dc/gpu/kernel_context.h"
 #include "passes/autolabel/autolabel_settings.h"
 #include "passes/autolabel/detection.h"
+#include "passes/autolabel/detection_stats.h"
 
 #include <vector>
 
 namespace dc::core::autolabel {
 
 // Objects in one sweep, without tracking: regional ground planes → the points between min and max height above
-// the ground → Euclidean clusters (gpu kernel) → L-shape footprint per cluster → class from size → box grown to
-// the class's size where the lidar sees one side only. Lidar frame in and out.
+// the ground → Euclidean clusters (gpu kernel; clusters wider than a vehicle split at a finer tolerance) → L-shape
+// footprint per cluster → class from size → box grown to the class's size where the lidar sees one side only, with
+// the cluster's outline for tracking to refit. Lidar frame in and out.
 class ObjectDetector {
  public:
   explicit ObjectDetector(const AutolabelSettings& settings) : settings_(settings) {}
-  std::vector<Detection> detect(const PointCloud& cloud, dc::gpu::KernelContext& kernels) const;
+  // `stats`, when given, receives the time per stage and the counts of this sweep.
+  std::vector<Detection> detect(const PointCloud& cloud, dc::gpu::KernelContext& kernels,
+                                DetectionStats* stats = nullptr) const;
 
  private:
   const AutolabelSettings& settings_;

@@ -248,9 +248,10 @@ class TestAutolabel : public QObject {
     QVERIFY(classifier.classify(curb).score < 0.3);
   }
 
-  // On a generated drive, against the generator's tracklets within 30 m that the lidar sees (20 points or more):
-  // most cars and pedestrians get a box of their class overlapping at IoU >= 0.5, most auto boxes are such a match,
-  // and each true object keeps mostly one track id.
+  // On a generated drive, against the generator's tracklets within 40 m that the lidar sees (10 points or more):
+  // most cars get a box of their class at bird's-eye IoU >= 0.5 and most pedestrians and cyclists one at >= 0.3 (the
+  // targets the eval pass reports with car_iou=0.5 small_iou=0.3), most auto boxes are such a match, and each true
+  // object keeps mostly one track id.
   void generatedDriveAgainstTracklets() {
     const DriveSession session(reader_for_format("kitti-raw")->read_single(generated_), {});
     const PassResult result = run_autolabel(session);
@@ -260,6 +261,7 @@ class TestAutolabel : public QObject {
       QVERIFY(!b.track_id.empty());
       QVERIFY(b.score > 0 && b.score <= 1);
     }
+    constexpr double kRange = 40;
     std::map<std::string, int> truths, found;
     int auto_near = 0, auto_matched = 0;
     std::map<std::string, std::map<std::string, int>> tracks_of;  // gt track -> auto track -> samples
@@ -267,16 +269,16 @@ class TestAutolabel : public QObject {
       const std::int64_t key = session.sample(s).key();
       std::vector<const BoxLabel*> autos;
       for (const auto& b : result.labels)
-        if (b.frame_index == key && b.center.head<2>().norm() < 30) autos.push_back(&b);
+        if (b.frame_index == key && b.center.head<2>().norm() < kRange) autos.push_back(&b);
       auto_near += static_cast<int>(autos.size());
       std::set<const BoxLabel*> matched;
       const PointCloud cloud = load_point_cloud(*session.lidar_frame(s));
       for (const BoxLabel& g : session.labels(s)) {
-        if (g.center.head<2>().norm() >= 30 || (g.category != "Car" && g.category != "Pedestrian")) continue;
-        if (points_inside(cloud, g) < 20) continue;
+        if (g.center.head<2>().norm() >= kRange || points_inside(cloud, g) < 10) continue;
+        const double iou = g.category == "Car" ? 0.5 : 0.3;
         ++truths[g.category];
         for (const BoxLabel* a : autos)
-          if (a->category == g.category && !matched.count(a) && bev_iou(*a, g) >= 0.5) {
+          if (a->category == g.category && !matched.count(a) && bev_iou(*a, g) >= iou) {
             matched.insert(a);
             ++found[g.category];
             ++tracks_of[g.track_id][a->track_id];
@@ -285,8 +287,7 @@ class TestAutolabel : public QObject {
       }
       auto_matched += static_cast<int>(matched.size());
     }
-    const double car_recall = double(found["Car"]) / truths["Car"];
-    const double ped_recall = double(found["Pedestrian"]) / truths["Pedestrian"];
+    const auto recall = [&](const char* c) { return double(found[c]) / std::max(1, truths[c]); };
     const double precision = double(auto_matched) / std::max(1, auto_near);
     int dominant = 0, total = 0;
     for (const auto& [gt, autos] : tracks_of) {
@@ -295,14 +296,17 @@ class TestAutolabel : public QObject {
       dominant += best;
     }
     const double id_purity = double(dominant) / std::max(1, total);
-    qInfo("within 30 m: %d cars, recall %.2f; %d pedestrians, recall %.2f; precision %.2f (%d boxes); "
-          "track purity %.2f",
-          truths["Car"], car_recall, truths["Pedestrian"], ped_recall, precision, auto_near, id_purity);
+    qInfo("within 40 m: %d cars, recall %.3f; %d pedestrians, recall %.3f; %d cyclists, recall %.3f; "
+          "precision %.3f (%d boxes); track purity %.3f",
+          truths["Car"], recall("Car"), truths["Pedestrian"], recall("Pedestrian"), truths["Cyclist"],
+          recall("Cyclist"), precision, auto_near, id_purity);
     QVERIFY(truths["Car"] > 50);
-    QVERIFY(car_recall >= 0.65);
-    QVERIFY(ped_recall >= 0.9);
-    QVERIFY(precision >= 0.55);
-    QVERIFY(id_purity >= 0.9);
+    // Just below the figures measured on this drive (0.624, 0.979, 0.423, 0.623, 0.942): a drop shows.
+    QVERIFY(recall("Car") >= 0.60);
+    QVERIFY(recall("Pedestrian") >= 0.95);
+    QVERIFY(recall("Cyclist") >= 0.40);
+    QVERIFY(precision >= 0.60);
+    QVERIFY(id_purity >= 0.92);
   }
 
   // Real KITTI object frames (no timestamps: no tracking): every labeled object within 40 m that is hardly
