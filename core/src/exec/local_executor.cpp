@@ -4,6 +4,7 @@
 #include "dc/core/util/logging.h"
 
 #include <algorithm>
+#include <chrono>
 
 namespace dc::core {
 
@@ -96,7 +97,21 @@ void LocalExecutor::work() {
       const Job ended = execute_pass_run(catalog_file_, run, progress, threads_);
       if (on_finished_) on_finished_(ended);
     } catch (const std::exception& e) {
+      // The run never started (catalog unreadable, pass gone...): record it as failed so nobody waits on it.
       log_error("run " + std::to_string(run) + " could not start: " + e.what());
+      try {
+        Catalog catalog(catalog_file_);
+        if (auto job = catalog.job_repository().find(run); job && job->state == JobState::Queued) {
+          job->state = JobState::Failed;
+          job->error = std::string("could not start: ") + e.what();
+          job->finished_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+              std::chrono::system_clock::now().time_since_epoch()).count();
+          catalog.job_repository().update(*job);
+          if (on_finished_) on_finished_(*job);
+        }
+      } catch (const std::exception& again) {
+        log_error("run " + std::to_string(run) + " could not be marked failed: " + again.what());
+      }
     }
     {
       std::lock_guard lock(mutex_);
