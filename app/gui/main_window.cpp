@@ -8,6 +8,7 @@
 #include "dc/core/util/logging.h"
 #include "dc/gpu/compute_device.h"
 #include "dc/widgets/calibration_score_chart.h"
+#include "dc/widgets/evaluation_view.h"
 #include "dc/widgets/camera_view.h"
 #include "dc/core/data/loaded_sample.h"
 #include "dc/widgets/drive_browser.h"
@@ -189,9 +190,13 @@ void MainWindow::build_validation_docks() {
   auto* jobs = make_dock(this, tr("Jobs"), "jobsDock", jobs_, Qt::BottomDockWidgetArea);
   score_chart_ = new widgets::CalibrationScoreChart(this);
   auto* chart = make_dock(this, tr("Calibration score"), "calibrationScoreDock", score_chart_, Qt::BottomDockWidgetArea);
+  evaluation_ = new widgets::EvaluationView(this);
+  auto* evaluation = make_dock(this, tr("Evaluation"), "evaluationDock", evaluation_, Qt::BottomDockWidgetArea);
+  connect(evaluation_, &widgets::EvaluationView::sample_requested, this, &MainWindow::show_evaluated_sample);
   splitDockWidget(findChild<QDockWidget*>("timelineDock"), findings, Qt::Horizontal);
   tabifyDockWidget(findings, jobs);
   tabifyDockWidget(findings, chart);
+  tabifyDockWidget(findings, evaluation);
   findings->raise();
 }
 
@@ -278,6 +283,21 @@ void MainWindow::build_menus() {
   refined_action_->setShortcut(QKeySequence(tr("Ctrl+R")));
   refined_action_->setToolTip(tr("Project the lidar with the newest refined extrinsic of a calib-check run where "
                                  "one covers the sample, instead of the drive's stored calibration"));
+  auto* sources = view->addMenu(tr("Label sources"));
+  sources->setObjectName("labelSourcesMenu");
+  for (auto source : {core::LabelSource::GroundTruth, core::LabelSource::Auto, core::LabelSource::Model,
+                      core::LabelSource::Manual}) {
+    auto* a = sources->addAction(tr("%1 boxes").arg(core::to_string(source)));
+    a->setObjectName(QString("showSource_%1").arg(core::to_string(source)));
+    a->setCheckable(true);
+    const auto i = static_cast<std::size_t>(source);
+    a->setChecked(options_.show_source[i]);
+    connect(a, &QAction::toggled, this, [this, i](bool on) {
+      auto o = options_;
+      o.show_source[i] = on;
+      set_view_options(o);
+    });
+  }
   auto* compute = view->addMenu(tr("Compute device"));
   auto* compute_group = new QActionGroup(this);
   const QString current = QSettings().value("compute/backend", "auto").toString();
@@ -309,7 +329,8 @@ void MainWindow::build_menus() {
   run->setObjectName("runPassAction");
   passes_menu_->addSeparator();
   for (auto [text, name] : {std::pair{tr("Jobs"), "jobsDock"}, std::pair{tr("Findings"), "findingsDock"},
-                            std::pair{tr("Calibration score"), "calibrationScoreDock"}}) {
+                            std::pair{tr("Calibration score"), "calibrationScoreDock"},
+                            std::pair{tr("Evaluation"), "evaluationDock"}}) {
     passes_menu_->addAction(text, this, [this, dock_name = QString(name)] {
       auto* dock = findChild<QDockWidget*>(dock_name);
       dock->show();
@@ -379,6 +400,7 @@ bool MainWindow::open_catalog(const QString& path) {
   start_executor();
   jobs_->set_catalog(catalog_.get());
   findings_->set_catalog(catalog_.get());
+  evaluation_->set_catalog(catalog_.get());
   add_recent_catalog(path);
   setWindowTitle(tr("DriveCurator — %1").arg(QFileInfo(path).fileName()));
   reload_drives();
@@ -497,6 +519,7 @@ void MainWindow::on_run_finished(const core::Job& run) {
 }
 
 void MainWindow::refresh_validation_views() {
+  evaluation_->set_drive(drive_id_.value_or(0));
   if (!session_ || !catalog_ || !drive_id_) {
     score_chart_->clear_scores();
     return;
@@ -571,6 +594,26 @@ void MainWindow::apply_finding(const widgets::FindingRow& row) {
   playback_->set_current(sample);
   if (current_sample_ != sample) on_current_changed(sample);
   apply_pending_box();  // when the sample was already on screen
+}
+
+void MainWindow::show_evaluated_sample(std::int64_t drive_id, std::int64_t sample_key, const QString& predicted,
+                                       const QString& reference) {
+  if (!session_ || !drive_id_ || *drive_id_ != drive_id) return;
+  const int sample = widgets::sample_position(*session_, sample_key);
+  if (sample < 0) return;
+  // Both sources drawn: the predicted one and the reference (gt is index 0, auto 1, model 2, manual 3).
+  auto o = options_;
+  for (const QString& source : {predicted, reference}) {
+    const std::string kind = source.section(':', 0, 0).toStdString();
+    try {
+      o.show_source[static_cast<std::size_t>(core::label_source_from_string(kind))] = true;
+    } catch (const std::exception&) {
+    }
+  }
+  set_view_options(o);
+  playback_->set_current(sample);
+  if (current_sample_ != sample) on_current_changed(sample);
+  statusBar()->showMessage(tr("sample key %1: %2 against %3").arg(sample_key).arg(predicted, reference), 10000);
 }
 
 void MainWindow::apply_pending_box() {
@@ -798,6 +841,11 @@ void MainWindow::set_view_options(const widgets::ViewOptions& options) {
   for (auto* v : camera_views_) v->set_options(options_);
   if (refined_action_ && refined_action_->isChecked() != options_.camera_refined_calibration)
     refined_action_->setChecked(options_.camera_refined_calibration);
+  for (std::size_t i = 0; i < options_.show_source.size(); ++i) {
+    const auto name = QString("showSource_%1").arg(core::to_string(static_cast<core::LabelSource>(i)));
+    if (auto* a = findChild<QAction*>(name); a && a->isChecked() != options_.show_source[i])
+      a->setChecked(options_.show_source[i]);
+  }
   // The overlay's points are projected by the loader, off this thread: reload the sample with the other calibration.
   if (calibration_changed) apply_sample_load_options(true);
   update_camera_captions();

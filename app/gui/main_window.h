@@ -26,6 +26,7 @@ struct LoadedSample;
 }  // namespace dc::core
 namespace dc::widgets {
 class CalibrationScoreChart;
+class EvaluationView;
 class CameraView;
 class DriveBrowser;
 class FindingsPanel;
@@ -93,6 +94,7 @@ public:
   widgets::JobsPanel* jobs_panel() const { return jobs_; }
   widgets::FindingsPanel* findings_panel() const { return findings_; }
   widgets::CalibrationScoreChart* score_chart() const { return score_chart_; }
+  widgets::EvaluationView* evaluation_view() const { return evaluation_; }
   QMenu* passes_menu() const { return passes_menu_; }
   QAction* refined_calibration_action() const { return refined_action_; }
 
@@ -134,6 +136,9 @@ private:
   core::SampleLoadOptions sample_load_options() const;  // with the refined calibrations when the overlay asks
   void apply_sample_load_options(bool reload_current);
   void apply_finding(const widgets::FindingRow& row);
+  // From the evaluation view's worst samples: go to the sample with both label sources shown.
+  void show_evaluated_sample(std::int64_t drive_id, std::int64_t sample_key, const QString& predicted,
+                             const QString& reference);
   void apply_pending_box();
   void update_camera_captions();
 
@@ -175,6 +180,7 @@ private:
   widgets::JobsPanel* jobs_ = nullptr;
   widgets::FindingsPanel* findings_ = nullptr;
   widgets::CalibrationScoreChart* score_chart_ = nullptr;
+  widgets::EvaluationView* evaluation_ = nullptr;
   widgets::PassLaunchDialog* pass_dialog_ = nullptr;
   QMenu* passes_menu_ = nullptr;
   QAction* refined_action_ = nullptr;

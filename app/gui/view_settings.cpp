@@ -21,6 +21,8 @@ widgets::ViewOptions load_view_options(QSettings& s) {
   o.camera_boxes_2d = s.value("camera_boxes_2d", o.camera_boxes_2d).toBool();
   o.camera_point_size = s.value("camera_point_size", o.camera_point_size).toFloat();
   o.camera_refined_calibration = s.value("camera_refined_calibration", o.camera_refined_calibration).toBool();
+  for (std::size_t i = 0; i < o.show_source.size(); ++i)
+    o.show_source[i] = s.value(QString("show_source_%1").arg(i), o.show_source[i]).toBool();
   s.endGroup();
   return o;
 }
@@ -40,6 +42,7 @@ void save_view_options(QSettings& s, const widgets::ViewOptions& o) {
   s.setValue("camera_boxes_2d", o.camera_boxes_2d);
   s.setValue("camera_point_size", o.camera_point_size);
   s.setValue("camera_refined_calibration", o.camera_refined_calibration);
+  for (std::size_t i = 0; i < o.show_source.size(); ++i) s.setValue(QString("show_source_%1").arg(i), o.show_source[i]);
   s.endGroup();
 }
 

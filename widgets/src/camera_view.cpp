@@ -284,7 +284,7 @@ void CameraView::Impl::paint_overlays(QPainter& p, const QTransform& image_to_ta
       p.drawRect(QRectF(to_qt(r.bbox2d[0], r.bbox2d[1]), to_qt(r.bbox2d[2], r.bbox2d[3])));
     for (std::size_t i = 0; i < boxes.size(); ++i) {
       const auto& b = boxes[i];
-      if (!has_bbox2d(b)) continue;
+      if (!has_bbox2d(b) || !options.show_source[static_cast<std::size_t>(b.source)]) continue;
       QPen pen(to_qcolor(class_color(b.category), 200));
       pen.setCosmetic(true);
       pen.setWidthF(1.0);
@@ -312,6 +312,7 @@ void CameraView::Impl::paint_overlays(QPainter& p, const QTransform& image_to_ta
     p.setRenderHint(QPainter::Antialiasing, true);
     for (std::size_t i = 0; i < boxes.size() && i < projected_boxes.size(); ++i) {
       if (static_cast<int>(i) == selected || projected_boxes[i].edges.empty()) continue;
+      if (!options.show_source[static_cast<std::size_t>(boxes[i].source)]) continue;
       p.setPen(box_pen(boxes[i].source, to_qcolor(class_color(boxes[i].category))));
       p.drawLines(projected_boxes[i].edges.data(), static_cast<int>(projected_boxes[i].edges.size()));
     }
@@ -429,6 +430,7 @@ void CameraView::set_options(const ViewOptions& options) {
   const ViewOptions old = impl_->options;
   impl_->options = options;
   if (old.color_map != options.color_map || old.camera_depth_max != options.camera_depth_max) impl_->rebuild_dots();
+  // (box visibility per source is read when painting)
   update();
 }
 

@@ -319,6 +319,7 @@ void PointCloudView::Impl::rebuild_boxes() {
       continue;
     }
     const auto layer = static_cast<std::size_t>(b.source);
+    if (!options.show_source[layer]) continue;
     Rgb8 color = class_color(b.category);
     if (b.source == LabelSource::Manual) color = brighten(color, 0.45);
     add_box(lines[layer], b, color, style_for(b.source));
@@ -507,6 +508,7 @@ void PointCloudView::set_options(const ViewOptions& options) {
   if (old.ground_z != options.ground_z || old.grid_spacing != options.grid_spacing ||
       old.grid_extent != options.grid_extent)
     impl_->rebuild_grid();
+  if (old.show_source != options.show_source) impl_->rebuild_boxes();
   impl_->apply_visibility();
   update();
 }

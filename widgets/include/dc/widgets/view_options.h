@@ -1,6 +1,7 @@
 #pragma once
 #include "dc/widgets/color_map.h"
 
+#include <array>
 #include <string_view>
 
 namespace dc::widgets {
@@ -36,6 +37,9 @@ struct ViewOptions {
   // Project with the newest refined calibration (a calib-check run's) where one covers the sample, instead of the
   // drive's own: whether the points snap onto the image's edges.
   bool camera_refined_calibration = false;
+
+  // Boxes drawn per label source, indexed by dc::core::LabelSource (gt, auto, model, manual), in every view.
+  std::array<bool, 4> show_source = {true, true, true, true};
 
   bool operator==(const ViewOptions&) const = default;
 };
