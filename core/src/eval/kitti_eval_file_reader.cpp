@@ -55,19 +55,13 @@ std::vector<KittiEvalObject> read_rows(const std::filesystem::path& file, std::v
   std::ifstream in(file);
   if (!in) throw ParseError(file, detection ? "cannot open result file" : "cannot open label file");
   std::vector<KittiEvalObject> rows;
-  std::string raw;
-  int line = 0;
-  while (std::getline(in, raw)) {
-    ++line;
-    if (line == 1) strip_bom(raw);
-    const std::string text = trim(raw);
-    if (text.empty()) continue;
+  for_each_text_line(in, [&](const std::string& text, int line) {
     try {
       rows.push_back(parse_row(text, file, line, detection));
     } catch (const ParseError& e) {
       errors.push_back(IngestError::make(file.string(), e.line(), e.message() + "; row skipped"));
     }
-  }
+  });
   return rows;
 }
 

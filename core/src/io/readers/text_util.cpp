@@ -62,4 +62,13 @@ void strip_bom(std::string& first_line) {
   if (first_line.rfind("\xEF\xBB\xBF", 0) == 0) first_line.erase(0, 3);
 }
 
+void for_each_text_line(std::istream& in, const std::function<void(const std::string& text, int line)>& row) {
+  std::string raw;
+  for (int line = 1; std::getline(in, raw); ++line) {
+    if (line == 1) strip_bom(raw);
+    const std::string text = trim(raw);
+    if (!text.empty()) row(text, line);
+  }
+}
+
 }  // namespace dc::core

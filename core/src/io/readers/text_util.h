@@ -1,4 +1,6 @@
 #pragma once
+#include <functional>
+#include <istream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,5 +20,7 @@ std::string number_problem(std::string_view token);
 std::string shorten(std::string_view text, std::size_t max_chars = 120);
 // Removes a UTF-8 byte order mark at the start of a file's first line (editors on Windows write one).
 void strip_bom(std::string& first_line);
+// Calls `row` with each non-blank line of a text file, trimmed, and its 1-based number (a BOM stripped first).
+void for_each_text_line(std::istream& in, const std::function<void(const std::string& text, int line)>& row);
 
 }  // namespace dc::core

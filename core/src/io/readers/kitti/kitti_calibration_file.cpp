@@ -47,27 +47,21 @@ KittiCalibrationFile KittiCalibrationFile::parse(const std::string& text, const 
 KittiCalibrationFile KittiCalibrationFile::from_stream(std::istream& in, const std::filesystem::path& file) {
   KittiCalibrationFile result;
   result.file_ = file;
-  std::string raw;
-  int line = 0;
-  while (std::getline(in, raw)) {
-    ++line;
-    if (line == 1) strip_bom(raw);
-    const std::string text = trim(raw);
-    if (text.empty()) continue;
+  for_each_text_line(in, [&](const std::string& text, int line) {
     const auto colon = text.find(':');
     if (colon == std::string::npos || colon == 0) {
       result.problems_.push_back(
           IngestError::make(file.string(), line, "expected 'KEY: values', got '" + shorten(text) + "'"));
-      continue;
+      return;
     }
     const std::string key = trim(text.substr(0, colon));
     if (result.entries_.count(key)) {
       result.problems_.push_back(
           IngestError::make(file.string(), line, key + ": duplicate key, the first one is used"));
-      continue;
+      return;
     }
     result.entries_[key] = {split_whitespace(text.substr(colon + 1)), line};
-  }
+  });
   return result;
 }
 

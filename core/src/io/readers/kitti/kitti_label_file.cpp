@@ -89,19 +89,13 @@ std::vector<KittiLabelRow> read_kitti_label_file(const std::filesystem::path& fi
   std::ifstream in(file);
   if (!in) throw ParseError(file, "cannot open label file");
   std::vector<KittiLabelRow> rows;
-  std::string raw;
-  int line = 0;
-  while (std::getline(in, raw)) {
-    ++line;
-    if (line == 1) strip_bom(raw);
-    const std::string text = trim(raw);
-    if (text.empty()) continue;
+  for_each_text_line(in, [&](const std::string& text, int line) {
     try {
       rows.push_back(parse_kitti_label_line(text, file, line));
     } catch (const ParseError& e) {
       errors.push_back(IngestError::make(file.string(), e.line(), e.message() + "; row skipped", drive));
     }
-  }
+  });
   return rows;
 }
 
