@@ -1,10 +1,11 @@
 #include "dc/core/exec/local_executor.h"
 
+#include "catalog/sqlite_database.h"
+
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/util/logging.h"
 
 #include <algorithm>
-#include <chrono>
 
 namespace dc::core {
 
@@ -104,8 +105,7 @@ void LocalExecutor::work() {
         if (auto job = catalog.job_repository().find(run); job && job->state == JobState::Queued) {
           job->state = JobState::Failed;
           job->error = std::string("could not start: ") + e.what();
-          job->finished_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-              std::chrono::system_clock::now().time_since_epoch()).count();
+          job->finished_ns = wall_clock_ns();
           catalog.job_repository().update(*job);
           if (on_finished_) on_finished_(*job);
         }

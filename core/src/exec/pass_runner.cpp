@@ -105,22 +105,21 @@ Job execute_pass_run(const fs::path& catalog_file, std::int64_t run_id, const Pr
   log.line(LogLevel::Info, "started " + run.pass + " " + run.pass_version + " on drive " +
                                std::to_string(run.drive_id) + " with " + run.parameters_json + " (" + run.device + ")");
 
-  // Cancel: the caller's flag, or a request stored in the catalog by another process (polled twice a second).
-  std::atomic<bool> cancel{false};
-  auto last_poll = std::chrono::steady_clock::now();
+  // Progress reports may come from the pass's workers at once: one lock around the caller's report, the
+  // bookkeeping and the catalog write (throttled to twice a second; a failed write only delays the shown progress).
+  std::mutex report_mutex;
+  auto last_write = std::chrono::steady_clock::now();
   double last_logged = -1;
+  std::atomic<bool> cancel{false};
   Progress pass_progress{[&](double done, double total, const std::string& message) {
                            const double fraction = total > 0 ? done / total : 0;
+                           std::lock_guard lock(report_mutex);
                            progress(done, total, message);
-                           if (progress.cancelled()) cancel = true;
                            const auto now = std::chrono::steady_clock::now();
-                           if (now - last_poll > std::chrono::milliseconds(500)) {
-                             last_poll = now;
-                             // Progress reports may come from the pass's workers: the catalog connection is
-                             // serialized by SQLite, and a failed poll only delays cancel.
+                           if (now - last_write > std::chrono::milliseconds(500)) {
+                             last_write = now;
                              try {
                                jobs.set_progress(run_id, fraction);
-                               if (jobs.cancel_requested(run_id)) cancel = true;
                              } catch (const std::exception&) {
                              }
                            }
@@ -131,36 +130,23 @@ Job execute_pass_run(const fs::path& catalog_file, std::int64_t run_id, const Pr
                            }
                          },
                          &cancel};
-  // A pass may work for seconds without reporting progress (a Ceres refinement): a watcher forwards the caller's
-  // cancel and the catalog's cancel request every 100 ms, so a cancel lands within a second either way.
-  std::mutex watch_mutex;
-  std::condition_variable watch_wake;
-  bool watching = true;
-  std::thread watcher([&] {
-    std::unique_lock lock(watch_mutex);
-    for (int tick = 0; watching; ++tick) {
-      if (watch_wake.wait_for(lock, std::chrono::milliseconds(100), [&] { return !watching; })) break;
+  // Cancel: the caller's flag (checked every 100 ms) or a request another process stored in the catalog (every
+  // 500 ms), watched on a thread of its own because a pass may work for seconds without reporting progress (a
+  // Ceres refinement); the pass sees it through pass_progress.
+  std::jthread watcher([&](std::stop_token stop) {
+    std::mutex idle;
+    std::condition_variable_any tick;
+    std::unique_lock lock(idle);
+    for (int n = 1; !stop.stop_requested(); ++n) {
+      tick.wait_for(lock, stop, std::chrono::milliseconds(100), [] { return false; });
+      if (stop.stop_requested()) return;
       if (progress.cancelled()) cancel = true;
-      if (tick % 5 == 4) try {
+      if (n % 5 == 0) try {
           if (jobs.cancel_requested(run_id)) cancel = true;
-        } catch (const std::exception&) {
+        } catch (const std::exception&) {  // a failed poll only delays cancel
         }
     }
   });
-  struct StopWatcher {
-    std::mutex& mutex;
-    std::condition_variable& wake;
-    bool& watching;
-    std::thread& thread;
-    ~StopWatcher() {
-      {
-        std::lock_guard lock(mutex);
-        watching = false;
-      }
-      wake.notify_all();
-      thread.join();
-    }
-  } stop_watcher{watch_mutex, watch_wake, watching, watcher};
   try {
     if (progress.cancelled()) throw Cancelled();
     const auto drive = catalog.find_drive(std::to_string(run.drive_id));
