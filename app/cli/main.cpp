@@ -589,8 +589,9 @@ int cmd_pass_show(const Options& o, const std::string& name) {
   return kOk;
 }
 
-int cmd_pass_run(const Options& o, const std::string& name, const std::string& drive,
-                 const std::vector<std::string>& params) {
+// Queues a run of the pass and runs it here, progress on stderr.
+core::Job run_pass_here(const Options& o, const std::string& name, const std::string& drive,
+                        const std::vector<std::string>& params) {
   const auto path = catalog_path(o);
   std::int64_t run = 0;
   {
@@ -600,6 +601,12 @@ int cmd_pass_run(const Options& o, const std::string& name, const std::string& d
   dc::app::ProgressPrinter printer(name, o.quiet);
   const core::Job ended = core::execute_pass_run(path, run, printer.progress());
   printer.finish();
+  return ended;
+}
+
+int cmd_pass_run(const Options& o, const std::string& name, const std::string& drive,
+                 const std::vector<std::string>& params) {
+  const core::Job ended = run_pass_here(o, name, drive, params);
   if (o.json) {
     print_json(job_json(ended));
   } else {
@@ -624,22 +631,14 @@ int cmd_eval_run(const Options& o, const std::string& predicted, const std::stri
   for (const auto& t : requirement_texts) requirements.push_back(parse_requirement(t));  // bad ones fail first
   params.push_back("predicted=" + predicted);
   params.push_back("reference=" + reference);
-  const auto path = catalog_path(o);
-  std::int64_t run = 0;
-  {
-    core::Catalog catalog(path);
-    run = core::queue_pass_run(catalog, {"eval", drive, core::parse_param_items(params)});
-  }
-  dc::app::ProgressPrinter printer("eval", o.quiet);
-  const core::Job ended = core::execute_pass_run(path, run, printer.progress());
-  printer.finish();
+  const core::Job ended = run_pass_here(o, "eval", drive, params);
   if (ended.state != core::JobState::Done) {
     std::cerr << "error: run " << ended.id << " " << core::to_string(ended.state) << ": " << printable(ended.error)
               << "\n";
     return kBadInput;
   }
   cmd_eval_show(o, ended.id);
-  core::Catalog catalog(path);
+  core::Catalog catalog(catalog_path(o));
   const auto e = catalog.run_results().evaluation_of_run(ended.id);
   return requirements_hold(requirements, json::parse(e->summary_json)) ? kOk : kRequirementFailed;
 }

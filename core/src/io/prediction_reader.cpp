@@ -3,6 +3,7 @@
 #include "dc/core/io/kitti_box_conversion.h"
 #include "dc/core/io/parse_error.h"
 #include "io/readers/kitti/kitti_label_file.h"
+#include "io/readers/text_util.h"
 
 #include <nlohmann/json.hpp>
 
@@ -83,9 +84,7 @@ void read_json_lines(const fs::path& file, const Drive& drive, const std::map<st
     out.errors.push_back(IngestError::make(file.string(), 0, "cannot be read", drive.name));
     return;
   }
-  std::string text;
-  for (int line = 1; std::getline(in, text); ++line) {
-    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+  for_each_text_line(in, [&](const std::string& text, int line) {
     ++out.rows;
     try {
       const nlohmann::json j = nlohmann::json::parse(text);
@@ -115,7 +114,7 @@ void read_json_lines(const fs::path& file, const Drive& drive, const std::map<st
     } catch (const std::exception& e) {
       out.errors.push_back(IngestError::make(file.string(), line, e.what(), drive.name));
     }
-  }
+  });
 }
 
 }  // namespace

@@ -5,15 +5,14 @@
 #include "passes/autolabel/autolabel_settings.h"
 #include "passes/autolabel/multi_object_tracker.h"
 #include "passes/autolabel/object_detector.h"
+#include "util/parallel_items.h"
 
 #include <dc/gpu/kernel_context.h>
 #include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <cmath>
-#include <mutex>
 #include <numbers>
-#include <thread>
 
 namespace dc::core {
 
@@ -66,17 +65,10 @@ PassResult AutolabelPass::run(const PassContext& context) const {
   // Detection is independent per sweep: workers take samples in turn, each with its own kernel context.
   std::vector<std::vector<Detection>> detections(static_cast<std::size_t>(n));
   std::vector<std::string> errors(static_cast<std::size_t>(n));
-  std::atomic<int> next{0}, done{0};
-  std::atomic<bool> stop{false};
-  std::mutex progress_mutex;
-  const auto worker = [&] {
-    dc::gpu::KernelContext kernels(dc::gpu::BackendPreference::Auto, 1);
-    for (int s; !stop && (s = next.fetch_add(1)) < n;) {
-      if (context.progress.cancelled()) {
-        stop = true;
-        break;
-      }
-      const auto k = static_cast<std::size_t>(s);
+  std::atomic<int> done{0};
+  for_each_item_parallel(static_cast<std::size_t>(n), context.threads, context.progress, [&] {
+    return [&, kernels = dc::gpu::KernelContext(dc::gpu::BackendPreference::Auto, 1)](std::size_t k) mutable {
+      const int s = static_cast<int>(k);
       if (const Frame* frame = session.lidar_frame(s)) {
         try {
           detections[k] = detector.detect(load_point_cloud(*frame), kernels);
@@ -84,18 +76,9 @@ PassResult AutolabelPass::run(const PassContext& context) const {
           errors[k] = e.what();
         }
       }
-      const int finished = ++done;
-      std::lock_guard lock(progress_mutex);
-      context.progress(finished, n + 1, "detecting objects in sample " + std::to_string(session.sample(s).key()));
-    }
-  };
-  unsigned threads = context.threads ? context.threads : std::max(1u, std::thread::hardware_concurrency());
-  threads = std::min<unsigned>(threads, static_cast<unsigned>(std::max(1, n)));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (auto& t : pool) t.join();
-  if (stop || context.progress.cancelled()) throw Cancelled();
+      context.progress(++done, n + 1, "detecting objects in sample " + std::to_string(session.sample(s).key()));
+    };
+  });
 
   for (int s = 0; s < n; ++s) {
     const auto& error = errors[static_cast<std::size_t>(s)];

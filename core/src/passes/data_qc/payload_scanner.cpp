@@ -3,12 +3,10 @@
 #include "dc/core/data/drive_session.h"
 #include "dc/core/io/payload_loader.h"
 #include "passes/data_qc/neighbour_diffs.h"
+#include "util/parallel_items.h"
 
 #include <algorithm>
 #include <atomic>
-#include <exception>
-#include <mutex>
-#include <thread>
 
 namespace dc::core::data_qc {
 
@@ -54,10 +52,7 @@ ScanRecords PayloadScanner::scan() const {
 
   const RingBinning rings(settings_.lidar_rings, settings_.lidar_min_elevation_deg, settings_.lidar_max_elevation_deg);
   NeighbourDiffs neighbours;
-  std::atomic<std::size_t> next{0}, done{0};
-  std::atomic<bool> stop{false};
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
+  std::atomic<std::size_t> done{0};
 
   auto process = [&](const Item& item) {
     const Stream& stream = streams[static_cast<std::size_t>(item.stream)];
@@ -88,31 +83,7 @@ ScanRecords PayloadScanner::scan() const {
               "data-qc: " + stream.sensor + " frame " + std::to_string(r.frame->index));
   };
 
-  auto worker = [&] {
-    try {
-      for (std::size_t i = next++; i < items.size(); i = next++) {
-        if (stop.load() || progress_.cancelled()) {
-          stop = true;
-          return;
-        }
-        process(items[i]);
-      }
-    } catch (...) {
-      std::lock_guard lock(failure_mutex);
-      if (!failure) failure = std::current_exception();
-      stop = true;
-    }
-  };
-
-  unsigned threads = threads_ ? threads_ : std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(1, items.size())));
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();  // the calling thread works too
-  for (auto& t : pool) t.join();
-
-  if (failure) std::rethrow_exception(failure);
-  if (stop.load() || progress_.cancelled()) throw Cancelled();
+  for_each_item_parallel(items.size(), threads_, progress_, [&] { return [&](std::size_t i) { process(items[i]); }; });
 
   for (const auto& [key, diff] : neighbours.results()) {
     auto& r = (*streams[static_cast<std::size_t>(key.first)].records)[key.second];
