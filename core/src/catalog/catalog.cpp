@@ -6,7 +6,11 @@
 #include "dc/core/data/sample_builder.h"
 #include "util/host_name.h"
 
+#include <sqlite3.h>
+
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <map>
 
 namespace dc::core {
@@ -28,6 +32,8 @@ fs::path Catalog::default_path() {
 int Catalog::latest_schema_version() { return static_cast<int>(catalog_migrations().size()); }
 
 namespace {
+constexpr int kWalAttempts = 500;  // x 20 ms: the 10 s busy timeout
+
 std::unique_ptr<SqliteDatabase> open_database(const fs::path& file) {
   if (file.has_parent_path()) {
     std::error_code ec;
@@ -36,7 +42,18 @@ std::unique_ptr<SqliteDatabase> open_database(const fs::path& file) {
   }
   if (fs::is_directory(file)) throw CatalogError(file.string() + ": is a folder, not a catalog file");
   auto db = std::make_unique<SqliteDatabase>(file);
-  db->exec("PRAGMA journal_mode=WAL");
+  // Switching a new file to WAL needs it alone for a moment, and SQLite answers "database is locked" at once instead
+  // of waiting (no busy handler there): when another process opens the same new catalog, retry for as long as the
+  // busy timeout would have waited.
+  for (int attempt = 0;; ++attempt) {
+    try {
+      db->exec("PRAGMA journal_mode=WAL");
+      break;
+    } catch (const CatalogError&) {
+      if (sqlite3_errcode(db->handle()) != SQLITE_BUSY || attempt == kWalAttempts) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
   db->exec("PRAGMA synchronous=NORMAL");
   db->exec("PRAGMA foreign_keys=ON");
   return db;
