@@ -4,10 +4,13 @@
 //   columns, ~120k points a scan) and on the 3 real KITTI object scans (110k-127k points).
 // - Tracking over the generated drive's detections (world frame), and its share of the whole.
 // - The whole pass end to end (loading payloads, detection on all threads, tracking).
+// - Quality of the whole pass's labels on the generated drive (exact ground truth), as the eval pass reports it
+//   with bird's-eye IoU 0.5 for vehicles and 0.3 for people: precision and recall per class within 40 m, and id
+//   switches per 100 matched track boxes.
 // - The eval pass (bands and tracking metrics) on an in-memory drive of 10,000 samples: the generated drive's
 //   samples and labels (ground truth and the autolabel run's boxes) repeated until there are that many.
 // Prints figures only; asserts nothing.
-// Usage: bench_autolabel [--frames N] [--threads N] [--repeat N] [--kitti DIR] [--eval-samples N]
+// Usage: bench_autolabel [--frames N] [--seed N] [--threads N] [--repeat N] [--kitti DIR] [--eval-samples N]
 #include "dc/core/data/drive_session.h"
 #include "dc/core/io/payload_loader.h"
 #include "dc/core/io/reader_registry.h"
@@ -18,6 +21,9 @@
 // The pass's parts are private to dc_core; their headers include only public headers and each other.
 #include "passes/autolabel/multi_object_tracker.h"
 #include "passes/autolabel/object_detector.h"
+#include "passes/eval/lidar_box_overlap.h"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -26,6 +32,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <numbers>
 #include <string>
 #include <thread>
 #include <vector>
@@ -38,8 +45,9 @@ namespace {
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-fs::path generated_drive(int frames, unsigned threads) {
-  const fs::path root = fs::temp_directory_path() / ("drivecurator-bench-autolabel-" + std::to_string(frames));
+fs::path generated_drive(int frames, unsigned seed, unsigned threads) {
+  const fs::path root = fs::temp_directory_path() /
+                        ("drivecurator-bench-autolabel-" + std::to_string(frames) + "-seed" + std::to_string(seed));
   const fs::path done = root / "complete";
   if (fs::exists(done))
     for (const auto& e : fs::recursive_directory_iterator(root))
@@ -48,7 +56,7 @@ fs::path generated_drive(int frames, unsigned threads) {
   GeneratorOptions o;
   o.out = root;
   o.frames = frames;
-  o.seed = 7;
+  o.seed = seed;
   o.cameras = 1;
   o.image_width = 414;  // images play no part in autolabel
   o.image_height = 125;
@@ -160,23 +168,84 @@ Drive repeated_drive(const Drive& drive, const std::vector<BoxLabel>& auto_label
   return big;
 }
 
+// Precision and recall per class within 40 m and id switches, from the eval pass on the drive with its auto labels.
+void print_quality(const Drive& drive, const std::vector<BoxLabel>& auto_labels, unsigned threads) {
+  Drive labeled = drive;
+  labeled.labels.insert(labeled.labels.end(), auto_labels.begin(), auto_labels.end());
+  const DriveSession session(labeled, {});
+  const Pass* eval_pass = find_pass("eval");
+  const PassParameters params(eval_pass->parameters(),
+                              {{"car_iou", "0.5"}, {"small_iou", "0.3"}, {"range_bands", "40"}});
+  Progress progress;
+  const PassResult evaluated = eval_pass->run({session, params, progress, threads});
+  const auto summary = nlohmann::json::parse(evaluated.evaluations.at(0).summary_json);
+  std::printf("  quality within 40 m (bev IoU 0.5 vehicles, 0.3 people):");
+  for (const char* c : {"Car", "Van", "Truck", "Pedestrian", "Cyclist"}) {
+    const auto& bands = summary["bands"];
+    if (!bands.contains(c) || !bands[c].contains("0-40m")) continue;
+    const auto& b = bands[c]["0-40m"];
+    std::printf(" %s recall %.3f precision %.3f (%d ref, %d fp);", c, b.value("recall", 0.0),
+                b.value("precision", 0.0), b.value("reference", 0), b.value("fp", 0));
+  }
+  int switches = 0, matched = 0;
+  if (summary.contains("tracking"))
+    for (const auto& [c, t] : summary["tracking"].items())
+      switches += t.value("id_switches", 0), matched += t.value("tp", 0);
+  std::printf("\n  id switches: %d in %d matched track boxes = %.2f per 100\n", switches, matched,
+              100.0 * switches / std::max(1, matched));
+}
+
+// Cars (Car and Van, as neighbours) within `range_m` in the camera's view (40 degrees either side of ahead; label_2
+// covers nothing else): found at bird's-eye IoU >= 0.5, and the share of auto boxes there that match one.
+void print_kitti_quality(const DriveSession& real, const std::vector<BoxLabel>& autos, double range_m) {
+  const auto vehicle = [](const BoxLabel& b) { return b.category == "Car" || b.category == "Van"; };
+  const auto in_view = [range_m](const BoxLabel& b) {
+    return b.center.head<2>().norm() <= range_m &&
+           std::abs(std::atan2(b.center.y(), b.center.x())) <= 40 * std::numbers::pi / 180;
+  };
+  int references = 0, found = 0, predicted = 0, matched = 0;
+  for (int s = 0; s < real.sample_count(); ++s) {
+    const std::int64_t key = real.sample(s).key();
+    std::vector<const BoxLabel*> mine;
+    for (const auto& a : autos)
+      if (a.frame_index == key && vehicle(a) && in_view(a)) mine.push_back(&a);
+    predicted += static_cast<int>(mine.size());
+    std::vector<char> used(mine.size(), 0);
+    for (const BoxLabel& g : real.labels(s)) {
+      if (!vehicle(g) || !in_view(g)) continue;
+      ++references;
+      for (std::size_t i = 0; i < mine.size(); ++i)
+        if (!used[i] && eval::bev_iou(*mine[i], g) >= 0.5) {
+          used[i] = 1, ++found, ++matched;
+          break;
+        }
+    }
+  }
+  std::printf("  cars within %.0f m in the camera's view: %d of %d found (recall %.2f), %d of %d auto boxes match "
+              "(precision %.2f)\n",
+              range_m, found, references, double(found) / std::max(1, references), matched, predicted,
+              double(matched) / std::max(1, predicted));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int frames = 60, repeat = 3, eval_samples = 10000;
+  unsigned seed = 7;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   fs::path kitti = fs::path(__FILE__).parent_path().parent_path().parent_path() / "shared" / "data" /
                    "kitti-object" / "training";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--frames") frames = std::max(2, std::atoi(argv[i + 1]));
+    else if (a == "--seed") seed = static_cast<unsigned>(std::atoi(argv[i + 1]));
     else if (a == "--threads") threads = static_cast<unsigned>(std::max(1, std::atoi(argv[i + 1])));
     else if (a == "--repeat") repeat = std::max(1, std::atoi(argv[i + 1]));
     else if (a == "--kitti") kitti = argv[i + 1];
     else if (a == "--eval-samples") eval_samples = std::max(1, std::atoi(argv[i + 1]));
     else {
-      std::fprintf(stderr, "unknown argument %s\nusage: bench_autolabel [--frames N] [--threads N] [--repeat N] "
-                           "[--kitti DIR] [--eval-samples N]\n", a.c_str());
+      std::fprintf(stderr, "unknown argument %s\nusage: bench_autolabel [--frames N] [--seed N] [--threads N] "
+                           "[--repeat N] [--kitti DIR] [--eval-samples N]\n", a.c_str());
       return 2;
     }
   }
@@ -189,7 +258,7 @@ int main(int argc, char** argv) {
   }
 
   // Generated drive.
-  const Drive drive = reader_for_format("kitti-raw")->read_single(generated_drive(frames, threads));
+  const Drive drive = reader_for_format("kitti-raw")->read_single(generated_drive(frames, seed, threads));
   const DriveSession session(drive, {});
   std::vector<PointCloud> clouds;
   for (int s = 0; s < session.sample_count(); ++s) clouds.push_back(load_point_cloud(*session.lidar_frame(s)));
@@ -207,6 +276,11 @@ int main(int argc, char** argv) {
   const double pass_s = seconds_since(t0);
   std::printf("  whole pass, %u threads (payloads read from disk): %.2f s = %.1f samples/s, %zu labels\n\n", threads,
               pass_s, session.sample_count() / pass_s, result.labels.size());
+  {
+    std::vector<BoxLabel> auto_labels = result.labels;
+    for (auto& b : auto_labels) b.run_id = 1;
+    print_quality(drive, auto_labels, threads);
+  }
 
   // Real KITTI scans.
   if (fs::exists(kitti)) {
@@ -214,6 +288,8 @@ int main(int argc, char** argv) {
     std::vector<PointCloud> real_clouds;
     for (int s = 0; s < real.sample_count(); ++s) real_clouds.push_back(load_point_cloud(*real.lidar_frame(s)));
     print_detection("real KITTI object scans", detect_all(real_clouds, settings, 10 * repeat));
+    const auto real_labels = autolabel_pass->run({real, defaults, progress, threads}).labels;
+    for (double range_m : {30.0, 40.0}) print_kitti_quality(real, real_labels, range_m);
   } else {
     std::printf("real KITTI scans: %s not found (--kitti DIR)\n", kitti.c_str());
   }

@@ -13,7 +13,7 @@ namespace dc::core::autolabel {
 namespace {
 
 constexpr double kForbidden = 1e9;
-constexpr double kOtherKindPenalty_m = 1.0;  // a person matched to a vehicle costs this much extra distance
+constexpr double kOtherKindPenalty_m = 2.0;  // a person matched to a vehicle costs this much extra distance
 constexpr std::size_t kHeadingWindow = 2;           // samples on each side for the heading from motion
 constexpr double kBridgedScore = 0.8;        // interpolated boxes are less certain than detected ones
 constexpr double kMaxWalkingSpeed = 3.0;     // m/s: a "pedestrian" track faster than this is a cyclist seen from behind
@@ -26,6 +26,9 @@ constexpr std::size_t kSmoothWindow = 3;            // samples on each side for 
 constexpr double kSizePercentile = 0.8;      // of a track's visible extents: its size, merged frames left out
 constexpr double kMostlySeen = 0.8;          // a visible extent under this share of the class's size says nothing
 constexpr double kSmallEnd = 0.92;           // ... above it, the object is at least this share of the typical size
+// A "person" track whose boxes mostly lie within a parked vehicle's footprint (grown by this) is a piece of that
+// vehicle seen from afar (its roof over a nearer car): its boxes become the vehicle's, under the vehicle's id.
+constexpr double kPieceMargin_m = 0.2;
 
 bool is_person(const std::string& c) { return c == "Pedestrian" || c == "Cyclist"; }
 
@@ -45,6 +48,13 @@ double percentile(std::vector<double> v, double q) {
 }
 
 double wrap(double a) { return std::remainder(a, 2 * std::numbers::pi); }
+
+bool inside_footprint(const Detection& box, const Eigen::Vector2d& p, double margin) {
+  const Eigen::Vector2d d = p - box.center.head<2>();
+  const double u = d.x() * std::cos(box.yaw) + d.y() * std::sin(box.yaw);
+  const double v = -d.x() * std::sin(box.yaw) + d.y() * std::cos(box.yaw);
+  return std::abs(u) <= 0.5 * box.length + margin && std::abs(v) <= 0.5 * box.width + margin;
+}
 
 }  // namespace
 
@@ -110,7 +120,48 @@ std::vector<TrackedBox> MultiObjectTracker::finish() {
     emit(renumbered, out);
   }
   ended_.clear();
+  absorb_vehicle_pieces(out);
   return out;
+}
+
+void MultiObjectTracker::absorb_vehicle_pieces(std::vector<TrackedBox>& out) {
+  std::map<int, std::vector<std::size_t>> boxes_of;
+  for (std::size_t i = 0; i < out.size(); ++i) boxes_of[out[i].track].push_back(i);
+  std::vector<char> drop(out.size(), 0);
+  for (const auto& [vehicle, v_boxes] : boxes_of) {
+    const TrackedBox& parked = out[v_boxes.front()];
+    if (parked.moving || is_person(parked.box.category)) continue;
+    std::map<int, char> present;  // samples the vehicle's track already has a box in
+    for (std::size_t i : v_boxes) present[out[i].sample] = 1;
+    for (const auto& [person, p_boxes] : boxes_of) {
+      if (!is_person(out[p_boxes.front()].box.category) || drop[p_boxes.front()] ||
+          out[p_boxes.front()].track != person)
+        continue;
+      std::size_t within = 0;
+      for (std::size_t i : p_boxes)
+        within += inside_footprint(parked.box, out[i].box.center.head<2>(), kPieceMargin_m);
+      if (2 * within <= p_boxes.size()) continue;
+      for (std::size_t i : p_boxes) {
+        if (present.count(out[i].sample)) {
+          drop[i] = 1;
+          continue;
+        }
+        present[out[i].sample] = 1;
+        const int sample = out[i].sample;
+        const bool bridged = out[i].bridged;
+        out[i] = parked;
+        out[i].sample = sample;
+        out[i].bridged = bridged;
+      }
+    }
+  }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (drop[i]) continue;
+    if (kept != i) out[kept] = std::move(out[i]);
+    ++kept;
+  }
+  out.resize(kept);
 }
 
 void MultiObjectTracker::emit(const Track& track, std::vector<TrackedBox>& out) const {
@@ -131,23 +182,71 @@ void MultiObjectTracker::emit(const Track& track, std::vector<TrackedBox>& out) 
   for (double s : score) mean_score += s;
   mean_score /= static_cast<double>(score.size());
 
-  // Moving or standing: the distance between the first and last detections over the time between them.
+  // Moving or standing: the distance between the median centers of the track's first and last thirds over the
+  // time between them. Medians, as one detection merged with a neighbour shifts a center by metres.
   const auto time_of = [&](const Observation& o) { return steps_[static_cast<std::size_t>(o.step)].time_s; };
-  const double span_s = time_of(obs.back()) - time_of(obs.front());
-  const double travelled = (obs.back().box.center.head<2>() - obs.front().box.center.head<2>()).norm();
-  const double speed = span_s > 0 ? travelled / span_s : 0.0;
-  const bool moving = speed > settings_.moving_speed_mps;
-
-  // Heading per detection. Moving: the direction of motion. Standing: the L-shape's orientation is known up to 90
-  // degrees, so one orientation for the whole track (circular mean of the quadrupled angles, weighted by points),
-  // its length axis the one along which the track's outlines reach farther.
-  std::vector<double> yaw(n);
+  const auto speed_of = [&](const std::vector<Eigen::Vector2d>& at) {
+    const std::size_t third = std::max<std::size_t>(1, n / 3);
+    const auto median_of = [&](std::size_t from, std::size_t to) {
+      std::vector<double> xs, ys, ts;
+      for (std::size_t k = from; k < to; ++k)
+        xs.push_back(at[k].x()), ys.push_back(at[k].y()), ts.push_back(time_of(obs[k]));
+      return std::pair{Eigen::Vector2d(median(xs), median(ys)), median(ts)};
+    };
+    const auto [first_center, first_time] = median_of(0, third);
+    const auto [last_center, last_time] = median_of(n - third, n);
+    return last_time > first_time ? (last_center - first_center).norm() / (last_time - first_time) : 0.0;
+  };
   std::vector<Eigen::Vector2d> centers(n);
   for (std::size_t k = 0; k < n; ++k) centers[k] = obs[k].box.center.head<2>();
+  const double speed = speed_of(centers);
+
+  // A standing object's L-shape gives its orientation up to 90 degrees: one for the whole track (circular mean of
+  // the quadrupled angles, weighted by points), its length axis the one along which the outlines reach farther.
+  double s4 = 0, c4 = 0;
+  for (const auto& o : obs)
+    s4 += o.box.points * std::sin(4 * o.box.yaw), c4 += o.box.points * std::cos(4 * o.box.yaw);
+  const double base = 0.25 * std::atan2(s4, c4);
+  std::vector<double> on_base, across_base;
+  for (const auto& o : obs) {
+    const Eigen::Vector2d e = OutlineProjection(o.box, base).extents();
+    on_base.push_back(e.x()), across_base.push_back(e.y());
+  }
+  const double seen_on = percentile(on_base, kSizePercentile), seen_across = percentile(across_base, kSizePercentile);
+  bool base_is_length = seen_on >= seen_across;
+  // A vehicle never seen longer than its class is wide was seen from the front or back only: that face is its width.
+  const double widest = ObjectClassifier::max_size(category).y();
+  if (!is_person(category) && widest > 0 && std::max(seen_on, seen_across) <= widest) base_is_length = !base_is_length;
+  const double standing_yaw = base_is_length ? base : base + std::numbers::pi / 2;
+
+  // Detection centers of a parked car wander as the ego passes it (a front view grows away from the sensor, a side
+  // view does not); boxes of one size refitted at the standing heading do not. A track moves only if those move too.
+  bool moving = speed > settings_.moving_speed_mps;
+  if (moving) {
+    const Eigen::Vector2d typical = ObjectClassifier::typical_size(category);
+    const auto& l = base_is_length ? on_base : across_base;
+    const auto& w = base_is_length ? across_base : on_base;
+    const double sl = std::max(typical.x(), percentile(l, kSizePercentile));
+    const double sw = std::max(typical.y(), percentile(w, kSizePercentile));
+    std::vector<Eigen::Vector2d> refitted(n);
+    for (std::size_t k = 0; k < n; ++k) refitted[k] = OutlineProjection(obs[k].box, standing_yaw).box_center(sl, sw);
+    moving = speed_of(refitted) > settings_.moving_speed_mps;
+  }
+
+  // Heading per detection. Moving: the direction of motion. Standing: the one orientation above.
+  std::vector<double> yaw(n);
+  // The motion gives the direction, the L-shape of a well-seen vehicle the exact axis: the one of its four
+  // directions nearest the motion's (centers of partial views wander and tilt the motion by tens of degrees).
+  const auto snap_to_shape = [&](std::size_t k) {
+    if (is_person(category) || obs[k].box.points < kSideViewPoints) return;
+    const double quarter = std::numbers::pi / 2;
+    yaw[k] += std::remainder(obs[k].box.yaw - yaw[k], quarter);
+  };
   const auto headings_from_motion = [&] {
     for (std::size_t k = 0; k < n; ++k) {
       const Eigen::Vector2d v = centers[std::min(n - 1, k + kHeadingWindow)] - centers[k >= kHeadingWindow ? k - kHeadingWindow : 0];
       yaw[k] = v.norm() > 1e-6 ? std::atan2(v.y(), v.x()) : obs[k].box.yaw;
+      snap_to_shape(k);
     }
   };
   if (moving) {
@@ -168,18 +267,7 @@ void MultiObjectTracker::emit(const Track& track, std::vector<TrackedBox>& out) 
         category = "Pedestrian";
     }
   } else {
-    double s = 0, c = 0;
-    for (const auto& o : obs) s += o.box.points * std::sin(4 * o.box.yaw), c += o.box.points * std::cos(4 * o.box.yaw);
-    const double base = 0.25 * std::atan2(s, c);
-    std::vector<double> along, across;
-    for (const auto& o : obs) {
-      const Eigen::Vector2d e = OutlineProjection(o.box, base).extents();
-      along.push_back(e.x()), across.push_back(e.y());
-    }
-    const double standing = percentile(along, kSizePercentile) >= percentile(across, kSizePercentile)
-                                ? base
-                                : base + std::numbers::pi / 2;
-    std::fill(yaw.begin(), yaw.end(), standing);
+    std::fill(yaw.begin(), yaw.end(), standing_yaw);
   }
 
   if (category == "Pedestrian" && speed > kMaxWalkingSpeed) category = "Cyclist";
@@ -227,7 +315,7 @@ void MultiObjectTracker::emit(const Track& track, std::vector<TrackedBox>& out) 
         }
         const Eigen::Vector2d v = (m * stp - st * sp) / det;
         smoothed[k] = (sp - v * st) / m;
-        if (v.norm() > settings_.moving_speed_mps) yaw[k] = std::atan2(v.y(), v.x());
+        if (v.norm() > settings_.moving_speed_mps) yaw[k] = std::atan2(v.y(), v.x()), snap_to_shape(k);
       }
       if (pass == 0) refit();
       else centers = smoothed;

@@ -19,13 +19,16 @@ struct TrackedBox {
 
 // Offline multi-object tracking in a fixed (world) frame, so the ego's own motion does not look like the objects'.
 // Per sample: predict every live track (constant-velocity Kalman filter), assign detections by minimum total
-// distance (Hungarian) within a gate, update; unassigned detections start tracks, a track missing more than
-// max_misses samples ends. finish() keeps tracks with at least min_hits detections and, with hindsight: one class
-// per track (score-weighted vote; a "vehicle" never longer than a bicycle when seen from the side is a person, a
-// fast pedestrian a cyclist), heading from the motion for moving tracks and one orientation for standing ones, one
-// size (what the track saw at its best, else the class's typical size), each box refitted at that heading and
-// size on the detection's outline from the side facing the sensor (moving tracks smoothed by a local
-// constant-velocity fit, standing ones at one place), and boxes interpolated across the gaps it bridged.
+// distance (Hungarian; a person and a vehicle pair only when much nearer than the gate) within a gate, update;
+// unassigned detections start tracks, a track missing more than max_misses samples ends. finish() keeps tracks with
+// at least min_hits detections and, with hindsight: one class per track (score-weighted vote; a "vehicle" never
+// longer than a bicycle when seen from the side is a person, a fast pedestrian a cyclist), moving or standing (by
+// robust centers, and boxes refitted as if standing must move too), heading from the motion (on the L-shape's
+// axis for vehicles) for moving tracks and one orientation for standing ones, one size (what the track saw at its
+// best, else the class's typical size), each box refitted at that heading and size on the detection's outline from
+// the side facing the sensor (moving tracks smoothed by a local constant-velocity fit, standing ones at one place),
+// and boxes interpolated across the gaps it bridged. Last, a person track lying mostly within a parked vehicle's
+// footprint is a far piece of it and joins its track.
 class MultiObjectTracker {
  public:
   explicit MultiObjectTracker(const AutolabelSettings& settings) : settings_(settings) {}
@@ -53,6 +56,8 @@ class MultiObjectTracker {
 
   void end_track(Track& track);
   void emit(const Track& track, std::vector<TrackedBox>& out) const;
+  // Person tracks that are pieces of a parked vehicle (mostly inside its footprint) become part of its track.
+  static void absorb_vehicle_pieces(std::vector<TrackedBox>& out);
 
   const AutolabelSettings& settings_;
   std::vector<Step> steps_;

@@ -30,6 +30,19 @@ constexpr double kSplitTolerance_m = 0.35;
 // The ego vehicle's own body: returns within ego_radius_m ahead or behind and this far to the sides. A box, not a
 // circle, so a cyclist passing a metre beside the lidar is still seen.
 constexpr double kEgoHalfWidth_m = 1.0;
+// A car's roof spans about half its length (bonnet and boot are lower); a garden wall of car height is as high
+// along all of it. A "car" seen this long whose top band spans most of it is a wall.
+constexpr double kTopBand_m = 0.3;
+constexpr double kMinWallSpan_m = 3.0;
+constexpr double kMaxRoofShare = 0.8;
+constexpr int kMinWallPoints = 30;
+// A vehicle's body is solid: below its windows the lidar sees only the faces toward it, on the outline of its
+// footprint. Bushes, hedges and rows of parked bicycles return from all through their volume.
+constexpr double kLowBand = 0.5;          // share of the cluster's height that is the solid lower body
+constexpr double kInsideDepth_m = 0.35;   // a point this far inside every edge of the footprint is inside the body
+constexpr double kMaxInsideShare = 0.3;
+constexpr int kMinLowPoints = 20;
+constexpr double kInsideRange_m = 25;     // farther, too few rings reach the lower body to outline it
 
 using Clock = std::chrono::steady_clock;
 double seconds(Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); }
@@ -63,6 +76,36 @@ class TallPointGrid {
   }
   std::unordered_map<std::int64_t, std::vector<Eigen::Vector2d>> cells_;
 };
+
+// The share of the cluster's span along `along` that its points within kTopBand_m of its top cover; 0 where the
+// span is too short or the cluster too sparse to tell.
+double top_share(const std::vector<std::size_t>& cluster, const std::vector<float>& obstacles,
+                 const std::vector<float>& heights, double top_height, const Eigen::Vector2d& along) {
+  if (static_cast<int>(cluster.size()) < kMinWallPoints) return 0;
+  double lo = 1e9, hi = -1e9, top_lo = 1e9, top_hi = -1e9;
+  for (std::size_t i : cluster) {
+    const double u = obstacles[4 * i] * along.x() + obstacles[4 * i + 1] * along.y();
+    lo = std::min(lo, u), hi = std::max(hi, u);
+    if (heights[i] >= top_height - kTopBand_m) top_lo = std::min(top_lo, u), top_hi = std::max(top_hi, u);
+  }
+  return hi - lo >= kMinWallSpan_m ? (top_hi - top_lo) / (hi - lo) : 0;
+}
+
+// The share of the cluster's lower points (below kLowBand of its height) that lie inside the footprint, farther
+// than kInsideDepth_m from each of its edges; 0 where there are too few to tell.
+double inside_share(const std::vector<std::size_t>& cluster, const std::vector<float>& obstacles,
+                    const std::vector<float>& heights, double top_height, const Footprint& f) {
+  const Eigen::Vector2d a1 = f.axis1(), a2 = f.axis2();
+  int low = 0, inside = 0;
+  for (std::size_t i : cluster) {
+    if (heights[i] > kLowBand * top_height) continue;
+    const double u = obstacles[4 * i] * a1.x() + obstacles[4 * i + 1] * a1.y();
+    const double v = obstacles[4 * i] * a2.x() + obstacles[4 * i + 1] * a2.y();
+    ++low;
+    inside += std::min({u - f.lo1, f.hi1 - u, v - f.lo2, f.hi2 - v}) > kInsideDepth_m;
+  }
+  return low >= kMinLowPoints ? static_cast<double>(inside) / low : 0;
+}
 
 }  // namespace
 
@@ -167,15 +210,19 @@ std::vector<Detection> ObjectDetector::detect(const PointCloud& cloud, dc::gpu::
     shape.range_m = c.norm();
     const Classification k = classifier.classify(shape);
     if (k.category.empty() || k.score < settings_.min_score) continue;
+    const Footprint& f = k.footprint;
+    const Eigen::Vector2d along = k.length_axis == 1 ? f.axis1() : f.axis2();
+    if (k.category == "Car" && top_share(cluster, obstacles, heights, top_height, along) > kMaxRoofShare) continue;
+    const bool vehicle = k.category == "Car" || k.category == "Van" || k.category == "Truck";
+    if (vehicle && shape.range_m < kInsideRange_m &&
+        inside_share(cluster, obstacles, heights, top_height, shape.footprint) > kMaxInsideShare) continue;
 
     Detection d;
-    const Footprint& f = k.footprint;
     const Eigen::Vector2d center = f.center();
     d.center = {center.x(), center.y(), bottom + 0.5 * shape.height};
     d.length = k.length_axis == 1 ? f.extent1() : f.extent2();
     d.width = k.length_axis == 1 ? f.extent2() : f.extent1();
     d.height = shape.height;
-    const Eigen::Vector2d along = k.length_axis == 1 ? f.axis1() : f.axis2();
     d.yaw = std::atan2(along.y(), along.x());
     d.category = k.category;
     d.score = k.score;

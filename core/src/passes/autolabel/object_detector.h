@@ -11,7 +11,8 @@ namespace dc::core::autolabel {
 
 // Objects in one sweep, without tracking: regional ground planes → the points between min and max height above
 // the ground → Euclidean clusters (gpu kernel; clusters wider than a vehicle split at a finer tolerance) → L-shape
-// footprint per cluster → class from size → box grown to the class's size where the lidar sees one side only, with
+// footprint per cluster → class from size (no vehicle: a wall as high along all its length, a bush returning from
+// inside its lower body) → box grown to the class's size where the lidar sees one side only, with
 // the cluster's outline for tracking to refit. Lidar frame in and out.
 class ObjectDetector {
  public:
