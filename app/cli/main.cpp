@@ -1,11 +1,14 @@
 // drivecurator-cli: headless access to the catalog; also what cluster jobs run.
 // Exit codes: 0 success, 1 bad input (files, catalog, unknown drive), 2 usage.
+#include "cli_common.h"
+#include "job_commands.h"
 #include "progress_printer.h"
 
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/catalog/catalog_error.h"
 #include "dc/synth/drive_generator.h"
 #include "dc/core/exec/pass_runner.h"
+#include "dc/core/exec/slurm_options.h"
 #include "dc/core/io/ingester.h"
 #include "dc/core/io/prediction_reader.h"
 #include "dc/core/passes/pass_registry.h"
@@ -26,55 +29,9 @@
 #include <iostream>
 #include <optional>
 
+using namespace dc::app::cli;
+
 namespace {
-
-using nlohmann::json;
-namespace core = dc::core;
-
-constexpr int kOk = 0;
-constexpr int kBadInput = 1;
-constexpr int kUsage = 2;
-constexpr int kRequirementFailed = 3;  // eval run --require: a gate failed
-
-struct Options {
-  std::string catalog;
-  bool json = false;
-  bool quiet = false;
-  bool verbose = false;
-};
-
-// JSON output never fails: bytes that are not UTF-8 (a folder name, a file's text) become U+FFFD.
-void print_json(const json& j) { std::cout << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n"; }
-
-// Text for a terminal: control characters and bytes that are not UTF-8 are shown escaped (\x1b).
-std::string printable(const std::string& text) {
-  std::string out;
-  const json escaped = text;
-  const std::string dumped = escaped.dump(-1, ' ', false, json::error_handler_t::replace);
-  // dump() quotes and escapes control characters as \u00XX; show them as \xXX and drop the quotes.
-  for (std::size_t i = 1; i + 1 < dumped.size(); ++i) {
-    if (dumped[i] == '\\' && i + 1 < dumped.size() - 1) {
-      const char c = dumped[i + 1];
-      if (c == 'u' && i + 5 < dumped.size()) {
-        out += "\\x" + dumped.substr(i + 4, 2);
-        i += 5;
-      } else if (c == '"' || c == '\\' || c == '/') {
-        out += c;
-        ++i;
-      } else {
-        out += dumped.substr(i, 2);
-        ++i;
-      }
-    } else {
-      out += dumped[i];
-    }
-  }
-  return out;
-}
-
-std::filesystem::path catalog_path(const Options& o) {
-  return o.catalog.empty() ? core::Catalog::default_path() : std::filesystem::path(o.catalog);
-}
 
 core::DriveSummary require_drive(const core::Catalog& catalog, const std::string& name) {
   auto d = catalog.find_drive(name);
@@ -539,13 +496,6 @@ bool requirements_hold(const std::vector<Requirement>& requirements, const json&
   return ok;
 }
 
-json job_json(const core::Job& j) {
-  return {{"id", j.id}, {"pass", j.pass}, {"version", j.pass_version}, {"parameters", json::parse(j.parameters_json)},
-          {"executor", j.executor}, {"drive_id", j.drive_id}, {"state", core::to_string(j.state)},
-          {"progress", j.progress}, {"submitted_ns", j.submitted_ns}, {"started_ns", j.started_ns},
-          {"finished_ns", j.finished_ns}, {"host", j.host}, {"pid", j.pid}, {"device", j.device},
-          {"log", j.log_path}, {"counts", json::parse(j.counts_json)}, {"error", j.error}};
-}
 
 int cmd_pass_list(const Options& o) {
   if (o.json) {
@@ -641,52 +591,6 @@ int cmd_eval_run(const Options& o, const std::string& predicted, const std::stri
   core::Catalog catalog(catalog_path(o));
   const auto e = catalog.run_results().evaluation_of_run(ended.id);
   return requirements_hold(requirements, json::parse(e->summary_json)) ? kOk : kRequirementFailed;
-}
-
-int cmd_jobs(const Options& o) {
-  core::Catalog catalog(catalog_path(o));
-  const auto jobs = catalog.job_repository().list();
-  if (o.json) {
-    json arr = json::array();
-    for (const auto& j : jobs) arr.push_back(job_json(j));
-    print_json(arr);
-    return kOk;
-  }
-  std::printf("%6s %-12s %-11s %5s %8s  %-24s %s\n", "ID", "PASS", "STATE", "DRIVE", "PROGRESS", "STARTED", "COUNTS");
-  for (const auto& j : jobs)
-    std::printf("%6lld %-12s %-11s %5lld %7.0f%%  %-24s %s\n", static_cast<long long>(j.id), j.pass.c_str(),
-                core::to_string(j.state), static_cast<long long>(j.drive_id), j.progress * 100,
-                j.started_ns ? core::format_iso8601(j.started_ns).c_str() : "-", j.counts_json.c_str());
-  return kOk;
-}
-
-core::Job require_job(const core::Catalog& catalog, std::int64_t id) {
-  auto j = catalog.job_repository().find(id);
-  if (!j) throw std::invalid_argument("no run " + std::to_string(id) + " in " + catalog.path().string());
-  return *j;
-}
-
-int cmd_job_show(const Options& o, std::int64_t id) {
-  core::Catalog catalog(catalog_path(o));
-  const core::Job j = require_job(catalog, id);
-  if (o.json) {
-    print_json(job_json(j));
-    return kOk;
-  }
-  std::cout << job_json(j).dump(2, ' ', false, json::error_handler_t::replace) << "\n";
-  return kOk;
-}
-
-int cmd_job_cancel(const Options& o, std::int64_t id) {
-  core::Catalog catalog(catalog_path(o));
-  const core::Job j = require_job(catalog, id);
-  if (j.finished()) {
-    std::cout << "run " << id << " already ended: " << core::to_string(j.state) << "\n";
-    return kOk;
-  }
-  catalog.job_repository().request_cancel(id);
-  std::cout << "cancel requested for run " << id << "\n";
-  return kOk;
 }
 
 int cmd_findings(const Options& o, const std::string& drive, const std::string& check, const std::string& severity) {
@@ -839,18 +743,50 @@ int main(int argc, char** argv) {
   std::vector<std::string> pass_params;
   auto* pass_show = pass->add_subcommand("show", "a pass's parameters, defaults and docs");
   pass_show->add_option("pass", pass_name, "pass name")->required();
-  auto* pass_run = pass->add_subcommand("run", "run a pass over a drive here (progress on stderr, Ctrl-C cancels)");
+  auto* pass_run = pass->add_subcommand("run", "run a pass over drives here (progress on stderr, Ctrl-C cancels) "
+                                                "or submit it to a Slurm cluster");
   pass_run->add_option("pass", pass_name, "pass name")->required();
-  pass_run->add_option("--drive", drive_name, "drive name or id")->required();
+  std::vector<std::string> pass_drives;
+  pass_run->add_option("--drive", pass_drives, "drive name or id (repeatable)")->required();
   pass_run->add_option("--param", pass_params, "name=value (repeatable; see 'pass show')");
-  auto* jobs = app.add_subcommand("jobs", "pass runs, newest first");
+  std::string executor = "local", results_file, samples_range;
+  std::int64_t task_run_id = 0;
+  bool wait = false;
+  core::SlurmOptions slurm;
+  pass_run->add_option("--executor", executor, "local (here) or slurm (an sbatch array job)")
+      ->check(CLI::IsMember({"local", "slurm"}));
+  pass_run->add_option("--results", results_file,
+                       "cluster task: write the results to this file instead of the catalog (needs --run-id)");
+  pass_run->add_option("--run-id", task_run_id, "cluster task: the run the results are for");
+  pass_run->add_option("--samples", samples_range, "cluster task: only samples FIRST:END (END -1: to the end)");
+  pass_run->add_option("--partition", slurm.partition, "slurm: partition");
+  pass_run->add_option("--account", slurm.account, "slurm: account");
+  pass_run->add_option("--time", slurm.time_limit, "slurm: time limit per task, e.g. 30:00");
+  pass_run->add_option("--gres", slurm.gres, "slurm: generic resources per task, e.g. gpu:1");
+  pass_run->add_option("--cpus-per-task", slurm.cpus_per_task, "slurm: CPUs per task")->check(CLI::Range(0, 4096));
+  pass_run->add_option("--mem", slurm.memory, "slurm: memory per task, e.g. 16G");
+  pass_run->add_option("--sbatch-line", slurm.extra_lines, "slurm: one more #SBATCH line, e.g. --qos=high (repeatable)");
+  pass_run->add_option("--ssh", slurm.ssh_host, "slurm: submit through this login node (ssh -o BatchMode=yes HOST)");
+  pass_run->add_option("--ssh-config", slurm.ssh_config, "slurm: ssh configuration file for --ssh");
+  pass_run->add_option("--shard-size", slurm.shard_size, "slurm: samples per task (0: one task per drive)")
+      ->check(CLI::Range(0, 100000000));
+  pass_run->add_option("--job-root", slurm.job_root, "slurm: folder for job folders, on the filesystem the nodes "
+                                                     "share (default: 'jobs' beside the catalog)");
+  pass_run->add_option("--node-cli", slurm.cli_path, "slurm: drivecurator-cli as the nodes see it (default: this one)");
+  pass_run->add_flag("--wait", wait, "slurm: wait until every task ended, importing as they complete");
+  auto* jobs = app.add_subcommand("jobs", "pass runs and cluster jobs with their tasks, newest first (polls "
+                                          "unfinished cluster jobs and imports what completed)");
   std::int64_t job_id = 0;
-  auto* job = app.add_subcommand("job", "one pass run");
+  std::optional<int> job_task;
+  auto* job = app.add_subcommand("job", "one pass run or cluster job");
   job->require_subcommand(1);
-  auto* job_show = job->add_subcommand("show", "state, parameters, counts, log of a run");
-  job_show->add_option("id", job_id, "run id")->required();
-  auto* job_cancel = job->add_subcommand("cancel", "ask a queued or running run to stop");
-  job_cancel->add_option("id", job_id, "run id")->required();
+  auto* job_show = job->add_subcommand("show", "state, parameters, counts, log of a run; a cluster job's tasks");
+  job_show->add_option("id", job_id, "run or cluster job id")->required();
+  auto* job_cancel = job->add_subcommand("cancel", "stop a queued or running run, or a cluster job (scancel)");
+  job_cancel->add_option("id", job_id, "run or cluster job id")->required();
+  job_cancel->add_option("--task", job_task, "cluster job: only this array task");
+  auto* job_import = job->add_subcommand("import", "poll a cluster job and import its completed tasks (once)");
+  job_import->add_option("id", job_id, "cluster job id")->required();
   std::string check, severity;
   auto* findings = app.add_subcommand("findings", "what validation passes found");
   findings->add_option("--drive", drive_name, "only this drive");
@@ -911,10 +847,21 @@ int main(int argc, char** argv) {
     if (*errors) return cmd_errors(o);
     if (*pass_list) return cmd_pass_list(o);
     if (*pass_show) return cmd_pass_show(o, pass_name);
-    if (*pass_run) return cmd_pass_run(o, pass_name, drive_name, pass_params);
+    if (*pass_run) {
+      if (executor == "slurm") return cmd_pass_submit(o, pass_name, pass_drives, pass_params, slurm, wait);
+      if (!results_file.empty()) {
+        if (pass_drives.size() != 1 || task_run_id <= 0)
+          throw std::invalid_argument("--results runs one cluster task: give one --drive and --run-id");
+        return cmd_pass_task(o, pass_name, pass_drives[0], pass_params, results_file, task_run_id, samples_range);
+      }
+      int worst = kOk;
+      for (const auto& d : pass_drives) worst = std::max(worst, cmd_pass_run(o, pass_name, d, pass_params));
+      return worst;
+    }
     if (*jobs) return cmd_jobs(o);
     if (*job_show) return cmd_job_show(o, job_id);
-    if (*job_cancel) return cmd_job_cancel(o, job_id);
+    if (*job_cancel) return cmd_job_cancel(o, job_id, job_task);
+    if (*job_import) return cmd_job_import(o, job_id);
     if (*findings) return cmd_findings(o, drive_name, check, severity);
     if (*calibrations) return cmd_calibrations(o, drive_name);
     if (*eval_run) return cmd_eval_run(o, predicted, reference, drive_name, pass_params, requirements);

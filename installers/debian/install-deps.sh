@@ -19,6 +19,8 @@ PACKAGES=(
   xvfb xauth libgl1-mesa-dri libglx-mesa0 mesa-utils
   # Slurm cluster executor and its tests
   slurm-wlm munge
+  # the ssh hop to a remote Slurm login node, and its tests (a private sshd on 127.0.0.1; no system sshd is used)
+  openssh-server openssh-client
 )
 
 source "$(dirname "$0")/apt-install.sh"

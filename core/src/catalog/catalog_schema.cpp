@@ -265,6 +265,21 @@ CREATE TABLE evaluations (
 );
 CREATE INDEX evaluations_by_drive ON evaluations (drive_id, predicted, reference);
 )sql",
+      // 6: cluster jobs. An array job is a jobs row; its tasks are runs that name it, each over a drive or a shard of
+      // its samples, with what the scheduler says of them.
+      R"sql(
+ALTER TABLE jobs ADD COLUMN parent_id INTEGER REFERENCES jobs(id) ON DELETE CASCADE;
+ALTER TABLE jobs ADD COLUMN task_index INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE jobs ADD COLUMN first_sample INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN end_sample INTEGER NOT NULL DEFAULT -1;
+ALTER TABLE jobs ADD COLUMN cluster_options TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE jobs ADD COLUMN scheduler_state TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN node TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN exit_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE jobs ADD COLUMN elapsed_s REAL NOT NULL DEFAULT 0;
+ALTER TABLE jobs ADD COLUMN log_tail TEXT NOT NULL DEFAULT '';
+CREATE INDEX jobs_by_parent ON jobs (parent_id, task_index);
+)sql",
   };
   return migrations;
 }

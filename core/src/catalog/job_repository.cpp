@@ -11,7 +11,8 @@ namespace {
 const char* kJobColumns =
     "SELECT id, pass, pass_version, parameters, executor, external_id, state, progress, coalesce(submitted_ns, 0), "
     "coalesce(started_ns, 0), coalesce(finished_ns, 0), host, device, log_path, result_path, coalesce(drive_id, 0), "
-    "pid, counts, error FROM jobs ";
+    "pid, counts, error, coalesce(parent_id, 0), task_index, first_sample, end_sample, cluster_options, scheduler_state, "
+    "node, exit_code, elapsed_s, log_tail FROM jobs ";
 
 Job job_from_row(const SqliteStatement& q) {
   Job j;
@@ -34,6 +35,16 @@ Job job_from_row(const SqliteStatement& q) {
   j.pid = q.int64(16);
   j.counts_json = q.text(17);
   j.error = q.text(18);
+  j.parent_id = q.int64(19);
+  j.task_index = static_cast<int>(q.int64(20));
+  j.first_sample = static_cast<int>(q.int64(21));
+  j.end_sample = static_cast<int>(q.int64(22));
+  j.cluster_options_json = q.text(23);
+  j.scheduler_state = q.text(24);
+  j.node = q.text(25);
+  j.exit_code = q.text(26);
+  j.elapsed_s = q.real(27);
+  j.log_tail = q.text(28);
   return j;
 }
 
@@ -60,11 +71,15 @@ void JobRepository::update(const Job& job) {
   SqliteStatement q(db_,
                     "UPDATE jobs SET external_id = ?2, state = ?3, progress = ?4, started_ns = ?5, finished_ns = ?6, "
                     "host = ?7, device = ?8, log_path = ?9, result_path = ?10, drive_id = nullif(?11, 0), pid = ?12, "
-                    "counts = ?13, error = ?14 WHERE id = ?1");
+                    "counts = ?13, error = ?14, parent_id = nullif(?15, 0), task_index = ?16, first_sample = ?17, "
+                    "end_sample = ?18, cluster_options = ?19, scheduler_state = ?20, node = ?21, exit_code = ?22, "
+                    "elapsed_s = ?23, log_tail = ?24 WHERE id = ?1");
   q.bind(1, job.id).bind(2, job.external_id).bind(3, std::string(to_string(job.state))).bind(4, job.progress)
       .bind(5, job.started_ns).bind(6, job.finished_ns).bind(7, job.host).bind(8, job.device).bind(9, job.log_path)
       .bind(10, job.result_path).bind(11, job.drive_id).bind(12, job.pid).bind(13, job.counts_json)
-      .bind(14, job.error).run();
+      .bind(14, job.error).bind(15, job.parent_id).bind(16, job.task_index).bind(17, job.first_sample)
+      .bind(18, job.end_sample).bind(19, job.cluster_options_json).bind(20, job.scheduler_state).bind(21, job.node)
+      .bind(22, job.exit_code).bind(23, job.elapsed_s).bind(24, job.log_tail).run();
 }
 
 void JobRepository::set_progress(std::int64_t job_id, double progress) {
@@ -81,7 +96,23 @@ std::optional<Job> JobRepository::find(std::int64_t job_id) const {
 
 std::vector<Job> JobRepository::list() const {
   std::vector<Job> out;
-  SqliteStatement q(db_, std::string(kJobColumns) + "ORDER BY id DESC");
+  SqliteStatement q(db_, std::string(kJobColumns) + "WHERE parent_id IS NULL ORDER BY id DESC");
+  while (q.step()) out.push_back(job_from_row(q));
+  return out;
+}
+
+std::vector<Job> JobRepository::tasks(std::int64_t array_job_id) const {
+  std::vector<Job> out;
+  SqliteStatement q(db_, std::string(kJobColumns) + "WHERE parent_id = ?1 ORDER BY task_index");
+  q.bind(1, array_job_id);
+  while (q.step()) out.push_back(job_from_row(q));
+  return out;
+}
+
+std::vector<Job> JobRepository::unfinished_cluster_jobs() const {
+  std::vector<Job> out;
+  SqliteStatement q(db_, std::string(kJobColumns) + "WHERE parent_id IS NULL AND executor = 'slurm' AND state IN "
+                                                     "('queued', 'running') ORDER BY id");
   while (q.step()) out.push_back(job_from_row(q));
   return out;
 }

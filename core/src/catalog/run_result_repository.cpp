@@ -10,14 +10,21 @@
 
 namespace dc::core {
 
-std::string RunResultRepository::commit(Job run, const PassResult& result) {
+std::optional<std::string> RunResultRepository::commit(Job run, const PassResult& result) {
   SqliteTransaction tx(db_);
+  {
+    // Checked inside the transaction: two processes importing the same cluster task store it once.
+    SqliteStatement state(db_, "SELECT state FROM jobs WHERE id = ?1");
+    state.bind(1, run.id);
+    if (state.step() && state.text(0) == to_string(JobState::Done)) return std::nullopt;
+  }
   std::vector<std::int64_t> earlier;
   {
+    // The shards of one cluster job complete each other; they do not replace each other.
     SqliteStatement q(db_,
                       "SELECT id FROM jobs WHERE drive_id = ?1 AND pass = ?2 AND parameters = ?3 AND id != ?4 AND "
-                      "state = 'done'");
-    q.bind(1, run.drive_id).bind(2, run.pass).bind(3, run.parameters_json).bind(4, run.id);
+                      "state = 'done' AND (?5 = 0 OR coalesce(parent_id, 0) != ?5)");
+    q.bind(1, run.drive_id).bind(2, run.pass).bind(3, run.parameters_json).bind(4, run.id).bind(5, run.parent_id);
     while (q.step()) earlier.push_back(q.int64(0));
   }
   SqliteStatement findings(db_, "DELETE FROM findings WHERE job_id = ?1");

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <stdexcept>
 
 namespace dc::core {
 
@@ -21,6 +23,29 @@ std::shared_ptr<const DriveSession> DriveSession::open(const std::filesystem::pa
                                                        const std::string& drive_name) {
   Catalog catalog(catalog_file);
   return open(catalog, drive_name);
+}
+
+std::shared_ptr<const DriveSession> DriveSession::open_shard(const Catalog& catalog, const std::string& drive_name,
+                                                             int first_sample, int end_sample) {
+  auto summary = catalog.find_drive(drive_name);
+  if (!summary) throw CatalogError(catalog.path().string() + ": no drive named '" + drive_name + "'");
+  Drive drive = catalog.load_drive(summary->name);
+  std::vector<Sample> samples = catalog.samples(summary->id);
+  std::sort(samples.begin(), samples.end(), [](const auto& a, const auto& b) {
+    return a.timestamp_ns != b.timestamp_ns ? a.timestamp_ns < b.timestamp_ns : a.index < b.index;
+  });
+  const int count = static_cast<int>(samples.size());
+  const int end = end_sample < 0 ? count : end_sample;
+  if (first_sample < 0 || first_sample >= end || end > count)
+    throw std::invalid_argument("samples " + std::to_string(first_sample) + ":" + std::to_string(end_sample) +
+                                " are outside drive '" + drive.name + "' (" + std::to_string(count) + " samples)");
+  const TimestampNs from = first_sample == 0 ? std::numeric_limits<TimestampNs>::min()
+                                             : samples[static_cast<std::size_t>(first_sample)].timestamp_ns;
+  const TimestampNs to = end == count ? std::numeric_limits<TimestampNs>::max()
+                                      : samples[static_cast<std::size_t>(end)].timestamp_ns;
+  std::erase_if(drive.frames, [&](const Frame& f) { return f.timestamp_ns < from || f.timestamp_ns >= to; });
+  std::vector<Sample> shard(samples.begin() + first_sample, samples.begin() + end);
+  return std::make_shared<const DriveSession>(std::move(drive), std::move(shard));
 }
 
 namespace {

@@ -1,5 +1,7 @@
 #include "dc/core/exec/pass_runner.h"
 
+#include "dc/core/exec/pass_results_file.h"
+
 #include "catalog/sqlite_database.h"
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/catalog/catalog_error.h"
@@ -155,7 +157,7 @@ Job execute_pass_run(const fs::path& catalog_file, std::int64_t run_id, const Pr
     const PassParameters parameters(pass->parameters(), parameters_from_json(run.parameters_json));
     PassResult result = pass->run({*session, parameters, pass_progress, threads});
     if (cancel) throw Cancelled();
-    run.counts_json = catalog.run_results().commit(run, result);
+    catalog.run_results().commit(run, result);
     run = *jobs.find(run_id);
     log.line(LogLevel::Info, "done: " + run.counts_json);
   } catch (const Cancelled&) {
@@ -171,6 +173,61 @@ Job execute_pass_run(const fs::path& catalog_file, std::int64_t run_id, const Pr
     log.line(LogLevel::Error, std::string("failed: ") + e.what());
   }
   return run;
+}
+
+void run_pass_task(const fs::path& catalog_file, const PassRequest& request, std::int64_t run_id, int first_sample,
+                   int end_sample, const fs::path& results_file, const Progress& progress, unsigned threads) {
+  const Pass* pass = find_pass(request.pass);
+  if (!pass) throw std::invalid_argument("unknown pass '" + request.pass + "'");
+  const Catalog catalog(catalog_file);
+  const auto drive = catalog.find_drive(request.drive);
+  if (!drive) throw std::invalid_argument("no drive '" + request.drive + "' in " + catalog_file.string());
+  const PassParameters parameters(pass->parameters(), request.parameters);
+  // A node that does not see the drive's folder (not mounted, moved) fails the task instead of reporting every
+  // file of the drive missing.
+  if (std::error_code ec; !fs::exists(drive->root, ec))
+    throw std::runtime_error("drive '" + drive->name + "': its folder " + drive->root + " does not exist on " +
+                             host_name());
+
+  PassResultsFile out;
+  out.pass = pass->name();
+  out.pass_version = pass->version();
+  out.parameters_json = parameters.to_json();
+  out.run_id = run_id;
+  out.drive_id = drive->id;
+  out.drive_name = drive->name;
+  out.drive_root = drive->root;
+  out.first_sample = first_sample;
+  out.end_sample = end_sample;
+  out.host = host_name();
+  out.device = dc::gpu::active_device().name;
+  out.started_ns = wall_clock_ns();
+  log(LogLevel::Info, "task of run " + std::to_string(run_id) + ": " + out.pass + " " + out.pass_version + " on " +
+                          drive->name + " samples " + std::to_string(first_sample) + ":" +
+                          std::to_string(end_sample) + " with " + out.parameters_json + " (" + out.device + ")");
+  const auto session = first_sample == 0 && end_sample < 0
+                           ? DriveSession::open(catalog, drive->name)
+                           : DriveSession::open_shard(catalog, drive->name, first_sample, end_sample);
+
+  const fs::path progress_file = results_file.string() + ".progress";
+  std::mutex report_mutex;
+  auto last_write = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+  Progress task_progress{[&](double done, double total, const std::string& message) {
+                           std::lock_guard lock(report_mutex);
+                           progress(done, total, message);
+                           const auto now = std::chrono::steady_clock::now();
+                           if (now - last_write < std::chrono::seconds(1)) return;
+                           last_write = now;
+                           std::ofstream(progress_file) << (total > 0 ? done / total : 0) << "\n";
+                         },
+                         progress.cancel};
+  out.result = pass->run({*session, parameters, task_progress, threads});
+  if (progress.cancelled()) throw Cancelled();
+  out.finished_ns = wall_clock_ns();
+  write_pass_results_file(results_file, out);
+  std::error_code ec;
+  fs::remove(progress_file, ec);
+  log(LogLevel::Info, "task of run " + std::to_string(run_id) + " wrote " + results_file.string());
 }
 
 }  // namespace dc::core

@@ -19,7 +19,9 @@ public:
   void update(const Job& job);          // state, progress, times, host, device, pid, external id, paths, counts, error
   void set_progress(std::int64_t job_id, double progress);
   std::optional<Job> find(std::int64_t job_id) const;
-  std::vector<Job> list() const;        // newest first
+  std::vector<Job> list() const;        // newest first; local runs and cluster array jobs, not their tasks
+  std::vector<Job> tasks(std::int64_t array_job_id) const;  // an array job's tasks by index
+  std::vector<Job> unfinished_cluster_jobs() const;         // array jobs still queued or running, oldest first
 
   // Asks the process running the job to stop (it polls this); a queued job is cancelled at once.
   void request_cancel(std::int64_t job_id);

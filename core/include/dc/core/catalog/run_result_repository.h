@@ -19,8 +19,9 @@ public:
 
   // Removes the results of earlier finished runs of the same pass with the same parameters on the same drive (a
   // rerun replaces them; other passes and parameter sets stay), stores `result` tagged with the run, and marks the
-  // run done with its counts. Returns the counts JSON.
-  std::string commit(Job run, const PassResult& result);
+  // run done with its counts. Returns the counts JSON, or nothing when the run was already done (a second import of
+  // the same cluster task changes nothing). Earlier shards of the same cluster job are not replaced.
+  std::optional<std::string> commit(Job run, const PassResult& result);
 
   // Per-sample metrics of finished runs on a drive, the newest run's for each (name, sensor), by sample key.
   std::vector<SampleMetric> metrics(std::int64_t drive_id, const std::string& name = {}) const;

@@ -29,6 +29,11 @@ public:
   static std::shared_ptr<const DriveSession> open(const Catalog& catalog, const std::string& drive_name);
   static std::shared_ptr<const DriveSession> open(const std::filesystem::path& catalog_file,
                                                   const std::string& drive_name);
+  // A shard of the drive for a cluster task: its samples [first_sample, end_sample) in time order (end -1: to the
+  // end) and the frames from the shard's first sample time up to the next shard's, so every frame belongs to one
+  // shard. Sample keys stay the drive's. Throws std::invalid_argument for a range outside the drive.
+  static std::shared_ptr<const DriveSession> open_shard(const Catalog& catalog, const std::string& drive_name,
+                                                        int first_sample, int end_sample);
   // From an already loaded drive and its samples (samples are rebuilt from the frames when empty).
   DriveSession(Drive drive, std::vector<Sample> samples);
 

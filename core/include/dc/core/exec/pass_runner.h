@@ -30,4 +30,13 @@ std::int64_t queue_pass_run(Catalog& catalog, const PassRequest& request);
 Job execute_pass_run(const std::filesystem::path& catalog_file, std::int64_t run_id, const Progress& progress,
                      unsigned threads = 0);
 
+// A cluster task (what `pass run ... --results FILE` does on a node): runs the pass over the drive, or its samples
+// [first_sample, end_sample), reading the catalog and writing nothing to it. The results, with what they were run
+// as (pass, version, parameters, drive, run id), go to `results_file`; the fraction done is written beside it
+// (results_file + ".progress") about once a second for whoever polls the job. Throws on a bad request, a failed
+// pass (the file is not written) and Cancelled.
+void run_pass_task(const std::filesystem::path& catalog_file, const PassRequest& request, std::int64_t run_id,
+                   int first_sample, int end_sample, const std::filesystem::path& results_file,
+                   const Progress& progress, unsigned threads = 0);
+
 }  // namespace dc::core
