@@ -1,5 +1,6 @@
 // Cluster passes on a private one-node Slurm cluster (munged, slurmctld, slurmd on 127.0.0.1, as the tests start
-// them): a 100-task array (one task per sample of a generated drive) of data-qc and of autolabel. Prints the latency
+// them): a 100-task array (one task per sample of a generated drive) of label-qa (findings) and of autolabel
+// (labels). Prints the latency
 // from submission to the first task running, from the last task's results file to the end of the import, the import
 // rate (findings and labels per second), and the whole cluster run against the same pass run here in this process.
 //   bench_slurm [--tasks N]
@@ -148,7 +149,6 @@ int main(int argc, char** argv) {
   g.out = work / "drive";
   g.frames = tasks;
   g.seed = 7;
-  g.inject = {"black:image_02:10", "drop:image_02:40-42"};
   core::generate_drive(g);
   const fs::path catalog_file = work / "catalog.sqlite";
   {
@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
     core::Catalog catalog(catalog_file);
     drive = catalog.drives().front().name;
   }
-  for (const std::string pass : {"data-qc", "autolabel"}) bench_pass(catalog_file, pass, drive, tasks, work / "jobs");
+  for (const std::string pass : {"label-qa", "autolabel"}) bench_pass(catalog_file, pass, drive, tasks, work / "jobs");
   fs::remove_all(work);
   return 0;
 }

@@ -1,9 +1,11 @@
 #include "main_window.h"
 
+#include "slurm_settings.h"
 #include "view_settings.h"
 
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/exec/local_executor.h"
+#include "dc/core/exec/slurm_executor.h"
 #include "dc/core/model/time_stamp.h"
 #include "dc/core/util/logging.h"
 #include "dc/gpu/compute_device.h"
@@ -110,6 +112,12 @@ MainWindow::MainWindow(QString catalog_path, QWidget* parent) : QMainWindow(pare
     findings_->activate(timeline_->lane(lane).items.at(static_cast<std::size_t>(item)).id);
   });
 
+  cluster_pool_.setMaxThreadCount(2);  // a poll and a submit or cancel may overlap
+  cluster_timer_ = new QTimer(this);
+  cluster_timer_->setObjectName("clusterPollTimer");
+  cluster_timer_->setInterval(2000);
+  connect(cluster_timer_, &QTimer::timeout, this, &MainWindow::poll_cluster_jobs);
+
   resize(1600, 1000);
   if (settings.contains("window/geometry")) restoreGeometry(settings.value("window/geometry").toByteArray());
   if (settings.contains("window/state"))
@@ -123,6 +131,7 @@ MainWindow::~MainWindow() {
   // The executors' workers report through queued calls on this window: stop them while it still exists.
   executor_.reset();
   retired_executors_.clear();
+  cluster_pool_.waitForDone();  // a poll or submit in flight ends (seconds at most); its result is dropped
 }
 
 void MainWindow::build_docks() {
@@ -398,9 +407,12 @@ bool MainWindow::open_catalog(const QString& path) {
   });
   retire_executor();
   start_executor();
+  ++catalog_generation_;
+  cluster_timer_->stop();
   jobs_->set_catalog(catalog_.get());
   findings_->set_catalog(catalog_.get());
   evaluation_->set_catalog(catalog_.get());
+  poll_cluster_jobs();  // cluster jobs submitted before (by this program or the CLI) are picked up
   add_recent_catalog(path);
   setWindowTitle(tr("DriveCurator — %1").arg(QFileInfo(path).fileName()));
   reload_drives();
@@ -450,7 +462,18 @@ widgets::PassLaunchDialog* MainWindow::show_pass_dialog() {
   if (!pass_dialog_) {
     pass_dialog_ = new widgets::PassLaunchDialog(this);
     connect(pass_dialog_, &widgets::PassLaunchDialog::run_requested, this,
-            [this](const std::vector<core::PassRequest>& requests) { queue_runs(requests); });
+            [this](const std::vector<core::PassRequest>& requests) {
+              QSettings settings;
+              save_slurm_executor_chosen(settings, false);
+              queue_runs(requests);
+            });
+    connect(pass_dialog_, &widgets::PassLaunchDialog::slurm_requested, this, &MainWindow::submit_cluster_job);
+  }
+  {
+    // The cluster fields of the last submission (or as set elsewhere in the settings) are offered again.
+    QSettings settings;
+    pass_dialog_->set_slurm_options(load_slurm_options(settings));
+    pass_dialog_->set_slurm_selected(load_slurm_executor_chosen(settings));
   }
   std::vector<core::DriveSummary> drives;
   if (catalog_) {
@@ -493,6 +516,34 @@ std::vector<std::int64_t> MainWindow::queue_runs(const std::vector<core::PassReq
 }
 
 void MainWindow::cancel_run(std::int64_t run) {
+  if (const auto job = jobs_->job(run); job && job->executor == "slurm") {
+    // scancel runs off the GUI thread; the next poll shows the tasks cancelled.
+    const std::int64_t array = job->parent_id ? job->parent_id : job->id;
+    const std::optional<int> task = job->parent_id ? std::optional<int>(job->task_index) : std::nullopt;
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this,
+            [this, watcher, run, generation = catalog_generation_] {
+              watcher->deleteLater();
+              if (generation != catalog_generation_) return;
+              const QString error = watcher->result();
+              if (!error.isEmpty()) {
+                report_error(tr("cannot cancel cluster run %1: %2").arg(run).arg(error));
+                auto* box = new QMessageBox(QMessageBox::Warning, tr("Cancel cluster job"), error, QMessageBox::Ok, this);
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->open();
+              }
+              poll_cluster_jobs();
+            });
+    watcher->setFuture(QtConcurrent::run(&cluster_pool_, [path = catalog_path_.toStdString(), array, task]() -> QString {
+      try {
+        core::SlurmExecutor(path).cancel(array, task);
+        return {};
+      } catch (const std::exception& e) {
+        return QString::fromUtf8(e.what());
+      }
+    }));
+    return;
+  }
   try {
     if (executor_ && executor_runs_.count(run))
       executor_->cancel(run);
@@ -502,6 +553,94 @@ void MainWindow::cancel_run(std::int64_t run) {
     report_error(tr("cannot cancel run %1: %2").arg(run).arg(QString::fromUtf8(e.what())));
   }
   jobs_->refresh();
+}
+
+void MainWindow::submit_cluster_job(const widgets::SlurmRequest& request) {
+  {
+    QSettings settings;
+    save_slurm_options(settings, request.options);
+    save_slurm_executor_chosen(settings, true);
+  }
+  if (!catalog_) return;
+  struct Submitted {
+    std::int64_t id = 0;
+    QString error;
+  };
+  auto* watcher = new QFutureWatcher<Submitted>(this);
+  connect(watcher, &QFutureWatcher<Submitted>::finished, this,
+          [this, watcher, pass = request.pass, generation = catalog_generation_] {
+            watcher->deleteLater();
+            if (generation != catalog_generation_) return;
+            const Submitted result = watcher->result();
+            jobs_->refresh();  // a job sbatch refused is stored failed: it is listed too
+            if (!result.error.isEmpty()) {
+              report_error(tr("cannot submit %1 to Slurm: %2").arg(QString::fromStdString(pass), result.error));
+              auto* box = new QMessageBox(QMessageBox::Warning, tr("Slurm"), result.error, QMessageBox::Ok, this);
+              box->setObjectName("slurmErrorBox");
+              box->setAttribute(Qt::WA_DeleteOnClose);
+              box->open();  // not exec(): the window stays live
+              return;
+            }
+            core::log_info("submitted cluster job " + std::to_string(result.id) + ": " + pass);
+            auto* dock = findChild<QDockWidget*>("jobsDock");
+            dock->show();
+            dock->raise();
+            statusBar()->showMessage(tr("submitted cluster job %1").arg(result.id), 5000);
+            if (!cluster_timer_->isActive()) cluster_timer_->start();
+            emit cluster_job_submitted(result.id);
+          });
+  watcher->setFuture(QtConcurrent::run(&cluster_pool_, [path = catalog_path_.toStdString(), request]() -> Submitted {
+    try {
+      return {core::SlurmExecutor(path).submit(request.pass, request.drives, request.parameters, request.options), {}};
+    } catch (const std::exception& e) {
+      return {0, QString::fromUtf8(e.what())};
+    }
+  }));
+}
+
+void MainWindow::poll_cluster_jobs() {
+  if (!catalog_ || cluster_poll_running_) return;  // one poll at a time: the next tick tries again
+  try {
+    // A quick read here: with no cluster job to ask about, no thread and no scheduler command.
+    if (catalog_->job_repository().unfinished_cluster_jobs().empty()) {
+      cluster_timer_->stop();
+      return;
+    }
+  } catch (const std::exception& e) {
+    report_error(tr("cannot read cluster jobs: %1").arg(QString::fromUtf8(e.what())));
+    return;
+  }
+  cluster_poll_running_ = true;
+  auto* watcher = new QFutureWatcher<std::vector<std::string>>(this);
+  connect(watcher, &QFutureWatcher<std::vector<std::string>>::finished, this,
+          [this, watcher, generation = catalog_generation_] {
+            watcher->deleteLater();
+            cluster_poll_running_ = false;
+            if (generation != catalog_generation_) {
+              poll_cluster_jobs();  // the catalog opened since was not polled yet
+              return;
+            }
+            for (const auto& error : watcher->result()) report_error(QString::fromStdString(error));
+            jobs_->refresh();  // emits run_finished for tasks that ended: their results show like a local run's
+            bool unfinished = false;
+            try {
+              unfinished = !catalog_->job_repository().unfinished_cluster_jobs().empty();
+            } catch (const std::exception& e) {
+              report_error(tr("cannot read cluster jobs: %1").arg(QString::fromUtf8(e.what())));
+            }
+            if (unfinished && !cluster_timer_->isActive())
+              cluster_timer_->start();
+            else if (!unfinished)
+              cluster_timer_->stop();
+            emit cluster_jobs_polled();
+          });
+  watcher->setFuture(QtConcurrent::run(&cluster_pool_, [path = catalog_path_.toStdString()] {
+    try {
+      return core::SlurmExecutor(path).poll_unfinished();
+    } catch (const std::exception& e) {
+      return std::vector<std::string>{std::string("cannot poll cluster jobs: ") + e.what()};
+    }
+  }));
 }
 
 void MainWindow::on_run_finished(const core::Job& run) {

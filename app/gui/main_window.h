@@ -5,6 +5,7 @@
 #include "dc/widgets/view_options.h"
 
 #include <QMainWindow>
+#include <QThreadPool>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -17,6 +18,7 @@ class QActionGroup;
 class QLabel;
 class QMenu;
 class QSplitter;
+class QTimer;
 
 namespace dc::core {
 class Catalog;
@@ -38,6 +40,7 @@ class PassLaunchDialog;
 class PlaybackController;
 class PointCloudView;
 class SampleCache;
+struct SlurmRequest;
 using SampleData = core::LoadedSample;
 class TimelineWidget;
 }  // namespace dc::widgets
@@ -46,7 +49,8 @@ namespace dc::app {
 
 // The workstation's main window: 3D view in the middle, docks for the catalog browser, cameras, timeline,
 // inspector, findings, jobs and the calibration-score chart. Composes dc::widgets; owns the open catalog, the open
-// drive session, the sample cache and the local executor that runs passes.
+// drive session, the sample cache and the local executor that runs passes; submits, polls and cancels Slurm
+// cluster jobs with core's SlurmExecutor on a small thread pool, never on the GUI thread.
 class MainWindow : public QMainWindow {
   Q_OBJECT
 public:
@@ -85,7 +89,16 @@ public:
   std::vector<std::int64_t> queue_runs(const std::vector<core::PassRequest>& requests);
   // Cancels a run: through the executor when it is one of this window's, else by a request in the catalog that
   // the process running it polls.
+  // cluster jobs (array or one task) through SlurmExecutor::cancel, off the GUI thread.
   void cancel_run(std::int64_t run);
+  // Submits one Slurm array job off the GUI thread (the dialog's fields are remembered in QSettings first);
+  // cluster_job_submitted follows, or a message box with core's message.
+  void submit_cluster_job(const widgets::SlurmRequest& request);
+  // Asks the scheduler about every unfinished cluster job off the GUI thread (one poll at a time; a call while one
+  // runs is dropped), then refreshes the jobs panel. The cluster timer calls it while such a job exists.
+  void poll_cluster_jobs();
+  QTimer* cluster_timer() const { return cluster_timer_; }
+  bool cluster_poll_running() const { return cluster_poll_running_; }
   // Jumps to a finding: opens its drive when another one is open, moves to its sample (by key), frames the camera
   // it names and selects the box it names.
   void show_finding(const widgets::FindingRow& row);
@@ -103,6 +116,8 @@ signals:
   void sample_shown(int sample);  // after the views show a sample's data
   // A run ended and the findings, timeline lanes and chart show what it stored.
   void run_results_shown(qint64 run);
+  void cluster_job_submitted(qint64 job);
+  void cluster_jobs_polled();  // after a poll's results are in the jobs panel
 
 public slots:
   void reload_drives();
@@ -187,6 +202,12 @@ private:
   std::optional<widgets::FindingRow> pending_finding_;       // waits for its drive to open
   std::optional<std::pair<int, std::int64_t>> pending_box_;  // (sample, label id) to select once it shows
   QString selected_camera_;
+
+  // Cluster jobs: submit, poll and cancel run SlurmExecutor on this pool (external programs, up to seconds each).
+  QThreadPool cluster_pool_;
+  QTimer* cluster_timer_ = nullptr;
+  bool cluster_poll_running_ = false;
+  std::uint64_t catalog_generation_ = 0;  // results of work for a catalog no longer open are dropped
 };
 
 }  // namespace dc::app
