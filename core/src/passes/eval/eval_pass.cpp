@@ -5,9 +5,12 @@
 #include "dc/core/eval/kitti_object_evaluator.h"
 #include "passes/eval/eval_settings.h"
 #include "passes/eval/range_band_evaluator.h"
+#include "passes/eval/reference_point_counter.h"
 #include "passes/eval/tracking_evaluator.h"
 
 #include <nlohmann/json.hpp>
+
+#include <optional>
 
 namespace dc::core {
 
@@ -93,6 +96,9 @@ PassResult EvalPass::run(const PassContext& context) const {
   settings.reference.pick_newest_auto_run(session.drive().labels);
   eval::RangeBandEvaluator bands(settings);
   eval::TrackingEvaluator tracking(settings);
+  // Point clouds are read only when boxes may be ignored for having too few points.
+  std::optional<eval::ReferencePointCounter> points;
+  if (settings.min_gt_points > 0) points.emplace(session, settings.min_gt_points, context.threads);
   bool predicted_tracks = false, reference_tracks = false;
   int predicted_boxes = 0, reference_boxes = 0;
   const int n = session.sample_count();
@@ -111,8 +117,9 @@ PassResult EvalPass::run(const PassContext& context) const {
     }
     reference_boxes += static_cast<int>(reference.size());
     predicted_boxes += static_cast<int>(predicted.size());
-    bands.add_sample(session.sample(s).key(), reference, predicted);
-    tracking.add_sample(reference, predicted);
+    const std::vector<bool> ignored = points ? points->too_few_points(s, reference) : std::vector<bool>{};
+    bands.add_sample(session.sample(s).key(), reference, predicted, ignored);
+    tracking.add_sample(reference, predicted, ignored);
   }
   if (reference_boxes == 0)
     throw std::invalid_argument("no '" + settings.reference.text() + "' labels on drive " + session.drive().name +
@@ -121,6 +128,9 @@ PassResult EvalPass::run(const PassContext& context) const {
 
   json summary = {{"predicted_boxes", predicted_boxes}, {"reference_boxes", reference_boxes},
                   {"bands", bands.summary()}};
+  // Samples whose boxes could not be checked for points (no readable cloud): none of their boxes was ignored.
+  if (points && points->samples_without_cloud() > 0)
+    summary["samples_without_points"] = points->samples_without_cloud();
   json curves = {{"bands", bands.curves()}};
   if (session.timestamped() && predicted_tracks && reference_tracks)
     summary["tracking"] = tracking.summary();

@@ -8,7 +8,8 @@ namespace dc::core {
 // difficulty, as the devkit computes them) where the drive has 2D boxes and a camera calibration; bird's-eye and 3D
 // AP, precision and recall per class and range band; tracking metrics (MOTA, MOTP, IDF1, ID switches,
 // fragmentations) where both sources have track ids; and per sample the false positives and misses
-// (metrics eval-fp, eval-fn) to find the worst samples.
+// (metrics eval-fp, eval-fn) to find the worst samples. With min_gt_points, reference boxes with fewer lidar
+// points inside are ignored by the band and tracking metrics (never by the KITTI benchmark).
 class EvalPass : public Pass {
  public:
   std::string name() const override { return "eval"; }

@@ -18,6 +18,9 @@ std::vector<ParamSpec> EvalSettings::schema() {
       {"small_iou", T::Number, "0.5", 0.01, 1, "IoU a Pedestrian, Cyclist or other object needs (KITTI: 0.5)"},
       {"range_bands", T::Text, "30,50", {}, {}, "edges (m) of the range bands, ascending: 30,50 gives 0-30, 30-50, 50+"},
       {"min_score", T::Number, "0.3", 0, 1, "predictions below this score are left out of precision, recall and tracking"},
+      {"min_gt_points", T::Integer, "0", 0, 100000,
+       "reference boxes with fewer lidar points inside are ignored by precision, recall, AP by range and tracking "
+       "(neither a miss nor, when a prediction matches one, a false positive); 0 counts every box; not KITTI's"},
       {"kitti", T::Flag, "true", {}, {}, "also the KITTI benchmark (2D, BEV, 3D AP, AOS) where the drive has 2D boxes"},
   };
 }
@@ -30,6 +33,7 @@ EvalSettings EvalSettings::from(const PassParameters& p) {
   s.small_iou = p.number("small_iou");
   s.min_score = p.number("min_score");
   s.kitti = p.flag("kitti");
+  s.min_gt_points = static_cast<int>(p.integer("min_gt_points"));
   s.band_edges.clear();
   std::istringstream in(p.text("range_bands"));
   for (std::string item; std::getline(in, item, ',');) {

@@ -14,6 +14,9 @@ struct EvalSettings {
   std::vector<double> band_edges = {30, 50};  // range bands 0-30, 30-50, 50+ (m, from the lidar)
   double min_score = 0.3;   // predictions below it are left out of precision, recall and tracking (not of AP)
   bool kitti = true;        // KITTI benchmark numbers when the drive has 2D boxes and a camera calibration
+  // Reference boxes with fewer lidar points inside are ignored by the band and tracking metrics (0: none are): a
+  // lidar-only labeler cannot find a fully hidden object. The KITTI benchmark keeps its own rules.
+  int min_gt_points = 0;
 
   double iou_for(const std::string& category) const;
   static std::vector<ParamSpec> schema();

@@ -4,27 +4,39 @@
 
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace dc::core::eval {
 
 namespace {
 
 // Greedy matching, highest score first: true for each prediction (in score order) that found a reference box.
+// A prediction takes the best unmatched reference box it overlaps at or above `iou`, preferring boxes that count;
+// one that finds only an ignored box takes it and is left out (KITTI's handling of ignored ground truth).
 std::vector<std::pair<double, bool>> match(const std::vector<const BoxLabel*>& reference,
-                                           std::vector<const BoxLabel*> predicted, double iou,
-                                           double (*overlap)(const BoxLabel&, const BoxLabel&)) {
+                                           const std::vector<bool>& ignored, std::vector<const BoxLabel*> predicted,
+                                           double iou, double (*overlap)(const BoxLabel&, const BoxLabel&)) {
   std::stable_sort(predicted.begin(), predicted.end(), [](auto* a, auto* b) { return a->score > b->score; });
   std::vector<char> taken(reference.size(), 0);
   std::vector<std::pair<double, bool>> out;
   for (const BoxLabel* p : predicted) {
-    int best = -1;
-    double best_iou = iou;
+    int best = -1, best_ignored = -1;
+    double best_iou = iou, best_ignored_iou = iou;
     for (std::size_t r = 0; r < reference.size(); ++r) {
       if (taken[r]) continue;
       const double o = overlap(*p, *reference[r]);
-      if (o >= best_iou) best_iou = o, best = static_cast<int>(r);
+      if (ignored[r]) {
+        if (o >= best_ignored_iou) best_ignored_iou = o, best_ignored = static_cast<int>(r);
+      } else if (o >= best_iou) {
+        best_iou = o, best = static_cast<int>(r);
+      }
     }
-    if (best >= 0) taken[static_cast<std::size_t>(best)] = 1;
+    if (best >= 0) {
+      taken[static_cast<std::size_t>(best)] = 1;
+    } else if (best_ignored >= 0) {
+      taken[static_cast<std::size_t>(best_ignored)] = 1;
+      continue;
+    }
     out.emplace_back(p->score, best >= 0);
   }
   return out;
@@ -81,7 +93,9 @@ int RangeBandEvaluator::band_of(const BoxLabel& b) const {
 }
 
 void RangeBandEvaluator::add_sample(std::int64_t sample_key, const std::vector<const BoxLabel*>& reference,
-                                    const std::vector<const BoxLabel*>& predicted) {
+                                    const std::vector<const BoxLabel*>& predicted, const std::vector<bool>& ignored) {
+  if (!ignored.empty() && ignored.size() != reference.size())
+    throw std::invalid_argument("RangeBandEvaluator::add_sample: one ignore flag per reference box expected");
   const auto names = band_names();
   std::map<std::string, int> classes;
   for (auto* b : reference) classes[b->category];
@@ -92,21 +106,29 @@ void RangeBandEvaluator::add_sample(std::int64_t sample_key, const std::vector<c
     // Band -1 is "all".
     for (int band = -1; band < static_cast<int>(names.size()); ++band) {
       std::vector<const BoxLabel*> ref, pred;
-      for (auto* b : reference)
-        if (b->category == category && (band < 0 || band_of(*b) == band)) ref.push_back(b);
+      std::vector<bool> ref_ignored;
+      int counted = 0;
+      for (std::size_t i = 0; i < reference.size(); ++i) {
+        const BoxLabel* b = reference[i];
+        if (b->category != category || (band >= 0 && band_of(*b) != band)) continue;
+        ref.push_back(b);
+        ref_ignored.push_back(!ignored.empty() && ignored[i]);
+        counted += !ref_ignored.back();
+      }
       for (auto* b : predicted)
         if (b->category == category && (band < 0 || band_of(*b) == band)) pred.push_back(b);
       Tally& t = tallies_[category][band < 0 ? "all" : names[static_cast<std::size_t>(band)]];
-      t.reference += static_cast<int>(ref.size());
-      const auto bev = match(ref, pred, iou, &bev_iou);
-      const auto box3d = match(ref, pred, iou, &iou_3d);
+      t.reference += counted;
+      t.ignored += static_cast<int>(ref.size()) - counted;
+      const auto bev = match(ref, ref_ignored, pred, iou, &bev_iou);
+      const auto box3d = match(ref, ref_ignored, pred, iou, &iou_3d);
       for (const auto& [score, tp] : bev) t.bev.push_back({score, tp});
       for (const auto& [score, tp] : box3d) t.box3d.push_back({score, tp});
       if (band < 0) {
         int kept_tp = 0;
         for (const auto& [score, tp] : bev)
           if (score >= settings_.min_score) kept_tp += tp, errors.first += !tp;
-        errors.second += static_cast<int>(ref.size()) - kept_tp;
+        errors.second += counted - kept_tp;
       }
     }
   }
@@ -125,6 +147,7 @@ nlohmann::json RangeBandEvaluator::summary() const {
       for (const auto& r : t.box3d) box3d.emplace_back(r.score, r.tp);
       const int fn = t.reference - tp;
       out[category][band] = {{"reference", t.reference},
+                             {"ignored", t.ignored},
                              {"bev_ap", average_precision_40(bev, t.reference)},
                              {"3d_ap", average_precision_40(box3d, t.reference)},
                              {"tp", tp},

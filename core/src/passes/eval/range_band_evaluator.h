@@ -13,13 +13,17 @@ namespace dc::core::eval {
 // lidar; "all" too), predictions are matched to reference boxes in each sample, highest score first, each to the
 // unmatched reference box it overlaps most at or above the class's IoU; bird's-eye and 3D average precision (40
 // recall positions, as KITTI), and precision / recall / TP / FP / FN of the predictions at or above min_score.
+// Reference boxes flagged as ignored (too few lidar points, min_gt_points) are counted apart: not a miss, and a
+// prediction matched to one is neither a hit nor a false positive.
 class RangeBandEvaluator {
  public:
   explicit RangeBandEvaluator(const EvalSettings& settings) : settings_(settings) {}
 
+  // `ignored`: empty (none) or one flag per reference box. Throws std::invalid_argument on a size mismatch.
   void add_sample(std::int64_t sample_key, const std::vector<const BoxLabel*>& reference,
-                  const std::vector<const BoxLabel*>& predicted);
-  // {class: {band: {bev_ap, 3d_ap, precision, recall, tp, fp, fn, reference}}}
+                  const std::vector<const BoxLabel*>& predicted, const std::vector<bool>& ignored = {});
+  // {class: {band: {bev_ap, 3d_ap, precision, recall, tp, fp, fn, reference, ignored}}}; reference excludes the
+  // ignored boxes.
   nlohmann::json summary() const;
   // {class: {band: {bev: [[recall, precision], ...], 3d: [...]}}}
   nlohmann::json curves() const;
@@ -32,7 +36,8 @@ class RangeBandEvaluator {
     bool tp;
   };
   struct Tally {
-    int reference = 0;
+    int reference = 0;  // boxes that count
+    int ignored = 0;
     std::vector<Ranked> bev, box3d;
   };
   std::vector<std::string> band_names() const;

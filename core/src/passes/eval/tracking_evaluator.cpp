@@ -4,6 +4,7 @@
 #include "util/hungarian_assignment.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace dc::core::eval {
 
@@ -13,21 +14,24 @@ constexpr double kMostlyTracked = 0.8;  // a reference track matched in this sha
 }  // namespace
 
 void TrackingEvaluator::add_sample(const std::vector<const BoxLabel*>& reference,
-                                   const std::vector<const BoxLabel*>& predicted) {
+                                   const std::vector<const BoxLabel*>& predicted, const std::vector<bool>& ignored) {
+  if (!ignored.empty() && ignored.size() != reference.size())
+    throw std::invalid_argument("TrackingEvaluator::add_sample: one ignore flag per reference box expected");
   std::set<std::string> categories;
   for (auto* b : reference) categories.insert(b->category);
   for (auto* b : predicted) categories.insert(b->category);
   for (const auto& c : categories) {
-    std::vector<const BoxLabel*> ref, pred;
-    for (auto* b : reference)
-      if (b->category == c) ref.push_back(b);
+    std::vector<const BoxLabel*> ref, ref_ignored, pred;
+    for (std::size_t i = 0; i < reference.size(); ++i)
+      if (reference[i]->category == c) (!ignored.empty() && ignored[i] ? ref_ignored : ref).push_back(reference[i]);
     for (auto* b : predicted)
       if (b->category == c && b->score >= settings_.min_score) pred.push_back(b);
-    add_class(classes_[c], ref, pred, settings_.iou_for(c));
+    add_class(classes_[c], ref, ref_ignored, pred, settings_.iou_for(c));
   }
 }
 
 void TrackingEvaluator::add_class(ClassState& s, const std::vector<const BoxLabel*>& ref,
+                                  const std::vector<const BoxLabel*>& ref_ignored,
                                   const std::vector<const BoxLabel*>& pred, double iou) {
   std::vector<std::vector<double>> overlap(ref.size(), std::vector<double>(pred.size(), 0));
   for (std::size_t r = 0; r < ref.size(); ++r)
@@ -36,7 +40,7 @@ void TrackingEvaluator::add_class(ClassState& s, const std::vector<const BoxLabe
       if (overlap[r][p] >= iou) ++s.shared[{ref[r]->track_id, pred[p]->track_id}];
     }
   for (auto* b : ref) ++s.reference_boxes[b->track_id];
-  for (auto* b : pred) ++s.predicted_boxes[b->track_id];
+  s.ignored += static_cast<int>(ref_ignored.size());
 
   // Keep last sample's pairs that still overlap, then pair the rest by the Hungarian method on 1 - IoU.
   std::vector<int> match(ref.size(), -1);
@@ -61,7 +65,31 @@ void TrackingEvaluator::add_class(ClassState& s, const std::vector<const BoxLabe
       if (overlap[free_ref[i]][free_pred[j]] >= iou) cost[i][j] = 1.0 - overlap[free_ref[i]][free_pred[j]];
   const auto assigned = hungarian_assignment(cost, kForbidden);
   for (std::size_t i = 0; i < free_ref.size(); ++i)
-    if (assigned[i] >= 0) match[free_ref[i]] = static_cast<int>(free_pred[static_cast<std::size_t>(assigned[i])]);
+    if (assigned[i] >= 0) {
+      match[free_ref[i]] = static_cast<int>(free_pred[static_cast<std::size_t>(assigned[i])]);
+      used[static_cast<std::size_t>(match[free_ref[i]])] = 1;
+    }
+
+  // Predictions left over that overlap an ignored reference box (one each, highest score first) take no part.
+  std::vector<std::size_t> left;
+  for (std::size_t p = 0; p < pred.size(); ++p)
+    if (!used[p]) left.push_back(p);
+  std::stable_sort(left.begin(), left.end(), [&](auto a, auto b) { return pred[a]->score > pred[b]->score; });
+  std::vector<char> ignored_taken(ref_ignored.size(), 0);
+  std::vector<char> dropped(pred.size(), 0);
+  for (std::size_t p : left) {
+    int best = -1;
+    double best_iou = iou;
+    for (std::size_t g = 0; g < ref_ignored.size(); ++g) {
+      if (ignored_taken[g]) continue;
+      const double o = bev_iou(*ref_ignored[g], *pred[p]);
+      if (o >= best_iou) best_iou = o, best = static_cast<int>(g);
+    }
+    if (best >= 0) ignored_taken[static_cast<std::size_t>(best)] = 1, dropped[p] = 1;
+  }
+  int kept = 0;
+  for (std::size_t p = 0; p < pred.size(); ++p)
+    if (!dropped[p]) ++s.predicted_boxes[pred[p]->track_id], ++kept;
 
   int matched = 0;
   for (std::size_t r = 0; r < ref.size(); ++r) {
@@ -81,7 +109,7 @@ void TrackingEvaluator::add_class(ClassState& s, const std::vector<const BoxLabe
     }
     s.tracked_before[id] = found;
   }
-  s.fp += static_cast<int>(pred.size()) - matched;
+  s.fp += kept - matched;
 }
 
 nlohmann::json TrackingEvaluator::summary() const {
@@ -111,6 +139,7 @@ nlohmann::json TrackingEvaluator::summary() const {
     const int idfn = reference - idtp, idfp = predicted - idtp;
     out[category] = {
         {"reference", reference},
+        {"ignored", s.ignored},
         {"reference_tracks", s.reference_boxes.size()},
         {"predicted_tracks", s.predicted_boxes.size()},
         {"tp", s.tp},

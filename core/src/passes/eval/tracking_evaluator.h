@@ -21,14 +21,17 @@ class TrackingEvaluator {
  public:
   explicit TrackingEvaluator(const EvalSettings& settings) : settings_(settings) {}
 
-  void add_sample(const std::vector<const BoxLabel*>& reference, const std::vector<const BoxLabel*>& predicted);
-  // {class: {mota, motp, idf1, id_switches, fragmentations, tp, fp, fn, reference, reference_tracks,
+  // `ignored`: empty (none) or one flag per reference box; ignored boxes take no part, and a prediction left
+  // unmatched that overlaps one is dropped. Throws std::invalid_argument on a size mismatch.
+  void add_sample(const std::vector<const BoxLabel*>& reference, const std::vector<const BoxLabel*>& predicted,
+                  const std::vector<bool>& ignored = {});
+  // {class: {mota, motp, idf1, id_switches, fragmentations, tp, fp, fn, reference, ignored, reference_tracks,
   //          predicted_tracks, mostly_tracked}}
   nlohmann::json summary() const;
 
  private:
   struct ClassState {
-    int tp = 0, fp = 0, fn = 0, id_switches = 0, fragmentations = 0;
+    int tp = 0, fp = 0, fn = 0, id_switches = 0, fragmentations = 0, ignored = 0;
     double iou_sum = 0;
     std::map<std::string, std::string> mapped;   // reference track -> last predicted track matched
     std::map<std::string, bool> tracked_before;  // reference track -> matched in the sample it was last seen
@@ -38,7 +41,8 @@ class TrackingEvaluator {
     std::map<std::pair<std::string, std::string>, int> shared;    // (reference, predicted) -> overlapping samples
   };
   void add_class(ClassState& state, const std::vector<const BoxLabel*>& reference,
-                 const std::vector<const BoxLabel*>& predicted, double iou);
+                 const std::vector<const BoxLabel*>& ignored_reference, const std::vector<const BoxLabel*>& predicted,
+                 double iou);
 
   const EvalSettings& settings_;
   std::map<std::string, ClassState> classes_;

@@ -1,11 +1,13 @@
 // The eval pass: hand-derived precision, recall, AP, CLEAR MOT and IDF1 on a three-sample drive whose boxes are
 // placed by hand; a source equal to the ground truth scores perfectly; on the real KITTI object frames the pass's
 // benchmark numbers (labels through the catalog's lidar frame and back) equal the evaluator's on the label files.
+// Reference boxes with fewer lidar points than min_gt_points are ignored (hand-derived recall, precision, AP).
 #include "test_support.h"
 
 #include "dc/core/data/drive_session.h"
 #include "dc/core/eval/kitti_eval_file_reader.h"
 #include "dc/core/eval/kitti_object_evaluator.h"
+#include "dc/core/io/payload_loader.h"
 #include "dc/core/io/reader_registry.h"
 #include "dc/core/passes/pass_registry.h"
 #include "dc/synth/drive_generator.h"
@@ -15,6 +17,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <optional>
 
 using namespace dc::core;
 namespace fs = std::filesystem;
@@ -45,6 +48,17 @@ BoxLabel car(std::int64_t frame, double x, double y, const std::string& track, L
   b.score = score;
   if (source == LabelSource::Model) b.source_name = "hand";
   return b;
+}
+
+// Points of a cloud inside a box with yaw 0 (boundaries inclusive), counted by hand.
+int points_inside(const PointCloud& cloud, const BoxLabel& b) {
+  int n = 0;
+  for (std::size_t i = 0; i < cloud.size(); ++i) {
+    const float* p = cloud.point(i);
+    n += std::abs(p[0] - b.center.x()) <= b.length / 2 && std::abs(p[1] - b.center.y()) <= b.width / 2 &&
+         std::abs(p[2] - b.center.z()) <= b.height / 2;
+  }
+  return n;
 }
 
 }  // namespace
@@ -132,6 +146,92 @@ class TestEvalPass : public QObject {
     QCOMPARE(tp("0.7"), 0);
     QCOMPARE(tp("0.46"), 0);
     QCOMPARE(tp("0.45"), 1);
+  }
+
+  // min_gt_points. Sample 0 holds reference car V centred on a lidar point of the scan (so at least 1 point inside)
+  // and reference car H 30 m up in the sky, where the scan has no point (0 inside); prediction pv on V (0.9).
+  // min_gt_points=0: reference 2, TP 1, FP 0, FN 1: recall 1/2, precision 1; AP40: recall 1/2 at precision 1
+  //   covers the 20 recall positions k/40 <= 1/2: 50. MOTA 1 - 1/2 = 0.5. Sample 0: eval-fn 1.
+  // min_gt_points=1: H ignored: reference 1, ignored 1, TP 1, FN 0: recall 1/1, AP 100, MOTA 1, eval-fn 0.
+  // With prediction ph on H (0.8) too: min_gt_points=0 finds both (TP 2, recall 1); min_gt_points=1 drops ph (it
+  //   matched an ignored box): TP 1, FP 0, precision 1/1, tracking FP 0 (dropping H outright would give FP 1).
+  void boxesWithTooFewPointsAreIgnored() {
+    const DriveSession session(drive_, {});
+    const PointCloud cloud = load_point_cloud(*session.lidar_frame(0));
+    std::optional<Eigen::Vector3d> hit;
+    for (std::size_t i = 0; i < cloud.size() && !hit; ++i) {
+      const float* p = cloud.point(i);
+      if (std::hypot(p[0], p[1]) > 5 && std::hypot(p[0], p[1]) < 25) hit = Eigen::Vector3d(p[0], p[1], p[2]);
+    }
+    QVERIFY(hit);
+    Drive d = drive_;
+    BoxLabel v = car(0, hit->x(), hit->y(), "v", LabelSource::GroundTruth);
+    v.center.z() = hit->z();
+    // H a quarter turn around the sensor from V: same range band, far from V in bird's-eye view.
+    BoxLabel h = car(0, -hit->y(), hit->x(), "h", LabelSource::GroundTruth);
+    h.center.z() = 30;
+    QVERIFY(points_inside(cloud, v) >= 1);
+    QCOMPARE(points_inside(cloud, h), 0);
+    BoxLabel pv = v, ph = h;
+    pv.source = ph.source = LabelSource::Model;
+    pv.source_name = ph.source_name = "hand";
+    pv.track_id = "pv", ph.track_id = "ph";
+    pv.score = 0.9, ph.score = 0.8;
+    d.labels = {v, h, pv};
+
+    const auto evaluate = [](const Drive& drive, const std::string& min_points) {
+      const PassResult r = run_eval(drive, {{"predicted", "model"}, {"min_gt_points", min_points}});
+      double fn0 = -1;
+      for (const auto& m : r.metrics)
+        if (m.sample_key == 0 && m.name == "eval-fn") fn0 = m.value;
+      return std::pair{json::parse(r.evaluations[0].summary_json), fn0};
+    };
+    {
+      const auto [s, fn0] = evaluate(d, "0");
+      const json& all = s["bands"]["Car"]["all"];
+      QCOMPARE(all["reference"].get<int>(), 2);
+      QCOMPARE(all["ignored"].get<int>(), 0);
+      QCOMPARE(all["tp"].get<int>(), 1);
+      QCOMPARE(all["fp"].get<int>(), 0);
+      QCOMPARE(all["fn"].get<int>(), 1);
+      QCOMPARE(all["recall"].get<double>(), 0.5);
+      QCOMPARE(all["precision"].get<double>(), 1.0);
+      QCOMPARE(all["bev_ap"].get<double>(), 50.0);
+      QCOMPARE(s["tracking"]["Car"]["mota"].get<double>(), 0.5);
+      QCOMPARE(fn0, 1.0);
+    }
+    {
+      const auto [s, fn0] = evaluate(d, "1");
+      const json& all = s["bands"]["Car"]["all"];
+      QCOMPARE(all["reference"].get<int>(), 1);
+      QCOMPARE(all["ignored"].get<int>(), 1);
+      QCOMPARE(all["tp"].get<int>(), 1);
+      QCOMPARE(all["fp"].get<int>(), 0);
+      QCOMPARE(all["fn"].get<int>(), 0);
+      QCOMPARE(all["recall"].get<double>(), 1.0);
+      QCOMPARE(all["bev_ap"].get<double>(), 100.0);
+      QCOMPARE(s["tracking"]["Car"]["mota"].get<double>(), 1.0);
+      QCOMPARE(s["tracking"]["Car"]["ignored"].get<int>(), 1);
+      QCOMPARE(fn0, 0.0);
+      QVERIFY(!s.contains("samples_without_points"));
+    }
+    d.labels.push_back(ph);
+    {
+      const auto [s, fn0] = evaluate(d, "0");
+      QCOMPARE(s["bands"]["Car"]["all"]["tp"].get<int>(), 2);
+      QCOMPARE(s["bands"]["Car"]["all"]["recall"].get<double>(), 1.0);
+    }
+    {
+      const auto [s, fn0] = evaluate(d, "1");
+      const json& all = s["bands"]["Car"]["all"];
+      QCOMPARE(all["tp"].get<int>(), 1);
+      QCOMPARE(all["fp"].get<int>(), 0);
+      QCOMPARE(all["precision"].get<double>(), 1.0);
+      QCOMPARE(all["recall"].get<double>(), 1.0);
+      QCOMPARE(all["bev_ap"].get<double>(), 100.0);
+      QCOMPARE(s["tracking"]["Car"]["fp"].get<int>(), 0);
+      QCOMPARE(s["tracking"]["Car"]["tp"].get<int>(), 1);
+    }
   }
 
   void perfectSourceScoresPerfectly() {
