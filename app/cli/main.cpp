@@ -1,6 +1,7 @@
 // drivecurator-cli: headless access to the catalog; also what cluster jobs run.
 // Exit codes: 0 success, 1 bad input (files, catalog, unknown drive), 2 usage.
 #include "cli_common.h"
+#include "curation_commands.h"
 #include "job_commands.h"
 #include "progress_printer.h"
 
@@ -814,6 +815,7 @@ int main(int argc, char** argv) {
   eval_compare->add_option("runs", compared, "two run ids")->required()->expected(2);
   auto* calibrations = app.add_subcommand("calibrations", "a drive's calibrations, refined ones after the file's");
   calibrations->add_option("drive", drive_name, "drive name or id")->required();
+  CurationCommands curation(app);  // tag, query, collection
 
   try {
     app.parse(argc, argv);
@@ -868,6 +870,7 @@ int main(int argc, char** argv) {
     if (*eval_list) return cmd_eval_list(o, drive_name);
     if (*eval_show) return cmd_eval_show(o, job_id);
     if (*eval_compare) return cmd_eval_compare(o, compared[0], compared[1]);
+    if (auto rc = curation.dispatch(o)) return *rc;
   } catch (const core::Cancelled&) {
     std::cerr << "cancelled\n";
     return kBadInput;

@@ -280,6 +280,10 @@ ALTER TABLE jobs ADD COLUMN elapsed_s REAL NOT NULL DEFAULT 0;
 ALTER TABLE jobs ADD COLUMN log_tail TEXT NOT NULL DEFAULT '';
 CREATE INDEX jobs_by_parent ON jobs (parent_id, task_index);
 )sql",
+      // 7: a collection remembers the query that froze it (empty for collections built by hand).
+      R"sql(
+ALTER TABLE collections ADD COLUMN query TEXT NOT NULL DEFAULT '';
+)sql",
   };
   return migrations;
 }

@@ -1,0 +1,29 @@
+#pragma once
+#include "dc/core/query/compiled_query.h"
+#include "dc/core/query/query_ast.h"
+
+#include <string>
+
+namespace dc::core {
+
+// Turns a parsed query into one parameterized SELECT over samples. Every value of the query goes into a bound
+// parameter; the SQL text is assembled from constant fragments only. Label terms (class, label-source, count) and
+// finding terms (finding, severity) that are siblings in one And node describe the same label / finding.
+// Throws QueryError (needs the query text for the caret) when one And node names two classes, sources or findings.
+class QueryCompiler {
+public:
+  static CompiledQuery compile(const QueryNode& root, const std::string& text);
+
+private:
+  explicit QueryCompiler(const std::string& text) : text_(text) {}
+  std::string condition(const QueryNode& node);
+  std::string conjunction(const std::vector<const QueryNode*>& parts);
+  std::string single(const QueryTerm& term);
+  std::string bind(std::int64_t value);
+  std::string bind(const std::string& value);
+
+  const std::string& text_;
+  CompiledQuery out_;
+};
+
+}  // namespace dc::core
