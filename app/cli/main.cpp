@@ -574,24 +574,62 @@ int cmd_pass_run(const Options& o, const std::string& name, const std::string& d
 
 int cmd_eval_show(const Options& o, std::int64_t run);
 
-// Runs the eval pass and gates on requirements: exit code 3 when one fails (for a training pipeline's CI).
+// "0-4,7,9-10" from sorted keys: a collection's samples on one drive as the eval pass's `samples` parameter.
+std::string key_ranges(std::vector<std::int64_t> keys) {
+  std::sort(keys.begin(), keys.end());
+  std::string out;
+  for (std::size_t i = 0; i < keys.size();) {
+    std::size_t j = i;
+    while (j + 1 < keys.size() && keys[j + 1] <= keys[j] + 1) ++j;
+    out += (out.empty() ? "" : ",") + std::to_string(keys[i]) + (j > i ? "-" + std::to_string(keys[j]) : "");
+    i = j + 1;
+  }
+  return out;
+}
+
+// Runs the eval pass and gates on requirements: exit code 3 when one fails (for a training pipeline's CI). With a
+// collection, each of its drives is evaluated on the collection's samples there, and every evaluation is gated.
 int cmd_eval_run(const Options& o, const std::string& predicted, const std::string& reference,
-                 const std::string& drive, std::vector<std::string> params,
+                 const std::string& drive, const std::string& collection, std::vector<std::string> params,
                  const std::vector<std::string>& requirement_texts) {
   std::vector<Requirement> requirements;
   for (const auto& t : requirement_texts) requirements.push_back(parse_requirement(t));  // bad ones fail first
   params.push_back("predicted=" + predicted);
   params.push_back("reference=" + reference);
-  const core::Job ended = run_pass_here(o, "eval", drive, params);
-  if (ended.state != core::JobState::Done) {
-    std::cerr << "error: run " << ended.id << " " << core::to_string(ended.state) << ": " << printable(ended.error)
-              << "\n";
-    return kBadInput;
+  std::vector<std::pair<std::string, std::vector<std::string>>> runs;  // drive, parameters
+  if (collection.empty()) {
+    if (drive.empty()) throw std::invalid_argument("eval run needs --drive or --collection");
+    runs.push_back({drive, params});
+  } else {
+    core::Catalog catalog(catalog_path(o));
+    const auto refs = catalog.tag_repository().collection(collection);
+    if (refs.empty()) throw std::invalid_argument("no collection '" + collection + "' (or it has no samples)");
+    std::map<std::int64_t, std::vector<std::int64_t>> keys_by_drive;
+    for (const auto& r : refs) keys_by_drive[r.drive_id].push_back(r.key);
+    const std::optional<std::int64_t> only =
+        drive.empty() ? std::nullopt : std::optional(require_drive(catalog, drive).id);
+    for (const auto& [drive_id, keys] : keys_by_drive) {
+      if (only && *only != drive_id) continue;
+      auto with_samples = params;
+      with_samples.push_back("samples=" + key_ranges(keys));
+      runs.push_back({std::to_string(drive_id), with_samples});
+    }
+    if (runs.empty()) throw std::invalid_argument("collection '" + collection + "' has no samples on " + drive);
   }
-  cmd_eval_show(o, ended.id);
-  core::Catalog catalog(catalog_path(o));
-  const auto e = catalog.run_results().evaluation_of_run(ended.id);
-  return requirements_hold(requirements, json::parse(e->summary_json)) ? kOk : kRequirementFailed;
+  bool all_hold = true;
+  for (const auto& [run_drive, run_params] : runs) {
+    const core::Job ended = run_pass_here(o, "eval", run_drive, run_params);
+    if (ended.state != core::JobState::Done) {
+      std::cerr << "error: run " << ended.id << " " << core::to_string(ended.state) << ": " << printable(ended.error)
+                << "\n";
+      return kBadInput;
+    }
+    cmd_eval_show(o, ended.id);
+    core::Catalog catalog(catalog_path(o));
+    const auto e = catalog.run_results().evaluation_of_run(ended.id);
+    all_hold = requirements_hold(requirements, json::parse(e->summary_json)) && all_hold;
+  }
+  return all_hold ? kOk : kRequirementFailed;
 }
 
 int cmd_findings(const Options& o, const std::string& drive, const std::string& check, const std::string& severity) {
@@ -801,7 +839,9 @@ int main(int argc, char** argv) {
   eval_run->add_option("--pred", predicted, "labels to evaluate: auto, auto:RUN, manual, model, model:NAME")
       ->required();
   eval_run->add_option("--gt", reference, "reference labels (default gt)");
-  eval_run->add_option("--drive", drive_name, "drive name or id")->required();
+  std::string eval_collection;
+  eval_run->add_option("--drive", drive_name, "drive name or id");
+  eval_run->add_option("--collection", eval_collection, "a collection: each of its drives on the collection's samples");
   eval_run->add_option("--param", pass_params, "name=value (see 'pass show eval')");
   eval_run->add_option("--require", requirements,
                        "CLASS/moderate/3d>=70, CLASS/0-30m/bev>=50, CLASS/tracking/mota>=0.5 ...: exit code 3 when "
@@ -866,7 +906,7 @@ int main(int argc, char** argv) {
     if (*job_import) return cmd_job_import(o, job_id);
     if (*findings) return cmd_findings(o, drive_name, check, severity);
     if (*calibrations) return cmd_calibrations(o, drive_name);
-    if (*eval_run) return cmd_eval_run(o, predicted, reference, drive_name, pass_params, requirements);
+    if (*eval_run) return cmd_eval_run(o, predicted, reference, drive_name, eval_collection, pass_params, requirements);
     if (*eval_list) return cmd_eval_list(o, drive_name);
     if (*eval_show) return cmd_eval_show(o, job_id);
     if (*eval_compare) return cmd_eval_compare(o, compared[0], compared[1]);

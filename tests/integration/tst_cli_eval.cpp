@@ -122,6 +122,35 @@ class TestCliEval : public QObject {
     r = run_cli({"--catalog", catalog_, "eval", "show", "999"});
     QCOMPARE(r.exit_code, 1);
   }
+  void evalRunsOnACollectionsSamplesOnly() {
+    // A collection of frames 1 and 2: the evaluation counts their boxes only (hand count from the label files).
+    auto r = run_cli({"--catalog", catalog_, "labels", "import", predictions(work_ / "exact", 0.0).string(),
+                      "--drive", "kitti-object/training", "--source", "model", "--name", "exact"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    r = run_cli({"--catalog", catalog_, "collection", "create", "later", "--query", "sample>=1"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    int cars_in_later = 0;
+    for (const auto& e : fs::directory_iterator(object_split() / "label_2")) {
+      std::istringstream in(dc::test::read_text(e.path()));
+      for (std::string line; std::getline(in, line);) {
+        const bool car = line.rfind("Car ", 0) == 0;
+        cars_in_later += car && e.path().filename() != "000000.txt";
+      }
+    }
+    QVERIFY(cars_in_later > 0);
+    r = run_cli({"--catalog", catalog_, "eval", "run", "--pred", "model:exact", "--collection", "later", "-q",
+                 "--require", "Car/all/recall>=1"});
+    QVERIFY2(r.exit_code == 0, (r.out + r.err).c_str());
+    const json list = json::parse(run_cli({"--catalog", catalog_, "--json", "eval", "list"}).out);
+    const json summary = list.back().at("summary");
+    QCOMPARE(summary.at("samples").get<int>(), 2);
+    QCOMPARE(summary.at("bands").at("Car").at("all").at("tp").get<int>() +
+                 summary.at("bands").at("Car").at("all").at("fn").get<int>(),
+             cars_in_later);
+    r = run_cli({"--catalog", catalog_, "eval", "run", "--pred", "model:exact", "--collection", "none", "-q"});
+    QCOMPARE(r.exit_code, 1);
+  }
+
 };
 
 QTEST_GUILESS_MAIN(TestCliEval)

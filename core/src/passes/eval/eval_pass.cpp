@@ -43,6 +43,7 @@ const char* difficulty_name(KittiDifficulty d) {
 std::optional<std::pair<json, json>> kitti_benchmark(const DriveSession& session, const EvalSettings& settings) {
   std::vector<KittiEvalFrame> frames;
   for (int s = 0; s < session.sample_count(); ++s) {
+    if (!settings.selected(session.sample(s).key())) continue;
     const Calibration* calib = session.calibration(s);
     const auto T = calib ? calib->transform("cam0", "velo") : std::nullopt;
     if (!T) continue;
@@ -102,9 +103,12 @@ PassResult EvalPass::run(const PassContext& context) const {
   bool predicted_tracks = false, reference_tracks = false;
   int predicted_boxes = 0, reference_boxes = 0;
   const int n = session.sample_count();
+  int evaluated = 0;
   for (int s = 0; s < n; ++s) {
     if (context.progress.cancelled()) throw Cancelled();
     context.progress(s, n + 1, "comparing labels of sample " + std::to_string(session.sample(s).key()));
+    if (!settings.selected(session.sample(s).key())) continue;
+    ++evaluated;
     std::vector<const BoxLabel*> reference, predicted;
     for (const BoxLabel& b : session.labels(s)) {
       if (settings.reference.accepts(b)) {
@@ -121,12 +125,15 @@ PassResult EvalPass::run(const PassContext& context) const {
     bands.add_sample(session.sample(s).key(), reference, predicted, ignored);
     tracking.add_sample(reference, predicted, ignored);
   }
+  if (evaluated == 0)
+    throw std::invalid_argument("none of the samples given (" + context.parameters.text("samples") +
+                                ") is on drive " + session.drive().name);
   if (reference_boxes == 0)
     throw std::invalid_argument("no '" + settings.reference.text() + "' labels on drive " + session.drive().name +
                                 ": nothing to evaluate against");
   context.progress(n, n + 1, "summarising");
 
-  json summary = {{"predicted_boxes", predicted_boxes}, {"reference_boxes", reference_boxes},
+  json summary = {{"samples", evaluated}, {"predicted_boxes", predicted_boxes}, {"reference_boxes", reference_boxes},
                   {"bands", bands.summary()}};
   // Samples whose boxes could not be checked for points (no readable cloud): none of their boxes was ignored.
   if (points && points->samples_without_cloud() > 0)
@@ -150,6 +157,7 @@ PassResult EvalPass::run(const PassContext& context) const {
   result.evaluations.push_back(std::move(e));
   for (int s = 0; s < n; ++s) {
     const Sample& sample = session.sample(s);
+    if (!settings.selected(sample.key())) continue;
     const auto it = bands.errors_per_sample().find(sample.key());
     const auto [fp, fn] = it == bands.errors_per_sample().end() ? std::pair{0, 0} : it->second;
     result.metrics.push_back({"eval-fp", "", sample.key(), sample.timestamp_ns, static_cast<double>(fp)});

@@ -21,6 +21,8 @@ std::vector<ParamSpec> EvalSettings::schema() {
       {"min_gt_points", T::Integer, "0", 0, 100000,
        "reference boxes with fewer lidar points inside are ignored by precision, recall, AP by range and tracking "
        "(neither a miss nor, when a prediction matches one, a false positive); 0 counts every box; not KITTI's"},
+      {"samples", T::Text, "", {}, {}, "only these sample keys, e.g. 0-99,150 (eval run --collection gives a "
+                                       "collection's samples); empty: every sample"},
       {"kitti", T::Flag, "true", {}, {}, "also the KITTI benchmark (2D, BEV, 3D AP, AOS) where the drive has 2D boxes"},
   };
 }
@@ -34,6 +36,24 @@ EvalSettings EvalSettings::from(const PassParameters& p) {
   s.min_score = p.number("min_score");
   s.kitti = p.flag("kitti");
   s.min_gt_points = static_cast<int>(p.integer("min_gt_points"));
+  std::istringstream keys(p.text("samples"));
+  for (std::string item; std::getline(keys, item, ',');) {
+    if (item.empty()) continue;
+    try {
+      const auto dash = item.find('-', 1);
+      std::size_t used = 0;
+      const long long from = std::stoll(item.substr(0, dash), &used);
+      if (used != item.substr(0, dash).size()) throw std::invalid_argument(item);
+      long long to = from;
+      if (dash != std::string::npos) {
+        to = std::stoll(item.substr(dash + 1), &used);
+        if (used != item.size() - dash - 1 || to < from) throw std::invalid_argument(item);
+      }
+      for (long long k = from; k <= to; ++k) s.sample_keys.insert(k);
+    } catch (const std::exception&) {
+      throw std::invalid_argument("samples: '" + item + "' is not a sample key or a range FIRST-LAST");
+    }
+  }
   s.band_edges.clear();
   std::istringstream in(p.text("range_bands"));
   for (std::string item; std::getline(in, item, ',');) {

@@ -2,6 +2,8 @@
 #include "dc/core/passes/pass_parameters.h"
 #include "passes/eval/label_source_filter.h"
 
+#include <cstdint>
+#include <set>
 #include <vector>
 
 namespace dc::core::eval {
@@ -17,6 +19,9 @@ struct EvalSettings {
   // Reference boxes with fewer lidar points inside are ignored by the band and tracking metrics (0: none are): a
   // lidar-only labeler cannot find a fully hidden object. The KITTI benchmark keeps its own rules.
   int min_gt_points = 0;
+  // Only these sample keys (a collection's samples on this drive); empty: every sample.
+  std::set<std::int64_t> sample_keys;
+  bool selected(std::int64_t key) const { return sample_keys.empty() || sample_keys.count(key) > 0; }
 
   double iou_for(const std::string& category) const;
   static std::vector<ParamSpec> schema();
