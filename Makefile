@@ -36,3 +36,12 @@ bench: build
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# The Debian package (installers/cpack.cmake): a Release build without tests, then CPack's DEB generator.
+PACKAGE_DIR ?= build-package
+.PHONY: package
+package: deps
+	cmake -S . -B $(PACKAGE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DDC_BUILD_TESTS=OFF -DDC_BUILD_BENCH=OFF
+	cmake --build $(PACKAGE_DIR) -j $(JOBS)
+	cd $(PACKAGE_DIR) && cpack -G DEB
+	@ls -l $(PACKAGE_DIR)/drivecurator_*.deb

@@ -59,6 +59,13 @@ inline std::filesystem::path catalog_path(const Options& o) {
   return o.catalog.empty() ? core::Catalog::default_path() : std::filesystem::path(o.catalog);
 }
 
+inline core::DriveSummary require_drive(const core::Catalog& catalog, const std::string& name) {
+  auto d = catalog.find_drive(name);
+  if (!d) throw std::invalid_argument("no drive '" + name + "' in " + catalog.path().string() +
+                                      " (see 'drivecurator-cli drives')");
+  return *d;
+}
+
 // A run or cluster job as JSON (`jobs --json`, `job show --json`).
 json job_json(const core::Job& j);
 

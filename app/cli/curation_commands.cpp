@@ -11,13 +11,6 @@ namespace dc::app::cli {
 
 namespace {
 
-core::DriveSummary require_drive(const core::Catalog& catalog, const std::string& name) {
-  auto d = catalog.find_drive(name);
-  if (!d) throw std::invalid_argument("no drive '" + name + "' in " + catalog.path().string() +
-                                      " (see 'drivecurator-cli drives')");
-  return *d;
-}
-
 json hit_json(const core::QueryHit& h) {
   return {{"drive", h.drive}, {"drive_id", h.sample.drive_id}, {"sample", h.sample.key},
           {"timestamp_ns", h.timestamp_ns}, {"time", core::format_iso8601(h.timestamp_ns)}};

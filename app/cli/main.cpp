@@ -34,13 +34,6 @@ using namespace dc::app::cli;
 
 namespace {
 
-core::DriveSummary require_drive(const core::Catalog& catalog, const std::string& name) {
-  auto d = catalog.find_drive(name);
-  if (!d) throw std::invalid_argument("no drive '" + name + "' in " + catalog.path().string() +
-                                      " (see 'drivecurator-cli drives')");
-  return *d;
-}
-
 json drive_json(const core::DriveSummary& d) {
   return {{"id", d.id},
           {"name", d.name},

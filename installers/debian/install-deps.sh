@@ -17,6 +17,8 @@ PACKAGES=(
   libspdlog-dev libfmt-dev libzstd-dev liblz4-dev
   # GUI tests and screenshots under a virtual display, software OpenGL
   xvfb xauth libgl1-mesa-dri libglx-mesa0 mesa-utils
+  # the Debian package and its test (make package, tst_debian_package): lintian, the PNG icon, AppStream checks
+  lintian librsvg2-bin appstream desktop-file-utils
   # Slurm cluster executor and its tests
   slurm-wlm munge
   # the ssh hop to a remote Slurm login node, and its tests (a private sshd on 127.0.0.1; no system sshd is used)
