@@ -125,26 +125,7 @@ std::map<std::string, std::string> SlurmTestCluster::env_vars() const {
 }
 
 CommandResult SlurmTestCluster::run(const QString& program, const QStringList& args, int timeout_ms) const {
-  CommandResult result;
-  QProcess p;
-  p.setProcessEnvironment(environment());
-  if (!root_.isEmpty()) p.setWorkingDirectory(root_);
-  p.start(program, args);
-  if (!p.waitForStarted(10000)) {
-    result.err = "failed to start " + program.toStdString();
-    return result;
-  }
-  p.closeWriteChannel();
-  if (!p.waitForFinished(timeout_ms)) {
-    p.kill();
-    p.waitForFinished(5000);
-    result.err = "timed out: " + program.toStdString();
-    return result;
-  }
-  result.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  result.out = p.readAllStandardOutput().toStdString();
-  result.err = p.readAllStandardError().toStdString();
-  return result;
+  return run_program(program, args, environment(), root_, timeout_ms);
 }
 
 QList<QMap<QString, QString>> SlurmTestCluster::show_job(const QString& job_id) const {

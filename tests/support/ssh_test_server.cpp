@@ -42,24 +42,7 @@ QString read_file(const QString& path) {
 }
 
 CommandResult run_argv(const QString& program, const QStringList& args, int timeout_ms) {
-  CommandResult result;
-  QProcess p;
-  p.start(program, args);
-  if (!p.waitForStarted(10000)) {
-    result.err = "failed to start " + program.toStdString();
-    return result;
-  }
-  p.closeWriteChannel();
-  if (!p.waitForFinished(timeout_ms)) {
-    p.kill();
-    p.waitForFinished(5000);
-    result.err = "timed out: " + program.toStdString();
-    return result;
-  }
-  result.exit_code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-  result.out = p.readAllStandardOutput().toStdString();
-  result.err = p.readAllStandardError().toStdString();
-  return result;
+  return run_program(program, args, QProcessEnvironment::systemEnvironment(), {}, timeout_ms);
 }
 
 bool port_accepts(int port) {

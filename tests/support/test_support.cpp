@@ -24,22 +24,34 @@ fs::path fresh_work_dir(const std::string& name) {
   return dir;
 }
 
-CommandResult run_program(const std::string& program, const std::vector<std::string>& args) {
-  QStringList qargs;
-  for (const auto& a : args) qargs << QString::fromStdString(a);
-  QProcess process;
-  process.start(QString::fromStdString(program), qargs);
+CommandResult run_program(const QString& program, const QStringList& args, const QProcessEnvironment& environment,
+                          const QString& working_dir, int timeout_ms) {
   CommandResult result;
+  QProcess process;
+  process.setProcessEnvironment(environment);
+  if (!working_dir.isEmpty()) process.setWorkingDirectory(working_dir);
+  process.start(program, args);
   if (!process.waitForStarted(10000)) {
-    result.err = "failed to start " + program;
+    result.err = "failed to start " + program.toStdString();
     return result;
   }
   process.closeWriteChannel();
-  process.waitForFinished(600000);
+  if (!process.waitForFinished(timeout_ms)) {
+    process.kill();
+    process.waitForFinished(5000);
+    result.err = "timed out: " + program.toStdString();
+    return result;
+  }
   result.exit_code = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
   result.out = process.readAllStandardOutput().toStdString();
   result.err = process.readAllStandardError().toStdString();
   return result;
+}
+
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args) {
+  QStringList qargs;
+  for (const auto& a : args) qargs << QString::fromStdString(a);
+  return run_program(QString::fromStdString(program), qargs, QProcessEnvironment::systemEnvironment());
 }
 
 CommandResult run_cli(const std::vector<std::string>& args) { return run_program(DC_CLI_PATH, args); }

@@ -1,6 +1,10 @@
 #pragma once
 #include "dc/core/model/box_label.h"
 
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
 #include <Eigen/Core>
 #include <filesystem>
 #include <string>
@@ -24,6 +28,9 @@ struct CommandResult {
 CommandResult run_cli(const std::vector<std::string>& args);
 // Runs any program with an argument vector.
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args);
+// The same with a given environment, working folder and time limit (killed when it runs out: err says so).
+CommandResult run_program(const QString& program, const QStringList& args, const QProcessEnvironment& environment,
+                          const QString& working_dir = {}, int timeout_ms = 600000);
 
 std::string read_text(const std::filesystem::path& file);
 void write_text(const std::filesystem::path& file, const std::string& text);
