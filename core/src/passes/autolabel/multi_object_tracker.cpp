@@ -117,7 +117,7 @@ std::vector<TrackedBox> MultiObjectTracker::finish() {
     if (static_cast<int>(t.observations.size()) < settings_.min_hits) continue;
     Track renumbered = t;
     renumbered.id = ++confirmed;
-    emit(renumbered, out);
+    emit_boxes(renumbered, out);
   }
   ended_.clear();
   absorb_vehicle_pieces(out);
@@ -164,7 +164,7 @@ void MultiObjectTracker::absorb_vehicle_pieces(std::vector<TrackedBox>& out) {
   out.resize(kept);
 }
 
-void MultiObjectTracker::emit(const Track& track, std::vector<TrackedBox>& out) const {
+void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>& out) const {
   const auto& obs = track.observations;
   const std::size_t n = obs.size();
   // One class: the score-weighted vote.

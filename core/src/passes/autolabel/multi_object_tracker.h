@@ -55,7 +55,7 @@ class MultiObjectTracker {
   };
 
   void end_track(Track& track);
-  void emit(const Track& track, std::vector<TrackedBox>& out) const;
+  void emit_boxes(const Track& track, std::vector<TrackedBox>& out) const;
   // Person tracks that are pieces of a parked vehicle (mostly inside its footprint) become part of its track.
   static void absorb_vehicle_pieces(std::vector<TrackedBox>& out);
 
