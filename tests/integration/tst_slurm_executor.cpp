@@ -1,9 +1,9 @@
 // Passes on a real one-node Slurm cluster (munged, slurmctld, slurmd started by the test on 127.0.0.1), driven
 // through the command line as a user would: an array job over two drives whose imported findings equal a local
-// run's; a sharded run; a task that fails (the drive's folder is gone on the node) beside one that succeeds;
-// re-import changing nothing; cancel of a running job; the submitting program killed mid-poll and the job picked
-// up and imported once by the next one; and submission through an ssh login node. Paths with spaces, quotes, ';'
-// and '%' stay literal all the way to the node.
+// run's; a sharded run; a truncated results file rejected whole; a task that fails (the drive's folder is gone on
+// the node) beside one that succeeds; re-import changing nothing; cancel of a running job; the submitting program
+// killed mid-poll and the job picked up and imported once by the next one; and submission through an ssh login
+// node. Paths with spaces, quotes, ';' and '%' stay literal all the way to the node.
 #include "slurm_test_cluster.h"
 #include "ssh_test_server.h"
 #include "test_support.h"
@@ -190,6 +190,28 @@ class TestSlurmExecutor : public QObject {
     QVERIFY(job.at("counts").at("findings").get<int>() > 0);  // drive B's task was imported
     QCOMPARE(findings_of(catalog_, drive_b_), local_findings(drive_b_));
     QVERIFY(findings_of(catalog_, "2030_01_01_drive_0007_sync").empty());
+  }
+
+  void truncatedResultsAreRejectedAndNothingIsImported() {
+    // The node program writes its results, then the file loses its end (a full disk, a crashed copy).
+    const fs::path wrapper = work_ / "node bin's" / "truncating.sh";
+    dc::test::write_text(wrapper, std::string("#!/bin/sh\nprev=\nfor a; do [ \"$prev\" = --results ] && r=$a; prev=$a; "
+                                              "done\n'") + DC_CLI_PATH + "' \"$@\" && truncate -s 300 \"$r\"\n");
+    fs::permissions(wrapper, fs::perms::owner_all);
+    const auto before = findings_of(catalog_, drive_b_);
+    auto args = submit_args("label-qa", {drive_b_});
+    args.insert(args.end(), {"--node-cli", wrapper.string()});
+    const auto r = run_cli(args);
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const json job = wait_for_job(catalog_, submitted_id(r));
+    QCOMPARE(job.at("state").get<std::string>(), std::string("failed"));
+    const auto& task = job.at("tasks")[0];
+    QCOMPARE(task.at("scheduler_state").get<std::string>(), std::string("COMPLETED"));
+    const std::string error = task.at("error");
+    QVERIFY2(error.find("results not imported") != std::string::npos && error.find("task-0.json") != std::string::npos &&
+                 error.find("truncated") != std::string::npos,
+             error.c_str());
+    QCOMPARE(findings_of(catalog_, drive_b_), before);  // label-qa stored nothing
   }
 
   void shardedRunCoversTheDrive() {
