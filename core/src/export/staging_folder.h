@@ -1,0 +1,25 @@
+#pragma once
+#include <filesystem>
+
+namespace dc::core {
+
+// `.NAME.partial-XXXXXX` beside the target: the export is written there and renamed into place by commit(), so a
+// reader never sees a half-written dataset under the final name. Removed on destruction unless committed.
+class StagingFolder {
+public:
+  // Throws std::invalid_argument when the target exists and is not an empty folder.
+  explicit StagingFolder(const std::filesystem::path& target);
+  ~StagingFolder();
+  StagingFolder(const StagingFolder&) = delete;
+  StagingFolder& operator=(const StagingFolder&) = delete;
+
+  const std::filesystem::path& path() const { return path_; }
+  void commit();  // renames onto the target (an empty target folder is replaced)
+
+private:
+  std::filesystem::path target_;
+  std::filesystem::path path_;
+  bool committed_ = false;
+};
+
+}  // namespace dc::core
