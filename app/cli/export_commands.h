@@ -1,5 +1,6 @@
 #pragma once
-// Dataset export: `export kitti-object --collection NAME --out DIR`.
+// Dataset export: `export kitti-object --collection NAME --out DIR [--calibration file|refined]
+// [--dontcare-outside-view]`.
 #include "cli_common.h"
 
 #include <CLI/CLI.hpp>
@@ -27,6 +28,8 @@ private:
   double val_fraction_ = 0.2;
   std::uint64_t seed_ = 1;
   std::string camera_;
+  std::string calibration_ = "file";
+  bool dont_care_outside_view_ = false;
 };
 
 }  // namespace dc::app::cli

@@ -154,7 +154,7 @@ class TestEvaluationView : public QObject {
     QCOMPARE(table->item(0, 0)->text().toLongLong(), worst);
     QCOMPARE(table->item(0, 3)->text().toDouble(), most);
 
-    QTest::qWaitForWindowExposed(table);
+    QVERIFY(QTest::qWaitForWindowExposed(table));
     const QRect cell = table->visualItemRect(table->item(0, 0));
     QTest::mouseClick(table->viewport(), Qt::LeftButton, {}, cell.center());
     QTest::mouseDClick(table->viewport(), Qt::LeftButton, {}, cell.center());

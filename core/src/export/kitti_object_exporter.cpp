@@ -2,6 +2,7 @@
 
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/data/drive_session.h"
+#include "export/camera_view.h"
 #include "export/drive_split.h"
 #include "export/kitti_export_text.h"
 #include "export/sha256.h"
@@ -83,6 +84,20 @@ std::string read_range(const Frame& f) {
   return bytes;
 }
 
+// The refined calibration for one camera at time t: covering t and holding the camera, the newest run's; null when
+// none. The same rule as SampleLoader's camera overrides, so the export matches what the viewer's toggle shows.
+const Calibration* newest_refined(const std::vector<Calibration>& refined, const DriveSession& session,
+                                  const std::string& camera, TimestampNs t) {
+  const Calibration* best = nullptr;
+  for (const auto& c : refined) {
+    if (c.source != CalibrationSource::Refined || t < c.valid_from_ns || t >= c.valid_to_ns ||
+        !session.camera_model(c, camera))
+      continue;
+    if (!best || c.run_id.value_or(-1) >= best->run_id.value_or(-1)) best = &c;
+  }
+  return best;
+}
+
 class ExportRun {
 public:
   ExportRun(const fs::path& root, const Progress& progress, double total)
@@ -149,6 +164,12 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
     if (it == drive_names.end()) throw std::invalid_argument("no drive with id " + std::to_string(id));
     sessions[id] = DriveSession::open(catalog_, it->second);
   }
+  // Refined calibrations of finished runs, read once per drive (Catalog offers its drive repository only non-const;
+  // calibrations() only reads).
+  std::map<std::int64_t, std::vector<Calibration>> refined;
+  if (options.calibration == KittiCalibrationChoice::Refined)
+    for (const auto& [id, n] : per_drive)
+      refined[id] = const_cast<Catalog&>(catalog_).drive_repository().calibrations(id, true);
   const std::set<std::int64_t> val_drives = choose_val_drives(per_drive, options.val_fraction, options.seed);
 
   StagingFolder staging(target);
@@ -214,8 +235,20 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
     }
     run.done(image_rel, image->file, drive, member ? json(sample.timestamp_ns + member->skew_ns) : ts);
 
-    // Calibration: the one valid at the sample (the file's; refined ones are stored after it).
+    // Calibration: the one valid at the sample (the file's; refined ones are stored after it), or on request the
+    // newest refined one, falling back to the file's where no refinement covers the sample.
     const Calibration* calib = session.calibration(i);
+    json calib_entry = {{"source", "file"}};
+    if (options.calibration == KittiCalibrationChoice::Refined) {
+      if (const Calibration* r = newest_refined(refined[ref.drive_id], session, camera, sample.timestamp_ns)) {
+        calib = r;
+        calib_entry = {{"source", "refined"}, {"run_id", r->run_id ? json(*r->run_id) : json()}};
+        ++run.result.refined;
+      } else {
+        calib_entry["fallback"] = "no refined calibration covers the sample";
+        ++run.result.calibration_fallbacks;
+      }
+    }
     const auto model = calib ? session.camera_model(*calib, camera) : std::nullopt;
     if (!model)
       throw std::invalid_argument(drive + " sample " + std::to_string(ref.key) + ": no calibration for camera '" +
@@ -224,12 +257,15 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
     const std::string lidar_frame = lidar_sensor && !lidar_sensor->frame_id.empty() ? lidar_sensor->frame_id : "velo";
     KittiCalibText calib_text;
     calib_text.K = model->intrinsics.K;
-    // Rectified camera 0 is KITTI's reference; without it the exported camera becomes the reference.
+    // Rectified camera 0 is KITTI's reference; without it the exported camera becomes the reference. A refined
+    // calibration holds only its camera's extrinsic, so then the exported camera is the reference: P_i carries no
+    // rotation, and a refined rotation survives only in Tr_velo_to_cam. Other cameras' offsets stay the file's.
     const auto T_rect0 = calib->transform("cam0", lidar_frame);
     calib_text.T_rect0_from_lidar = T_rect0 ? *T_rect0 : model->T_cam_from_lidar;
     const Eigen::Isometry3d T_lidar_from_rect0 = calib_text.T_rect0_from_lidar.inverse();
+    const Calibration* file_calib = session.calibration(i);
     for (int c = 1; c < 4; ++c)  // camera 0 is the reference: offset zero by definition
-      if (auto T = calib->transform("cam" + std::to_string(c), lidar_frame))
+      if (auto T = file_calib ? file_calib->transform("cam" + std::to_string(c), lidar_frame) : std::nullopt)
         calib_text.t_cam_from_rect0[c] = (*T * T_lidar_from_rect0).translation();
     calib_text.t_cam_from_rect0[2] = (model->T_cam_from_lidar * T_lidar_from_rect0).translation();
     calib_text.T_lidar_from_imu = session.T_lidar_from_imu(i);
@@ -247,8 +283,16 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
     for (const auto& b : session.labels(i)) {
       if (b.deleted || std::none_of(sources.begin(), sources.end(), [&](const SourceFilter& f) { return f.matches(b); }))
         continue;
-      label_text += kitti_label_line(b, calib_text.T_rect0_from_lidar, b.source != LabelSource::GroundTruth);
+      const bool outside = options.dont_care_outside_view && box_outside_view(b, *model);
+      if (outside) {
+        double bbox[4];
+        dont_care_bbox(b, *model, bbox);
+        label_text += kitti_dont_care_line(bbox);
+      } else {
+        label_text += kitti_label_line(b, calib_text.T_rect0_from_lidar, b.source != LabelSource::GroundTruth);
+      }
       provenance.push_back({{"line", ++line},
+                            {"written_as", outside ? "DontCare" : b.category},
                             {"label_id", b.id},
                             {"category", b.category},
                             {"source", to_string(b.source)},
@@ -256,7 +300,7 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
                             {"run_id", b.run_id ? json(*b.run_id) : json()},
                             {"revision", b.revision},
                             {"review", to_string(b.review)}});
-      ++run.result.labels;
+      ++(outside ? run.result.outside_view : run.result.labels);
     }
     if (want_gt)
       for (const auto& r : session.dont_care(i)) {
@@ -276,6 +320,7 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
                               {"sample_key", ref.key},
                               {"timestamp_ns", sample.timestamp_ns},
                               {"split", is_val ? "val" : "train"},
+                              {"calibration", calib_entry},
                               {"labels", provenance}});
   }
 
@@ -297,6 +342,11 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
                          .count()},
       {"catalog", catalog_.path().string()},
       {"sources", source_names},
+      {"calibration", {{"choice", options.calibration == KittiCalibrationChoice::Refined ? "refined" : "file"},
+                       {"refined", run.result.refined},
+                       {"fallbacks", run.result.calibration_fallbacks}}},
+      {"dont_care_outside_view", {{"enabled", options.dont_care_outside_view},
+                                  {"boxes", run.result.outside_view}}},
       {"split", {{"val_fraction", options.val_fraction}, {"seed", options.seed}, {"group_by", "drive"},
                  {"train", train.size()}, {"val", val.size()}}},
       {"samples", sample_entries},

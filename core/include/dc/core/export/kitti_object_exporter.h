@@ -11,6 +11,12 @@ namespace dc::core {
 
 class Catalog;
 
+// Which calibration calib/*.txt and the camera-frame labels come from.
+enum class KittiCalibrationChoice {
+  File,     // the drive's own (what was ingested)
+  Refined,  // the newest refined one (calib-check) covering the sample and the camera; the file's where none does
+};
+
 struct KittiExportOptions {
   // Label sources written to label_2: "gt", "auto", "model", "manual"; "model:NAME" keeps one named model run.
   std::vector<std::string> sources{"gt"};
@@ -20,12 +26,19 @@ struct KittiExportOptions {
   double val_fraction = 0.2;
   std::uint64_t seed = 1;
   std::string camera;  // camera sensor for image_2/P2; "" = the drive's first color camera
+  KittiCalibrationChoice calibration = KittiCalibrationChoice::File;
+  // Boxes whose projection misses the exported camera's image (or that lie behind it) become DontCare rows: a
+  // detector trained on image_2 cannot see them, and KITTI's evaluation ignores detections there.
+  bool dont_care_outside_view = false;
 };
 
 struct KittiExportResult {
   std::filesystem::path target;
   int samples = 0;
   int labels = 0;  // label_2 rows without DontCare
+  int outside_view = 0;           // boxes written as DontCare by dont_care_outside_view
+  int refined = 0;                // samples exported with a refined calibration
+  int calibration_fallbacks = 0;  // samples that asked for a refined calibration but got the file's
   int train = 0, val = 0;
   int linked = 0, copied = 0, written = 0;  // payload files hard-linked / copied; files generated
 };
