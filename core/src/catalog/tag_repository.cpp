@@ -25,22 +25,9 @@ std::int64_t TagRepository::sample_id(const SampleRef& sample) const {
   return q.int64(0);
 }
 
-void TagRepository::tag(const SampleRef& sample, const std::string& tag) {
-  SqliteTransaction tx(db_);
-  SqliteStatement add_tag(db_, "INSERT OR IGNORE INTO tags (name) VALUES (?1)");
-  add_tag.bind(1, tag).run();
-  SqliteStatement link(db_,
-                       "INSERT OR IGNORE INTO sample_tags (sample_id, tag_id) "
-                       "VALUES (?1, (SELECT id FROM tags WHERE name = ?2))");
-  link.bind(1, sample_id(sample)).bind(2, tag).run();
-  tx.commit();
-}
+void TagRepository::tag(const SampleRef& sample, const std::string& tag) { tag_all({sample}, tag); }
 
-void TagRepository::untag(const SampleRef& sample, const std::string& tag) {
-  SqliteStatement q(db_,
-                    "DELETE FROM sample_tags WHERE sample_id = ?1 AND tag_id = (SELECT id FROM tags WHERE name = ?2)");
-  q.bind(1, sample_id(sample)).bind(2, tag).run();
-}
+void TagRepository::untag(const SampleRef& sample, const std::string& tag) { untag_all({sample}, tag); }
 
 std::vector<std::string> TagRepository::tags_of(const SampleRef& sample) const {
   std::vector<std::string> out;
