@@ -1,5 +1,7 @@
 #include "exec/slurm_client.h"
 
+#include "io/readers/text_util.h"
+
 #include <sstream>
 #include <stdexcept>
 
@@ -14,13 +16,6 @@ std::vector<std::string> split(const std::string& text, char separator) {
   while (std::getline(in, part, separator)) parts.push_back(part);
   if (!text.empty() && text.back() == separator) parts.emplace_back();
   return parts;
-}
-
-std::string trim(std::string s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  std::size_t i = 0;
-  while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) ++i;
-  return s.substr(i);
 }
 
 // "123_4" of job 123 -> 4; anything else (other jobs, steps "123_4.batch", pending ranges "123_[5-9]") -> none.
