@@ -2,6 +2,7 @@
 // Exit codes: 0 success, 1 bad input (files, catalog, unknown drive), 2 usage.
 #include "cli_common.h"
 #include "curation_commands.h"
+#include "review_commands.h"
 #include "export_commands.h"
 #include "job_commands.h"
 #include "progress_printer.h"
@@ -850,7 +851,8 @@ int main(int argc, char** argv) {
   auto* calibrations = app.add_subcommand("calibrations", "a drive's calibrations, refined ones after the file's");
   calibrations->add_option("drive", drive_name, "drive name or id")->required();
   CurationCommands curation(app);  // tag, query, collection
-  ExportCommands exporting(app);   // export kitti-object
+  ExportCommands exporting(app);   // export COLLECTION, export list
+  ReviewCommands reviewing(app);   // review, label set|delete
 
   try {
     app.parse(argc, argv);
@@ -907,6 +909,7 @@ int main(int argc, char** argv) {
     if (*eval_compare) return cmd_eval_compare(o, compared[0], compared[1]);
     if (auto rc = curation.dispatch(o)) return *rc;
     if (auto rc = exporting.dispatch(o)) return *rc;
+    if (auto rc = reviewing.dispatch(o)) return *rc;
   } catch (const core::Cancelled&) {
     std::cerr << "cancelled\n";
     return kBadInput;

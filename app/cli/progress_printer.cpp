@@ -20,8 +20,8 @@ void install_interrupt_handler() {
   std::signal(SIGTERM, on_interrupt);
 }
 
-ProgressPrinter::ProgressPrinter(std::string task, bool quiet)
-    : task_(std::move(task)), quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0),
+ProgressPrinter::ProgressPrinter(std::string task, bool quiet, bool every_step)
+    : task_(std::move(task)), quiet_(quiet), every_step_(every_step), tty_(isatty(STDERR_FILENO) != 0),
       start_(std::chrono::steady_clock::now()), last_(start_ - std::chrono::hours(1)) {}
 
 ProgressPrinter::~ProgressPrinter() { finish(); }
@@ -39,7 +39,7 @@ void ProgressPrinter::print(double done, double total, const std::string& messag
   auto now = std::chrono::steady_clock::now();
   bool last = total > 0 && done >= total;
   auto interval = tty_ ? std::chrono::milliseconds(100) : std::chrono::milliseconds(2000);
-  if (!last && now - last_ < interval) return;
+  if (!last && !every_step_ && now - last_ < interval) return;
   last_ = now;
   double pct = total > 0 ? 100.0 * done / total : 0.0;
   double elapsed = std::chrono::duration<double>(now - start_).count();

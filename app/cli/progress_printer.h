@@ -8,10 +8,11 @@
 
 namespace dc::app {
 
-// Prints progress of long work on stderr: an updating line on a terminal, a line every few seconds otherwise.
+// Prints progress of long work on stderr: an updating line on a terminal, a line every few seconds otherwise, or a
+// line per step with every_step (-v: a log of each file an export writes).
 class ProgressPrinter {
 public:
-  explicit ProgressPrinter(std::string task, bool quiet = false);
+  explicit ProgressPrinter(std::string task, bool quiet = false, bool every_step = false);
   ~ProgressPrinter();
   dc::core::Progress progress();
   void finish();
@@ -20,6 +21,7 @@ private:
   void print(double done, double total, const std::string& message);
   std::string task_;
   bool quiet_;
+  bool every_step_;
   bool tty_;
   bool printed_ = false;
   std::mutex mutex_;

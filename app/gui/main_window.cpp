@@ -14,6 +14,8 @@
 #include "dc/widgets/camera_view.h"
 #include "dc/core/data/loaded_sample.h"
 #include "dc/widgets/drive_browser.h"
+#include "dc/widgets/export_dialog.h"
+#include "dc/widgets/filter_bar.h"
 #include "dc/widgets/findings_panel.h"
 #include "dc/widgets/jobs_panel.h"
 #include "dc/widgets/pass_launch_dialog.h"
@@ -23,6 +25,7 @@
 #include "dc/widgets/log_view.h"
 #include "dc/widgets/playback_controller.h"
 #include "dc/widgets/point_cloud_view.h"
+#include "dc/widgets/review_panel.h"
 #include "dc/widgets/sample_cache.h"
 #include "dc/widgets/sample_data.h"
 #include "dc/widgets/timeline_widget.h"
@@ -89,6 +92,9 @@ MainWindow::MainWindow(QString catalog_path, QWidget* parent) : QMainWindow(pare
   build_docks();
   build_menus();
   build_status_bar();
+  build_tagging();
+  build_label_editing();
+  build_review();
 
   connect(playback_, &widgets::PlaybackController::current_changed, this, &MainWindow::on_current_changed);
   connect(timeline_, &widgets::TimelineWidget::sample_requested, playback_, &widgets::PlaybackController::set_current);
@@ -217,6 +223,12 @@ void MainWindow::build_menus() {
     if (!path.isEmpty()) open_catalog(path);
   });
   file->addAction(tr("&Add drive folder…"), QKeySequence(tr("Ctrl+Shift+A")), this, [this] { add_drive_folder(); });
+  file->addAction(tr("&Export collection…"), QKeySequence(tr("Ctrl+Shift+E")), this, [this] {
+    // Closing the dialog cancels a running export (nothing is left under the target name).
+    auto* dialog = new widgets::ExportDialog(catalog_path_.toStdString(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+  });
   recent_menu_ = file->addMenu(tr("Recent catalogs"));
   file->addSeparator();
   file->addAction(tr("Save 3D view as PNG…"), QKeySequence(tr("Ctrl+Shift+S")), this,
@@ -361,7 +373,14 @@ void MainWindow::build_menus() {
                              tr("Space play/pause · ←/→ step · Home/End jump · [ ] speed\n"
                                 "3D view: R reset · B bird's eye · C chase · +/- point size · drag to orbit, "
                                 "right-drag to pan, wheel to zoom\nAlt+1..4 point color · Ctrl+P / Ctrl+B camera "
-                                "overlays · Ctrl+R refined calibration overlay\nCtrl+Shift+R run a pass"));
+                                "overlays · Ctrl+R refined calibration overlay\nCtrl+Shift+R run a pass\n"
+                                "Ctrl+L query · Ctrl+1..9 tag with a listed tag · Ctrl+T tag… · Ctrl+Shift+T remove "
+                                "tag… (the current sample, or the range Shift+dragged in the timeline)\n"
+                                "Review: N / Shift+N next / previous unreviewed sample · A accept · X reject · F mark "
+                                "fixed · Shift+A / Shift+X accept / reject the selected box's whole track\n"
+                                "Edit: drag the selected box's body / knob / handles in the 3D view · Shift+drag "
+                                "draw a new box · Delete delete box · Ctrl+Shift+P propagate along track · Ctrl+Z / "
+                                "Ctrl+Shift+Z undo / redo · Esc cancel a drag"));
   });
 }
 
@@ -381,6 +400,7 @@ void MainWindow::build_status_bar() {
 bool MainWindow::open_catalog(const QString& path) {
   try {
     auto catalog = std::make_unique<core::Catalog>(path.toStdString());
+    if (review_) review_->set_catalog(nullptr);  // stores where the review stopped in the old catalog first
     catalog_ = std::move(catalog);
   } catch (const std::exception& e) {
     report_error(tr("cannot open catalog: %1").arg(QString::fromUtf8(e.what())));
@@ -395,6 +415,7 @@ bool MainWindow::open_catalog(const QString& path) {
   ingest_ = new widgets::IngestRunner(path.toStdString(), this);
   connect(ingest_, &widgets::IngestRunner::finished, this, [this](const QString& summary, int errors) {
     reload_drives();
+    filter_bar_->reload_vocabulary();  // new drives and classes to complete
     if (errors) {
       const auto* runner = ingest_;
       for (const auto& e : runner->report().errors)
@@ -411,7 +432,9 @@ bool MainWindow::open_catalog(const QString& path) {
   cluster_timer_->stop();
   jobs_->set_catalog(catalog_.get());
   findings_->set_catalog(catalog_.get());
+  review_->set_catalog(catalog_.get());
   evaluation_->set_catalog(catalog_.get());
+  filter_bar_->set_catalog(catalog_.get(), path);
   poll_cluster_jobs();  // cluster jobs submitted before (by this program or the CLI) are picked up
   add_recent_catalog(path);
   setWindowTitle(tr("DriveCurator — %1").arg(QFileInfo(path).fileName()));
@@ -650,6 +673,7 @@ void MainWindow::on_run_finished(const core::Job& run) {
   else
     report_error(run.error.empty() ? text : text + ": " + QString::fromStdString(run.error));
   findings_->reload();
+  if (run.state == core::JobState::Done) filter_bar_->reload_vocabulary();  // new checks, classes to complete
   if (drive_id_ && run.drive_id == *drive_id_ && run.state == core::JobState::Done) {
     refresh_validation_views();
     if (options_.camera_refined_calibration && run.pass == "calib-check") apply_sample_load_options(true);
@@ -807,6 +831,10 @@ void MainWindow::close_drive() {
   pending_box_.reset();
   selected_camera_.clear();
   score_chart_->clear_scores();
+  if (review_) review_->set_drive(std::nullopt);  // stores where the review stopped
+  edited_labels_.clear();
+  selected_label_id_ = 0;
+  update_label_editor_target();
   update_status();
 }
 
@@ -861,6 +889,9 @@ void MainWindow::set_session(std::shared_ptr<const core::DriveSession> session, 
   }
   pending_box_.reset();
   selected_camera_.clear();
+  edited_labels_.clear();
+  selected_label_id_ = 0;
+  update_label_editor_target();
   browser_->set_session(session_);
   inspector_->set_session(session_);
   timeline_->set_session(*session_);
@@ -868,12 +899,19 @@ void MainWindow::set_session(std::shared_ptr<const core::DriveSession> session, 
   cache_->set_session(session_);
   apply_sample_load_options(false);
   refresh_validation_views();
+  refresh_tag_lanes();
   current_sample_ = -1;
   shown_sample_ = -1;
   shown_data_.reset();
   playback_->set_sample_times(session_->sample_times());
   emit drive_opened(QString::fromStdString(session_->name()));
   const int n = session_->sample_count();
+  if (const int resumed = resume_review(); resumed >= 0 && sample == 0) sample = resumed;
+  if (pending_sample_key_ && pending_sample_key_->first == QString::fromStdString(session_->name())) {
+    const int position = widgets::sample_position(*session_, pending_sample_key_->second);
+    if (position >= 0) sample = position;
+  }
+  pending_sample_key_.reset();
   if (n > 0) {
     int target = std::clamp(sample, 0, n - 1);
     playback_->set_current(target);
@@ -925,11 +963,13 @@ void MainWindow::on_current_changed(int sample) {
   score_chart_->set_current_sample(sample);
   browser_->select_sample(sample);
   inspector_->show_sample(sample);
+  review_->set_current_sample(session_->sample(sample).key());
   update_status();
   cache_->request(sample);  // answers at once on a cache hit, else when loaded off the GUI thread
 }
 
-void MainWindow::show_sample(int sample, const std::shared_ptr<const widgets::SampleData>& data) {
+void MainWindow::show_sample(int sample, const std::shared_ptr<const widgets::SampleData>& loaded) {
+  const auto data = with_edited_labels(loaded);  // boxes edited since the drive was opened, as stored now
   shown_data_ = data;
   shown_sample_ = sample;
   // Everything heavy (decoding, projection and its sort, point-in-box) was done by the loader off this thread.
@@ -967,10 +1007,15 @@ void MainWindow::on_box_selected(int index) {
   // Keep the 3D view and every camera on the same box; each emits only on change, so this does not loop.
   point_view_->select_box(index);
   for (auto* v : camera_views_) v->select_box(index);
-  if (index >= 0 && index < static_cast<int>(shown_data_->labels.size()))
-    inspector_->show_box(shown_data_->labels[static_cast<std::size_t>(index)]);
-  else
+  if (index >= 0 && index < static_cast<int>(shown_data_->labels.size())) {
+    const auto& box = shown_data_->labels[static_cast<std::size_t>(index)];
+    selected_label_id_ = box.id;
+    inspector_->show_box(box, points_inside(box));
+  } else {
+    selected_label_id_ = 0;
     inspector_->clear_box();
+  }
+  review_box_selected(index);
 }
 
 void MainWindow::set_view_options(const widgets::ViewOptions& options) {
@@ -1079,6 +1124,7 @@ void MainWindow::save_settings() {
 
 void MainWindow::closeEvent(QCloseEvent* event) {
   save_settings();
+  review_->save_position();
   QMainWindow::closeEvent(event);
 }
 

@@ -7,6 +7,7 @@
 #include <QMainWindow>
 #include <QThreadPool>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -19,6 +20,7 @@ class QLabel;
 class QMenu;
 class QSplitter;
 class QTimer;
+class QUndoStack;
 
 namespace dc::core {
 class Catalog;
@@ -31,13 +33,16 @@ class CalibrationScoreChart;
 class EvaluationView;
 class CameraView;
 class DriveBrowser;
+class FilterBar;
 class FindingsPanel;
 class InspectorPanel;
 class IngestRunner;
 class JobsPanel;
+class LabelEditor;
 class LogView;
 class PassLaunchDialog;
 class PlaybackController;
+class ReviewPanel;
 class PointCloudView;
 class SampleCache;
 struct SlurmRequest;
@@ -104,10 +109,37 @@ public:
   void show_finding(const widgets::FindingRow& row);
   QString selected_camera() const { return selected_camera_; }  // the camera framed by the last finding shown
 
+  // Label editing (main_window_label_editing.cpp): every edit is one command on the editor's undo stack.
+  widgets::LabelEditor* label_editor() const { return label_editor_; }
+  QUndoStack* undo_stack() const;
+  // Edit → Delete box (Delete key) and Edit → Propagate along track (Ctrl+Shift+P asks for the count).
+  void delete_selected_box();
+  void propagate_selected_box(int count);
+  // The class a box drawn with Shift+drag gets (Edit → New box class).
+  void set_new_box_class(const QString& category);
+  QString new_box_class() const { return new_box_class_; }
+  std::int64_t selected_label_id() const { return selected_label_id_; }  // 0 when no box is selected
+
+  // Tags and queries (main_window_tags.cpp). The samples an action applies to: the range selected in the timeline
+  // (Shift+drag) when there is one, else the current sample.
+  std::vector<int> tag_targets() const;
+  int tag_samples(const QString& tag);    // returns how many samples gained the tag
+  int untag_samples(const QString& tag);  // returns how many samples lost it
+  void ask_tag_name();                    // Tags → Tag… (any name)
+  void ask_tag_to_remove();               // Tags → Remove tag…
+  QStringList shortcut_tags() const { return shortcut_tags_; }  // Ctrl+1.. in this order (QSettings tags/shortcuts)
+  // Opens `drive` if needed and moves to the sample with that key (a query result row).
+  void show_sample_key(const QString& drive, std::int64_t sample_key);
+  widgets::FilterBar* filter_bar() const { return filter_bar_; }
+  QMenu* tags_menu() const { return tags_menu_; }
+
   widgets::JobsPanel* jobs_panel() const { return jobs_; }
   widgets::FindingsPanel* findings_panel() const { return findings_; }
   widgets::CalibrationScoreChart* score_chart() const { return score_chart_; }
   widgets::EvaluationView* evaluation_view() const { return evaluation_; }
+  // Review (main_window_review.cpp): the Review dock and menu; a drive's last review session is taken up when it
+  // opens (unless a sample was named).
+  widgets::ReviewPanel* review_panel() const { return review_; }
   QMenu* passes_menu() const { return passes_menu_; }
   QAction* refined_calibration_action() const { return refined_action_; }
 
@@ -155,7 +187,23 @@ private:
   void show_evaluated_sample(std::int64_t drive_id, std::int64_t sample_key, const QString& predicted,
                              const QString& reference);
   void apply_pending_box();
+  void build_review();
+  int resume_review();  // the open drive's review session: the sample position it stopped at, -1 for none
+  void show_review_sample(qint64 sample_key);
+  void review_box_selected(int index);
+  void build_tagging();       // query dock, Tags menu and shortcuts
+  void refresh_tag_lanes();  // one timeline lane per tag of the open drive
   void update_camera_captions();
+  void build_label_editing();
+  void update_label_editor_target();
+  // After an edit, undo or redo: re-reads the labels of those samples and refreshes every view that shows them.
+  void on_labels_edited(const std::set<std::int64_t>& sample_keys, std::int64_t label_id);
+  // The sample with the labels as stored now when they were edited since the drive was opened (else `data`).
+  std::shared_ptr<const widgets::SampleData> with_edited_labels(std::shared_ptr<const widgets::SampleData> data) const;
+  int points_inside(const core::BoxLabel& box) const;  // lidar points of the shown sample inside the box
+  void on_box_edit_preview(int index, const core::BoxLabel& box);
+  void on_box_edit_finished(int index, const core::BoxLabel& box);
+  void on_footprint_drawn(const core::BoxLabel& footprint);
 
   QString catalog_path_;
   std::unique_ptr<core::Catalog> catalog_;
@@ -202,6 +250,17 @@ private:
   std::optional<widgets::FindingRow> pending_finding_;       // waits for its drive to open
   std::optional<std::pair<int, std::int64_t>> pending_box_;  // (sample, label id) to select once it shows
   QString selected_camera_;
+
+  widgets::FilterBar* filter_bar_ = nullptr;
+  widgets::ReviewPanel* review_ = nullptr;
+  QMenu* tags_menu_ = nullptr;
+  QStringList shortcut_tags_;
+  std::optional<std::pair<QString, std::int64_t>> pending_sample_key_;  // (drive, key) to show once it opens
+
+  widgets::LabelEditor* label_editor_ = nullptr;
+  std::map<std::int64_t, std::vector<core::BoxLabel>> edited_labels_;  // sample key -> labels as stored after edits
+  std::int64_t selected_label_id_ = 0;
+  QString new_box_class_ = "Car";
 
   // Cluster jobs: submit, poll and cancel run SlurmExecutor on this pool (external programs, up to seconds each).
   QThreadPool cluster_pool_;

@@ -13,7 +13,7 @@ PACKAGES=(
   # OpenCV 4.6 (codecs, projection reference, calibration helpers)
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-calib3d-dev
   # catalog, math, formats, CLI, logging
-  libsqlite3-dev sqlite3 libtinyxml2-dev libceres-dev libeigen3-dev nlohmann-json3-dev libcli11-dev
+  libsqlite3-dev sqlite3 libtinyxml2-dev libssl-dev libceres-dev libeigen3-dev nlohmann-json3-dev libcli11-dev
   libspdlog-dev libfmt-dev libzstd-dev liblz4-dev
   # GUI tests and screenshots under a virtual display, software OpenGL
   xvfb xauth libgl1-mesa-dri libglx-mesa0 mesa-utils

@@ -93,7 +93,7 @@ class TestExportOptions : public QObject {
 
   void export_as(const std::string& variant, std::vector<std::string> extra) {
     out_[variant] = work_ / variant;
-    std::vector<std::string> args = {"--json", "export", "kitti-object", "--collection", "all", "--out",
+    std::vector<std::string> args = {"--json", "export", "all", "--format", "kitti-object", "--out",
                                      out_[variant].string()};
     args.insert(args.end(), extra.begin(), extra.end());
     const auto r = cli(args);

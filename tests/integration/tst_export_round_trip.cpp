@@ -89,7 +89,7 @@ private slots:
     QVERIFY2(r.exit_code == 0, r.err.c_str());
     out_ = work_ / "exported" / "training";  // named training/ so the KITTI object reader takes it back
     const auto t0 = std::chrono::steady_clock::now();
-    r = cli({"--json", "export", "kitti-object", "--collection", "all", "--out", out_.string(), "--quiet"});
+    r = cli({"--json", "export", "all", "--format", "kitti-object", "--out", out_.string(), "--quiet"});
     QVERIFY2(r.exit_code == 0, r.err.c_str());
     qInfo("export took %.2f s",
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
@@ -214,7 +214,7 @@ private slots:
   // (f) An existing non-empty target is refused and left alone.
   void nonEmptyTargetRefused() {
     const std::string before = dc::test::read_text(out_ / "manifest.json");
-    const auto r = cli({"export", "kitti-object", "--collection", "all", "--out", out_.string(), "--quiet"});
+    const auto r = cli({"export", "all", "--format", "kitti-object", "--out", out_.string(), "--quiet"});
     QCOMPARE(r.exit_code, 1);
     QVERIFY2(r.err.find("not empty") != std::string::npos, r.err.c_str());
     QCOMPARE(dc::test::read_text(out_ / "manifest.json"), before);
@@ -222,20 +222,20 @@ private slots:
     // An empty folder is fine: it is replaced.
     const fs::path empty = work_ / "empty" / "training";
     fs::create_directories(empty);
-    const auto ok = cli({"export", "kitti-object", "--collection", "all", "--out", empty.string(), "--quiet"});
+    const auto ok = cli({"export", "all", "--format", "kitti-object", "--out", empty.string(), "--quiet"});
     QVERIFY2(ok.exit_code == 0, ok.err.c_str());
     QVERIFY(fs::exists(empty / "manifest.json"));
   }
 
-  // Split by drive: with the source and its re-ingested copy (3 samples each) and val 0.5, one whole drive is val;
-  // the same seed gives the same split. An unknown label source is refused.
+  // Split by drive: with the source and its re-ingested copy (3 samples each) and a train fraction of 0.5, one
+  // whole drive is val; the same seed gives the same split. An unknown label source is refused.
   void splitNeverDividesADrive() {
     auto r = cli({"collection", "create", "both", "--query", "sample>=0"});
     QVERIFY2(r.exit_code == 0, r.err.c_str());
     std::vector<std::map<std::string, std::string>> splits;
     for (const char* dir : {"split-a", "split-b"}) {
       const fs::path out = work_ / dir / "training";
-      r = cli({"export", "kitti-object", "--collection", "both", "--out", out.string(), "--val-fraction", "0.5",
+      r = cli({"export", "both", "--format", "kitti-object", "--out", out.string(), "--split", "0.5",
                "--seed", "7", "--quiet"});
       QVERIFY2(r.exit_code == 0, r.err.c_str());
       const json m = json::parse(dc::test::read_text(out / "manifest.json"));
@@ -256,7 +256,7 @@ private slots:
       splits.push_back(split);
     }
     QVERIFY(splits[0] == splits[1]);
-    r = cli({"export", "kitti-object", "--collection", "both", "--out", (work_ / "bad").string(), "--sources",
+    r = cli({"export", "both", "--format", "kitti-object", "--out", (work_ / "bad").string(), "--sources",
              "gt,bogus"});
     QCOMPARE(r.exit_code, 1);
     QVERIFY2(r.err.find("bogus") != std::string::npos, r.err.c_str());

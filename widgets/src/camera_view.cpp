@@ -406,6 +406,14 @@ void CameraView::set_frame(cv::Mat image, std::shared_ptr<const dc::core::Camera
   update();
 }
 
+void CameraView::set_boxes(std::vector<dc::core::BoxLabel> boxes) {
+  auto& d = *impl_;
+  d.boxes = std::move(boxes);
+  if (d.selected >= static_cast<int>(d.boxes.size())) d.selected = -1;
+  d.projected_boxes = project_boxes(d.boxes, d.T_cam_from_lidar, d.intrinsics);
+  update();
+}
+
 void CameraView::set_dont_care(std::vector<dc::core::DontCareRegion> regions) {
   impl_->dont_care = std::move(regions);
   update();

@@ -2,6 +2,9 @@
 
 #include "dc/widgets/severity_color.h"
 
+#include <QDateTime>
+#include <QTimeZone>
+
 namespace dc::widgets {
 
 using dc::core::ReviewState;
@@ -24,9 +27,13 @@ int FindingTableModel::row_of(std::int64_t finding_id) const {
   return -1;
 }
 
-void FindingTableModel::set_review(int row, ReviewState review) {
+void FindingTableModel::set_review(int row, ReviewState review, const std::string& reviewer,
+                                   std::int64_t reviewed_ns) {
   if (row < 0 || row >= static_cast<int>(rows_.size())) return;
-  rows_[static_cast<std::size_t>(row)].finding.review = review;
+  auto& f = rows_[static_cast<std::size_t>(row)].finding;
+  f.review = review;
+  f.reviewer = reviewer;
+  f.reviewed_ns = reviewed_ns;
   emit dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
 
@@ -71,12 +78,19 @@ QVariant FindingTableModel::data(const QModelIndex& index, int role) const {
         return QString::fromStdString(f.message);
       case ReviewColumn:
         return QString(dc::core::to_string(f.review));
+      case ReviewerColumn:
+        return QString::fromStdString(f.reviewer);
     }
   }
   if (role == Qt::DecorationRole && index.column() == SeverityColumn) return severity_color(f.severity);
   if (role == Qt::ToolTipRole) {
     QString tip = QString::fromStdString(f.message);
     if (f.details_json != "{}" && !f.details_json.empty()) tip += "\n" + QString::fromStdString(f.details_json);
+    if (f.reviewed_ns > 0)
+      tip += "\n" + tr("%1 by %2, %3")
+                        .arg(dc::core::to_string(f.review), QString::fromStdString(f.reviewer),
+                             QDateTime::fromMSecsSinceEpoch(f.reviewed_ns / 1'000'000, QTimeZone::utc())
+                                 .toString(Qt::ISODate));
     return tip;
   }
   if (role == Qt::ForegroundRole && f.review == ReviewState::Rejected) return QColor(0x7a, 0x7f, 0x87);
@@ -100,6 +114,8 @@ QVariant FindingTableModel::headerData(int section, Qt::Orientation orientation,
       return tr("Message");
     case ReviewColumn:
       return tr("Review");
+    case ReviewerColumn:
+      return tr("Reviewer");
   }
   return {};
 }

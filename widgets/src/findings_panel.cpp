@@ -235,12 +235,13 @@ int FindingsPanel::set_review_of_selection(ReviewState review) {
   for (int source : source_rows) {
     const FindingRow* row = model_->row_at(source);
     if (!row || row->finding.review == review) continue;
+    dc::core::ReviewRecord stored;
     try {
-      catalog_->finding_repository().set_review(row->finding.id, review);
+      stored = catalog_->review_repository().set_finding_review(row->finding.id, review, reviewer_.toStdString());
     } catch (const std::exception&) {
       break;  // the catalog is not writable now: what is shown stays what is stored
     }
-    model_->set_review(source, review);
+    model_->set_review(source, review, stored.reviewer, stored.reviewed_ns);
     ++changed;
   }
   apply_filters();  // a review filter may now hide what was just reviewed

@@ -1,6 +1,7 @@
 #include "dc/widgets/inspector_panel.h"
 
 #include "dc/core/model/time_stamp.h"
+#include "dc/widgets/box_edit_form.h"
 
 #include <QHeaderView>
 #include <QTreeWidget>
@@ -61,7 +62,10 @@ InspectorPanel::InspectorPanel(QWidget* parent) : QWidget(parent) {
   tree_->header()->setStretchLastSection(true);
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(0, 0, 0, 0);
-  layout->addWidget(tree_);
+  layout->addWidget(tree_, 1);
+  box_form_ = new BoxEditForm(this);
+  layout->addWidget(box_form_);
+  connect(box_form_, &BoxEditForm::box_edited, this, &InspectorPanel::box_edited);
   for (const char* name : {"Sample", "Pose", "Calibration", "Box"}) section(tr(name))->setExpanded(true);
 }
 
@@ -101,6 +105,7 @@ void InspectorPanel::clear() {
     clear_children(s);
     s->setText(1, {});
   }
+  box_form_->clear_box();
   shown_calibration_ = nullptr;
   shown_sample_ = -1;
 }
@@ -241,7 +246,8 @@ void InspectorPanel::show_sample_data(std::shared_ptr<const SampleData> data) {
   }
 }
 
-void InspectorPanel::show_box(const dc::core::BoxLabel& box) {
+void InspectorPanel::show_box(const dc::core::BoxLabel& box, int points_inside) {
+  box_form_->show_box(box, points_inside);
   auto* b = section(tr("Box"));
   clear_children(b);
   b->setText(1, QString::fromStdString(box.category) +
@@ -253,6 +259,7 @@ void InspectorPanel::show_box(const dc::core::BoxLabel& box) {
   add_row(b, tr("Center (m)"), vec3(box.center, 2));
   add_row(b, tr("Yaw (deg)"), num(box.yaw * kRadToDeg, 1));
   add_row(b, tr("Range (m)"), num(box.center.head<2>().norm(), 1));
+  if (points_inside >= 0) add_row(b, tr("Points inside"), QString::number(points_inside));
   add_row(b, tr("Score"), num(box.score, 3));
   add_row(b, tr("Source"), dc::core::to_string(box.source));
   add_row(b, tr("Review"), dc::core::to_string(box.review));
@@ -264,6 +271,7 @@ void InspectorPanel::show_box(const dc::core::BoxLabel& box) {
 }
 
 void InspectorPanel::clear_box() {
+  box_form_->clear_box();
   auto* b = section(tr("Box"));
   clear_children(b);
   b->setText(1, {});

@@ -1,5 +1,6 @@
 #include "dc/widgets/point_cloud_view.h"
 
+#include "box_drag.h"
 #include "box_edges.h"
 #include "dc/core/data/point_box_membership.h"
 #include "dc/core/io/kitti_box_conversion.h"
@@ -31,6 +32,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <numbers>
 
 // The factories that give vtkRenderer, vtkActor, vtkPolyDataMapper and text rendering their OpenGL / FreeType
 // implementations; without them New() returns abstract objects. Registration is reference counted, so a CMake
@@ -51,6 +53,14 @@ constexpr Rgb8 kEgoPathColor{255, 80, 255};
 constexpr Rgb8 kSelectedColor{255, 255, 255};
 constexpr float kMinPointSize = 1, kMaxPointSize = 12;
 constexpr int kClickSlopPx = 4;
+// Apart from every class color and the selection's white.
+constexpr Rgb8 kHandleColor{255, 0, 220};
+constexpr Rgb8 kKnobColor{0, 255, 0};
+constexpr Rgb8 kFootprintColor{255, 255, 140};
+constexpr double kHandleHalfPx = 5;   // half the side of a handle square, pixels
+constexpr double kKnobOffsetPx = 26;  // knob distance in front of the front face, pixels
+constexpr double kHandlePickPx = 9;   // how near the cursor must be to grab a handle
+constexpr double kDegToRad = 3.14159265358979323846 / 180.0;
 
 Rgb8 brighten(Rgb8 c, double amount) {
   auto f = [amount](std::uint8_t v) { return static_cast<std::uint8_t>(std::lround(v + (255 - v) * amount)); };
@@ -167,6 +177,24 @@ struct PointCloudView::Impl {
   QPoint press_pos, last_pos;
   bool dragged = false;
 
+  // Editing.
+  bool editing = false;
+  LineLayer handle_layer;
+  enum class Drag { Camera, Handle, Footprint };
+  Drag drag = Drag::Camera;
+  BoxHandle active;
+  BoxLabel drag_start;
+  Eigen::Vector2d grab = Eigen::Vector2d::Zero();
+  Eigen::Vector3d footprint_a = Eigen::Vector3d::Zero(), footprint_b = Eigen::Vector3d::Zero();
+  double knob_offset = 1.0;  // m; follows the zoom, frozen while dragging so the knob stays under the cursor
+
+  double meters_per_pixel(const Eigen::Vector3d& at) const;
+  bool handles_shown() const;
+  void rebuild_handles();
+  BoxHandle handle_at(const QPoint& pos) const;
+  std::optional<Eigen::Vector3d> ground_point(const QPointF& pos, double z) const;
+  BoxLabel footprint_box() const;
+
   void load_points(const dc::core::PointCloud& cloud);
   void recolor();
   void rebuild_boxes();
@@ -209,6 +237,7 @@ PointCloudView::Impl::Impl(PointCloudView* view) : self(view) {
   grid_layer.init(renderer, 1.0f);
   axes_layer.init(renderer, 3.0f);
   ego_layer.init(renderer, 3.0f);
+  handle_layer.init(renderer, 2.5f);
 
   legend->SetLookupTable(legend_lut);
   legend->SetOrientationToVertical();
@@ -326,6 +355,98 @@ void PointCloudView::Impl::rebuild_boxes() {
   }
   for (std::size_t i = 0; i < lines.size(); ++i) box_layers[i].set(lines[i]);
   selected_layer.set(highlight);
+  rebuild_handles();
+}
+
+double PointCloudView::Impl::meters_per_pixel(const Eigen::Vector3d& at) const {
+  const double depth = std::max(0.1, (at - camera.position()).dot(camera.forward()));
+  return 2 * depth * std::tan(camera.view_angle_deg * kDegToRad / 2) / std::max(1, self->height());
+}
+
+bool PointCloudView::Impl::handles_shown() const {
+  return editing && options.show_boxes && selected >= 0 && selected < static_cast<int>(boxes.size());
+}
+
+void PointCloudView::Impl::rebuild_handles() {
+  VtkLineSet lines;
+  if (drag == Drag::Footprint && dragged) {
+    const BoxLabel f = footprint_box();
+    const auto corners = dc::core::box_corners(f);
+    for (int k = 0; k < 4; ++k)  // the bottom face: the footprint on the ground plane
+      lines.add_segment(corners[static_cast<std::size_t>(k)], corners[static_cast<std::size_t>((k + 1) % 4)],
+                        kFootprintColor);
+  }
+  if (handles_shown()) {
+    const BoxLabel& box = boxes[static_cast<std::size_t>(selected)];
+    const double mpp = meters_per_pixel(box.center);
+    if (drag != Drag::Handle) knob_offset = kKnobOffsetPx * mpp;
+    const double h = kHandleHalfPx * mpp;
+    const double c = std::cos(box.yaw), s = std::sin(box.yaw);
+    const Eigen::Vector3d u(c, s, 0), v(-s, c, 0);
+    for (const auto& handle : resize_and_rotate_handles()) {
+      const Eigen::Vector3d p = handle_position(box, handle, knob_offset);
+      if (handle.kind == BoxHandle::Kind::Rotate) {
+        // A ring on a stalk from the front face.
+        const Eigen::Vector3d front = handle_position(box, {BoxHandle::Kind::Resize, 1, 0}, knob_offset);
+        const double r = 1.5 * h;
+        lines.add_segment(front, p - r * u, kKnobColor);
+        constexpr int kSegments = 16;
+        for (int k = 0; k < kSegments; ++k) {
+          const double a0 = 2 * std::numbers::pi * k / kSegments, a1 = 2 * std::numbers::pi * (k + 1) / kSegments;
+          lines.add_segment(p + r * (std::cos(a0) * u + std::sin(a0) * v),
+                            p + r * (std::cos(a1) * u + std::sin(a1) * v), kKnobColor);
+        }
+        continue;
+      }
+      const Eigen::Vector3d a = p + h * (u + v), b = p + h * (u - v), d = p - h * (u + v), e = p - h * (u - v);
+      lines.add_segment(a, b, kHandleColor);
+      lines.add_segment(b, d, kHandleColor);
+      lines.add_segment(d, e, kHandleColor);
+      lines.add_segment(e, a, kHandleColor);
+    }
+  }
+  handle_layer.set(lines);
+}
+
+std::optional<Eigen::Vector3d> PointCloudView::Impl::ground_point(const QPointF& pos, double z) const {
+  Eigen::Vector3d origin, dir;
+  camera.ray(pos.x() + 0.5, pos.y() + 0.5, self->width(), self->height(), origin, dir);
+  if (std::abs(dir.z()) < 1e-12) return std::nullopt;
+  const double t = (z - origin.z()) / dir.z();
+  if (t <= 0) return std::nullopt;
+  return origin + t * dir;
+}
+
+BoxHandle PointCloudView::Impl::handle_at(const QPoint& pos) const {
+  if (!handles_shown()) return {};
+  const BoxLabel& box = boxes[static_cast<std::size_t>(selected)];
+  BoxHandle best;
+  double best_d = kHandlePickPx;
+  // The knob first: it must win where it overlaps a face handle of a short box.
+  auto handles = resize_and_rotate_handles();
+  std::rotate(handles.rbegin(), handles.rbegin() + 1, handles.rend());
+  const auto centre = camera.project(box.center, self->width(), self->height());
+  for (const auto& handle : handles) {
+    const auto px = camera.project(handle_position(box, handle, knob_offset), self->width(), self->height());
+    if (!px) continue;
+    const double d = std::hypot(px->x() - (pos.x() + 0.5), px->y() - (pos.y() + 0.5));
+    // On a box only a few pixels wide the face handles crowd its middle: nearer the centre, the body wins.
+    if (handle.kind == BoxHandle::Kind::Resize && centre &&
+        std::hypot(centre->x() - (pos.x() + 0.5), centre->y() - (pos.y() + 0.5)) <= d)
+      continue;
+    if (d < best_d) best_d = d, best = handle;
+  }
+  return best;
+}
+
+BoxLabel PointCloudView::Impl::footprint_box() const {
+  BoxLabel f;
+  f.center = (footprint_a + footprint_b) / 2;
+  f.length = std::abs(footprint_b.x() - footprint_a.x());
+  f.width = std::abs(footprint_b.y() - footprint_a.y());
+  f.height = 0;
+  f.yaw = 0;
+  return f;
 }
 
 void PointCloudView::Impl::rebuild_grid() {
@@ -411,6 +532,7 @@ void PointCloudView::Impl::apply_visibility() {
   grid_layer.actor->SetVisibility(options.show_grid);
   axes_layer.actor->SetVisibility(options.show_axes);
   ego_layer.actor->SetVisibility(options.show_ego_path && ego_layer.data->GetNumberOfCells() > 0);
+  handle_layer.actor->SetVisibility(handle_layer.data->GetNumberOfCells() > 0);
   legend->SetVisibility(options.show_legend);
   points_actor->GetProperty()->SetPointSize(options.point_size);
 }
@@ -564,6 +686,50 @@ int PointCloudView::box_at(const QPoint& widget_pos) const {
   return best;
 }
 
+void PointCloudView::set_editing_enabled(bool on) {
+  impl_->editing = on;
+  impl_->rebuild_handles();
+  impl_->apply_visibility();
+  update();
+}
+
+bool PointCloudView::editing_enabled() const {
+  return impl_->editing;
+}
+
+void PointCloudView::set_box(int index, const dc::core::BoxLabel& box) {
+  if (index < 0 || index >= static_cast<int>(impl_->boxes.size())) return;
+  impl_->boxes[static_cast<std::size_t>(index)] = box;
+  impl_->point_box.clear();
+  impl_->rebuild_boxes();
+  if (impl_->options.color_mode == ColorMode::Label) impl_->recolor();
+  impl_->apply_visibility();
+  update();
+}
+
+std::optional<Eigen::Vector3d> PointCloudView::ground_point(const QPointF& widget_pos, double z) const {
+  return impl_->ground_point(widget_pos, z);
+}
+
+std::optional<Eigen::Vector3d> PointCloudView::rotation_knob() const {
+  if (!impl_->handles_shown()) return std::nullopt;
+  return handle_position(impl_->boxes[static_cast<std::size_t>(impl_->selected)], {BoxHandle::Kind::Rotate, 0, 0},
+                         impl_->knob_offset);
+}
+
+std::vector<Eigen::Vector3d> PointCloudView::resize_handles() const {
+  std::vector<Eigen::Vector3d> out;
+  if (!impl_->handles_shown()) return out;
+  for (const auto& h : resize_and_rotate_handles())
+    if (h.kind == BoxHandle::Kind::Resize)
+      out.push_back(handle_position(impl_->boxes[static_cast<std::size_t>(impl_->selected)], h, impl_->knob_offset));
+  return out;
+}
+
+double PointCloudView::footprint_plane_z() const {
+  return impl_->options.ground_z;
+}
+
 QImage PointCloudView::render_to_image() {
   return grabFramebuffer().convertToFormat(QImage::Format_RGB32);
 }
@@ -630,34 +796,97 @@ void PointCloudView::paintGL() {
   const int pw = std::max(1, static_cast<int>(std::lround(width() * dpr)));
   const int ph = std::max(1, static_cast<int>(std::lround(height() * dpr)));
   w.SetSize(pw, ph);
+  impl_->rebuild_handles();  // their size follows the zoom
+  impl_->apply_visibility();
   impl_->camera.apply(impl_->renderer->GetActiveCamera());
   impl_->renderer->ResetCameraClippingRange();
   w.Render();
 }
 
 void PointCloudView::mousePressEvent(QMouseEvent* event) {
-  impl_->press_pos = impl_->last_pos = event->position().toPoint();
-  impl_->dragged = false;
+  auto& d = *impl_;
+  d.press_pos = d.last_pos = event->position().toPoint();
+  d.dragged = false;
+  d.drag = Impl::Drag::Camera;
+  if (event->button() == Qt::LeftButton && d.editing) {
+    const QPoint pos = d.press_pos;
+    BoxHandle handle = d.handle_at(pos);
+    if (handle.kind == BoxHandle::Kind::None && (event->modifiers() & Qt::ShiftModifier)) {
+      if (const auto g = d.ground_point(pos, d.options.ground_z)) {
+        d.drag = Impl::Drag::Footprint;
+        d.footprint_a = d.footprint_b = *g;
+      }
+    } else {
+      if (handle.kind == BoxHandle::Kind::None && d.handles_shown() && box_at(pos) == d.selected)
+        handle.kind = BoxHandle::Kind::Body;
+      if (handle.kind != BoxHandle::Kind::None) {
+        const BoxLabel& box = d.boxes[static_cast<std::size_t>(d.selected)];
+        if (const auto g = d.ground_point(pos, box.center.z())) {
+          d.drag = Impl::Drag::Handle;
+          d.active = handle;
+          d.drag_start = box;
+          d.grab = g->head<2>();
+        }
+      }
+    }
+  }
   event->accept();
 }
 
 void PointCloudView::mouseMoveEvent(QMouseEvent* event) {
+  auto& d = *impl_;
   const QPoint pos = event->position().toPoint();
-  const QPoint delta = pos - impl_->last_pos;
-  impl_->last_pos = pos;
-  if ((pos - impl_->press_pos).manhattanLength() > kClickSlopPx) impl_->dragged = true;
-  if (event->buttons() & Qt::LeftButton) {
-    impl_->camera.orbit(delta.x(), delta.y());
+  const QPoint delta = pos - d.last_pos;
+  d.last_pos = pos;
+  if ((pos - d.press_pos).manhattanLength() > kClickSlopPx) d.dragged = true;
+  if (d.drag == Impl::Drag::Handle && (event->buttons() & Qt::LeftButton)) {
+    if (d.dragged && d.selected >= 0 && d.selected < static_cast<int>(d.boxes.size())) {
+      if (const auto g = d.ground_point(pos, d.drag_start.center.z())) {
+        const BoxLabel edited = dragged_box(d.drag_start, d.active, d.grab, g->head<2>());
+        set_box(d.selected, edited);
+        emit box_edit_preview(d.selected, edited);
+      }
+    }
+  } else if (d.drag == Impl::Drag::Footprint && (event->buttons() & Qt::LeftButton)) {
+    if (const auto g = d.ground_point(pos, d.options.ground_z)) d.footprint_b = *g;
+    d.rebuild_handles();
+    d.apply_visibility();
+    update();
+  } else if (event->buttons() & Qt::LeftButton) {
+    d.camera.orbit(delta.x(), delta.y());
     update();
   } else if (event->buttons() & (Qt::RightButton | Qt::MiddleButton)) {
-    impl_->camera.pan(delta.x(), delta.y(), height());
+    d.camera.pan(delta.x(), delta.y(), height());
     update();
   }
   event->accept();
 }
 
 void PointCloudView::mouseReleaseEvent(QMouseEvent* event) {
-  if (event->button() == Qt::LeftButton && !impl_->dragged) select_box(box_at(event->position().toPoint()));
+  auto& d = *impl_;
+  const Impl::Drag drag = d.drag;
+  if (event->button() == Qt::LeftButton) d.drag = Impl::Drag::Camera;
+  if (event->button() == Qt::LeftButton && drag == Impl::Drag::Handle && d.dragged) {
+    if (d.selected >= 0 && d.selected < static_cast<int>(d.boxes.size())) {
+      // The release position decides, whether or not a move event came for it.
+      if (const auto g = d.ground_point(event->position(), d.drag_start.center.z()))
+        set_box(d.selected, dragged_box(d.drag_start, d.active, d.grab, g->head<2>()));
+      const BoxLabel edited = d.boxes[static_cast<std::size_t>(d.selected)];
+      if (edited.center != d.drag_start.center || edited.yaw != d.drag_start.yaw ||
+          edited.length != d.drag_start.length || edited.width != d.drag_start.width)
+        emit box_edit_finished(d.selected, edited);
+    }
+  } else if (event->button() == Qt::LeftButton && drag == Impl::Drag::Footprint) {
+    if (const auto g = d.ground_point(event->position(), d.options.ground_z)) d.footprint_b = *g;
+    const BoxLabel footprint = d.footprint_box();
+    d.dragged = false;
+    d.rebuild_handles();
+    d.apply_visibility();
+    update();
+    if (footprint.length >= kMinBoxSize && footprint.width >= kMinBoxSize) emit footprint_drawn(footprint);
+  } else if (event->button() == Qt::LeftButton && !d.dragged) {
+    select_box(box_at(event->position().toPoint()));
+  }
   event->accept();
 }
 
@@ -672,6 +901,21 @@ void PointCloudView::wheelEvent(QWheelEvent* event) {
 
 void PointCloudView::keyPressEvent(QKeyEvent* event) {
   switch (event->key()) {
+    case Qt::Key_Escape:
+      if (impl_->drag == Impl::Drag::Handle) {  // cancel the drag: back to the box as it was
+        impl_->drag = Impl::Drag::Camera;
+        set_box(impl_->selected, impl_->drag_start);
+        emit box_edit_preview(impl_->selected, impl_->drag_start);
+      } else if (impl_->drag == Impl::Drag::Footprint) {
+        impl_->drag = Impl::Drag::Camera;
+        impl_->rebuild_handles();
+        impl_->apply_visibility();
+        update();
+      } else {
+        QOpenGLWidget::keyPressEvent(event);
+        return;
+      }
+      break;
     case Qt::Key_R:
       reset_view();
       break;

@@ -33,6 +33,8 @@ const QColor kPlayhead(0xff, 0xd5, 0x4f);
 const QColor kTicks(0x90, 0xa4, 0xae);
 const QColor kBars(0xba, 0x68, 0xc8);
 const QColor kSpans(0x4d, 0xb6, 0xac);
+const QColor kSelection(0x64, 0xb5, 0xf6, 60);
+const QColor kSelectionEdge(0x64, 0xb5, 0xf6);
 
 QColor default_color(TimelineLane::Kind kind) {
   switch (kind) {
@@ -133,9 +135,28 @@ void TimelineWidget::set_session(const dc::core::DriveSession& session) {
   sample_times_.clear();
   for (TimestampNs t : session.sample_times()) sample_times_.push_back(axis_time(t));
   current_ = sample_times_.empty() ? -1 : 0;
+  selecting_ = false;
+  selection_start_ = selection_end_ = 0;
   update_data_range();
   reset_view();
   updateGeometry();
+}
+
+std::optional<std::pair<int, int>> TimelineWidget::selected_samples() const {
+  if (selection_start_ == selection_end_) return std::nullopt;
+  const TimestampNs lo = std::min(selection_start_, selection_end_), hi = std::max(selection_start_, selection_end_);
+  const auto first = std::lower_bound(sample_times_.begin(), sample_times_.end(), lo);
+  const auto past = std::upper_bound(sample_times_.begin(), sample_times_.end(), hi);
+  if (first >= past) return std::nullopt;
+  return std::pair{static_cast<int>(first - sample_times_.begin()), static_cast<int>(past - sample_times_.begin()) - 1};
+}
+
+void TimelineWidget::clear_selection() {
+  const bool had = has_selection();
+  selecting_ = false;
+  selection_start_ = selection_end_ = 0;
+  update();
+  if (had) emit selection_changed();
 }
 
 TimestampNs TimelineWidget::axis_time(TimestampNs t) const {
@@ -390,6 +411,14 @@ void TimelineWidget::mousePressEvent(QMouseEvent* event) {
     return;
   }
   if (event->button() != Qt::LeftButton || x < kGutterWidth) return QWidget::mousePressEvent(event);
+  if (event->modifiers() & Qt::ShiftModifier) {
+    // Shift+drag selects a range; the playhead stays where it is.
+    selecting_ = true;
+    selection_start_ = selection_end_ = time_for_x(x);
+    update();
+    return;
+  }
+  if (has_selection()) clear_selection();
   scrubbing_ = false;
   last_requested_ = -1;
   request_at(x);
@@ -408,6 +437,11 @@ void TimelineWidget::mouseMoveEvent(QMouseEvent* event) {
     pan_last_x_ = x;
     return;
   }
+  if (selecting_ && (event->buttons() & Qt::LeftButton)) {
+    selection_end_ = time_for_x(std::max<double>(x, kGutterWidth));
+    update();
+    return;
+  }
   if (scrubbing_ && (event->buttons() & Qt::LeftButton)) request_at(std::max<double>(x, kGutterWidth));
 }
 
@@ -415,6 +449,12 @@ void TimelineWidget::mouseReleaseEvent(QMouseEvent* event) {
   if (panning_ && (event->button() == Qt::MiddleButton || event->button() == Qt::RightButton)) {
     panning_ = false;
     unsetCursor();
+  }
+  if (event->button() == Qt::LeftButton && selecting_) {
+    selecting_ = false;
+    selection_end_ = time_for_x(std::max<double>(event->position().x(), kGutterWidth));
+    update();
+    emit selection_changed();
   }
   if (event->button() == Qt::LeftButton) scrubbing_ = false;
 }
@@ -521,6 +561,17 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
   }
   p.setPen(kGrid);
   p.drawLine(kGutterWidth - 1, 0, kGutterWidth - 1, height());
+
+  if (has_selection()) {
+    const double x0 = std::max<double>(kGutterWidth, x_for_time(std::min(selection_start_, selection_end_)));
+    const double x1 = std::min<double>(width(), x_for_time(std::max(selection_start_, selection_end_)));
+    if (x1 >= x0) {
+      p.fillRect(QRectF(x0, kAxisHeight, std::max(1.0, x1 - x0), height() - kAxisHeight), kSelection);
+      p.setPen(kSelectionEdge);
+      p.drawLine(QPointF(x0, kAxisHeight), QPointF(x0, height()));
+      p.drawLine(QPointF(x1, kAxisHeight), QPointF(x1, height()));
+    }
+  }
 
   if (current_ >= 0 && current_ < static_cast<int>(sample_times_.size())) {
     const double x = x_for_time(sample_times_[static_cast<std::size_t>(current_)]);

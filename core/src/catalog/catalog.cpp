@@ -69,7 +69,9 @@ Catalog::Catalog(const fs::path& file)
       findings_(*db_),
       jobs_(*db_),
       tags_(*db_),
-      runs_(*db_) {
+      runs_(*db_),
+      reviews_(*db_),
+      exports_(*db_) {
   migrate();
   // A run whose process died (crash, kill -9) while it held this catalog is marked interrupted now.
   jobs_.mark_dead_runs_interrupted(host_name());

@@ -284,6 +284,54 @@ CREATE INDEX jobs_by_parent ON jobs (parent_id, task_index);
       R"sql(
 ALTER TABLE collections ADD COLUMN query TEXT NOT NULL DEFAULT '';
 )sql",
+      // 8: review. Findings and labels record who reviewed them and when (a change of review state is made in place;
+      // review_log keeps what it replaced); a review session remembers where a reviewer stopped on a drive (scope as
+      // JSON, current sample key and item, counts as JSON).
+      R"sql(
+ALTER TABLE labels ADD COLUMN reviewer TEXT NOT NULL DEFAULT '';
+ALTER TABLE labels ADD COLUMN reviewed_ns INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE findings ADD COLUMN reviewer TEXT NOT NULL DEFAULT '';
+ALTER TABLE findings ADD COLUMN reviewed_ns INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE review_sessions (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  reviewer TEXT NOT NULL DEFAULT '',
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  scope TEXT NOT NULL DEFAULT '{}',
+  current_sample_key INTEGER,
+  current_item TEXT NOT NULL DEFAULT '',
+  counts TEXT NOT NULL DEFAULT '{}',
+  created_ns INTEGER NOT NULL,
+  updated_ns INTEGER NOT NULL,
+  UNIQUE (drive_id, name)
+);
+CREATE INDEX review_sessions_by_drive ON review_sessions (drive_id, updated_ns);
+CREATE TABLE review_log (
+  id INTEGER PRIMARY KEY,
+  drive_id INTEGER NOT NULL REFERENCES drives(id) ON DELETE CASCADE,
+  item_kind TEXT NOT NULL,
+  item_id INTEGER NOT NULL,
+  previous_review TEXT NOT NULL,
+  previous_reviewer TEXT NOT NULL DEFAULT '',
+  previous_reviewed_ns INTEGER NOT NULL DEFAULT 0,
+  review TEXT NOT NULL,
+  reviewer TEXT NOT NULL DEFAULT '',
+  reviewed_ns INTEGER NOT NULL
+);
+CREATE INDEX review_log_by_item ON review_log (item_kind, item_id);
+)sql",
+      // 9: indexes for queries. Each selective term (tag, class, finding check, review state) starts from its own
+      // index and reaches the samples through a frame's (drive, index) and the sample of a lidar frame.
+      R"sql(
+CREATE INDEX sample_tags_by_tag ON sample_tags (tag_id, sample_id);
+CREATE INDEX labels_by_category ON labels (category, deleted, drive_id, frame_idx);
+CREATE INDEX labels_by_review ON labels (review, deleted);
+CREATE INDEX labels_by_sample_key ON labels (deleted, drive_id, frame_idx);
+CREATE INDEX frames_by_drive_index ON frames (drive_id, idx);
+CREATE INDEX findings_by_check ON findings (check_name);
+CREATE INDEX findings_by_sample_key ON findings (drive_id, sample_key);
+CREATE INDEX findings_by_review ON findings (review);
+)sql",
   };
   return migrations;
 }

@@ -1,6 +1,7 @@
 #include "dc/core/catalog/finding_repository.h"
 
 #include "catalog/sqlite_database.h"
+#include "dc/core/catalog/review_repository.h"
 
 namespace dc::core {
 
@@ -45,7 +46,7 @@ std::vector<Finding> FindingRepository::list(std::int64_t drive_id) const {
   std::vector<Finding> out;
   SqliteStatement q(db_,
                     "SELECT id, check_name, severity, start_ns, end_ns, coalesce(sample_key, -1), sensor, message, "
-                    "details, review FROM findings WHERE drive_id = ?1 ORDER BY start_ns, id");
+                    "details, review, reviewer, reviewed_ns FROM findings WHERE drive_id = ?1 ORDER BY start_ns, id");
   q.bind(1, drive_id);
   while (q.step()) {
     Finding f;
@@ -59,14 +60,15 @@ std::vector<Finding> FindingRepository::list(std::int64_t drive_id) const {
     f.message = q.text(7);
     f.details_json = q.text(8);
     f.review = review_state_from_string(q.text(9));
+    f.reviewer = q.text(10);
+    f.reviewed_ns = q.int64(11);
     out.push_back(std::move(f));
   }
   return out;
 }
 
-void FindingRepository::set_review(std::int64_t finding_id, ReviewState review) {
-  SqliteStatement update(db_, "UPDATE findings SET review = ?2 WHERE id = ?1");
-  update.bind(1, finding_id).bind(2, std::string(to_string(review))).run();
+void FindingRepository::set_review(std::int64_t finding_id, ReviewState review, const std::string& reviewer) {
+  ReviewRepository(db_).set_finding_review(finding_id, review, reviewer);  // records who, when and what it replaced
 }
 
 }  // namespace dc::core

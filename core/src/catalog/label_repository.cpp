@@ -4,11 +4,13 @@
 #include "dc/core/catalog/catalog_error.h"
 
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
 
 namespace dc::core {
 
@@ -357,6 +359,146 @@ void LabelRepository::replace_dont_care(std::int64_t drive_id, const std::vector
   for (const auto& r : regions)
     insert.bind(1, drive_id).bind(2, r.frame_index).bind(3, r.timestamp_ns).bind(4, r.bbox2d[0]).bind(5, r.bbox2d[1])
         .bind(6, r.bbox2d[2]).bind(7, r.bbox2d[3]).run();
+}
+
+namespace {
+
+// Raw statement for the column-generic reads and writes of stored rows (SqliteStatement has no blob or typed
+// column access). Column names come from the catalog's own schema; values are always bound.
+class RowStatement {
+public:
+  RowStatement(sqlite3* db, const std::string& sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK)
+      throw CatalogError(std::string("cannot prepare a label row statement: ") + sqlite3_errmsg(db));
+  }
+  ~RowStatement() { sqlite3_finalize(stmt_); }
+  RowStatement(const RowStatement&) = delete;
+  RowStatement& operator=(const RowStatement&) = delete;
+
+  void bind(int index, const StoredValue& v) {
+    int rc = SQLITE_OK;
+    if (std::holds_alternative<std::monostate>(v))
+      rc = sqlite3_bind_null(stmt_, index);
+    else if (const auto* i = std::get_if<std::int64_t>(&v))
+      rc = sqlite3_bind_int64(stmt_, index, *i);
+    else if (const auto* d = std::get_if<double>(&v))
+      rc = sqlite3_bind_double(stmt_, index, *d);
+    else if (const auto* t = std::get_if<std::string>(&v))
+      rc = sqlite3_bind_text(stmt_, index, t->data(), static_cast<int>(t->size()), SQLITE_TRANSIENT);
+    else {
+      const auto& b = std::get<std::vector<std::uint8_t>>(v);
+      rc = sqlite3_bind_blob(stmt_, index, b.data(), static_cast<int>(b.size()), SQLITE_TRANSIENT);
+    }
+    if (rc != SQLITE_OK) throw CatalogError(std::string("cannot bind a label row value: ") + sqlite3_errmsg(db_));
+  }
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw CatalogError(std::string("cannot write a label row: ") + sqlite3_errmsg(db_));
+  }
+  StoredRow row() const {
+    StoredRow r;
+    const int n = sqlite3_column_count(stmt_);
+    for (int c = 0; c < n; ++c) {
+      r.columns.emplace_back(sqlite3_column_name(stmt_, c));
+      switch (sqlite3_column_type(stmt_, c)) {
+        case SQLITE_INTEGER:
+          r.values.emplace_back(static_cast<std::int64_t>(sqlite3_column_int64(stmt_, c)));
+          break;
+        case SQLITE_FLOAT:
+          r.values.emplace_back(sqlite3_column_double(stmt_, c));
+          break;
+        case SQLITE_TEXT: {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, c));
+          r.values.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, c))));
+          break;
+        }
+        case SQLITE_BLOB: {
+          const auto* data = static_cast<const std::uint8_t*>(sqlite3_column_blob(stmt_, c));
+          r.values.emplace_back(std::vector<std::uint8_t>(data, data + sqlite3_column_bytes(stmt_, c)));
+          break;
+        }
+        default:
+          r.values.emplace_back(std::monostate{});
+      }
+    }
+    return r;
+  }
+
+private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+std::string quoted(const std::string& column) {
+  std::string out = "\"";
+  for (char ch : column) out += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+  return out + "\"";
+}
+
+void insert_row(sqlite3* db, const char* table, const StoredRow& row) {
+  std::string names, marks;
+  for (std::size_t c = 0; c < row.columns.size(); ++c) {
+    names += (c ? ", " : "") + quoted(row.columns[c]);
+    marks += (c ? ", ?" : "?") + std::to_string(c + 1);
+  }
+  RowStatement insert(db, std::string("INSERT INTO ") + table + " (" + names + ") VALUES (" + marks + ")");
+  for (std::size_t c = 0; c < row.values.size(); ++c) insert.bind(static_cast<int>(c + 1), row.values[c]);
+  insert.step();
+}
+
+}  // namespace
+
+StoredLabelRows LabelRepository::stored_rows(std::int64_t label_id) const {
+  StoredLabelRows out;
+  out.label_id = label_id;
+  RowStatement label(db_.handle(), "SELECT * FROM labels WHERE id = ?1");
+  label.bind(1, label_id);
+  if (label.step()) out.label = label.row();
+  RowStatement revisions(db_.handle(), "SELECT * FROM label_revisions WHERE label_id = ?1 ORDER BY revision");
+  revisions.bind(1, label_id);
+  while (revisions.step()) out.revisions.push_back(revisions.row());
+  return out;
+}
+
+void LabelRepository::put_back(const std::vector<StoredLabelRows>& targets,
+                               const std::vector<StoredLabelRows>& expected) {
+  if (targets.size() != expected.size()) throw CatalogError("put_back: as many expected states as targets needed");
+  SqliteTransaction tx(db_);
+  sqlite3* db = db_.handle();
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const auto& target = targets[i];
+    if (expected[i].label_id != target.label_id || stored_rows(target.label_id) != expected[i])
+      throw CatalogError("label " + std::to_string(target.label_id) + " was changed meanwhile; the edit is not undone");
+    RowStatement drop_revisions(db, "DELETE FROM label_revisions WHERE label_id = ?1");
+    drop_revisions.bind(1, target.label_id);
+    drop_revisions.step();
+    if (!target.label) {
+      RowStatement erase(db, "DELETE FROM labels WHERE id = ?1");
+      erase.bind(1, target.label_id);
+      erase.step();
+      continue;
+    }
+    if (!expected[i].label) {
+      insert_row(db, "labels", *target.label);
+    } else {
+      // In place, so whatever refers to the label's id stays attached.
+      const auto& row = *target.label;
+      std::string names, marks;
+      for (std::size_t c = 0; c < row.columns.size(); ++c) {
+        names += (c ? ", " : "") + quoted(row.columns[c]);
+        marks += (c ? ", ?" : "?") + std::to_string(c + 1);
+      }
+      const std::string id_mark = "?" + std::to_string(row.columns.size() + 1);
+      RowStatement update(db, "UPDATE labels SET (" + names + ") = (" + marks + ") WHERE id = " + id_mark);
+      for (std::size_t c = 0; c < row.values.size(); ++c) update.bind(static_cast<int>(c + 1), row.values[c]);
+      update.bind(static_cast<int>(row.columns.size() + 1), StoredValue(target.label_id));
+      update.step();
+    }
+    for (const auto& revision : target.revisions) insert_row(db, "label_revisions", revision);
+  }
+  tx.commit();
 }
 
 }  // namespace dc::core

@@ -3,19 +3,19 @@
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/data/drive_session.h"
 #include "export/camera_view.h"
+#include "export/checksum_cache.h"
 #include "export/drive_split.h"
+#include "export/export_file_writer.h"
+#include "export/frame_payload.h"
 #include "export/kitti_export_text.h"
-#include "export/sha256.h"
+#include "export/label_selection.h"
 #include "export/staging_folder.h"
 
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -28,61 +28,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-struct SourceFilter {
-  LabelSource source;
-  std::optional<std::string> name;  // model:NAME
-  bool matches(const BoxLabel& b) const { return b.source == source && (!name || b.source_name == *name); }
-};
-
-std::vector<SourceFilter> parse_sources(const std::vector<std::string>& specs) {
-  if (specs.empty()) throw std::invalid_argument("no label sources given (use gt, auto, model, model:NAME, manual)");
-  std::vector<SourceFilter> out;
-  for (const auto& s : specs) {
-    const auto colon = s.find(':');
-    SourceFilter f{label_source_from_string(s.substr(0, colon)), std::nullopt};
-    if (colon != std::string::npos) f.name = s.substr(colon + 1);
-    out.push_back(f);
-  }
-  return out;
-}
-
-std::string frame_name(int n) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%06d", n);
-  return buf;
-}
-
-std::string lower_extension(const std::string& file) {
-  std::string e = fs::path(file).extension().string();
-  for (char& c : e) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return e;
-}
-
-void write_file(const fs::path& file, const std::string& text) {
-  std::ofstream out(file, std::ios::binary);
-  out << text;
-  out.close();
-  if (!out) throw std::runtime_error("cannot write " + file.string());
-}
-
-// True when the frame is its whole file, so the file's bytes are the payload's.
-bool whole_file(const Frame& f) {
-  if (f.offset != 0) return false;
-  std::error_code ec;
-  const auto size = fs::file_size(f.file, ec);
-  return !ec && (f.size == 0 || f.size == size);
-}
-
-std::string read_range(const Frame& f) {
-  std::ifstream in(f.file, std::ios::binary);
-  in.seekg(static_cast<std::streamoff>(f.offset));
-  std::string bytes(f.size, '\0');
-  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  if (!in) throw std::runtime_error(f.file + ": cannot read " + std::to_string(f.size) + " bytes at offset " +
-                                    std::to_string(f.offset));
-  return bytes;
-}
 
 // The refined calibration for one camera at time t: covering t and holding the camera, the newest run's; null when
 // none. The same rule as SampleLoader's camera overrides, so the export matches what the viewer's toggle shows.
@@ -98,52 +43,19 @@ const Calibration* newest_refined(const std::vector<Calibration>& refined, const
   return best;
 }
 
-class ExportRun {
-public:
-  ExportRun(const fs::path& root, const Progress& progress, double total)
-      : root_(root), progress_(progress), total_(total) {}
-
-  // Same bytes: a hard link costs no space; across filesystems (or where links are refused) a copy.
-  void place(const fs::path& source, const std::string& rel) {
-    std::error_code ec;
-    fs::create_hard_link(source, root_ / rel, ec);
-    if (ec) {
-      fs::copy_file(source, root_ / rel, ec);
-      if (ec) throw std::runtime_error("cannot copy " + source.string() + " to " + rel + ": " + ec.message());
-      ++result.copied;
-    } else {
-      ++result.linked;
-    }
-  }
-
-  // Records a finished output file in the manifest, then reports progress and honours cancel.
-  void done(const std::string& rel, const json& source, const json& drive, const json& timestamp_ns) {
-    files.push_back({{"path", rel},
-                     {"sha256", Sha256::of_file(root_ / rel)},
-                     {"source", source},
-                     {"drive", drive},
-                     {"timestamp_ns", timestamp_ns}});
-    progress_(++done_, total_, rel);
-    if (progress_.cancelled()) throw Cancelled();
-  }
-
-  KittiExportResult result;
-  json files = json::array();
-
-private:
-  fs::path root_;
-  const Progress& progress_;
-  double total_;
-  double done_ = 0;
-};
+std::string frame_name(int n) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%06d", n);
+  return buf;
+}
 
 }  // namespace
 
-KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, const fs::path& target,
-                                           const KittiExportOptions& options, const Progress& progress) const {
-  const auto sources = parse_sources(options.sources);
-  if (!(options.val_fraction >= 0 && options.val_fraction <= 1))
-    throw std::invalid_argument("val fraction must be within 0..1");
+ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, const fs::path& target,
+                                      const ExportOptions& options, const Progress& progress) const {
+  const LabelSelection selection(options.sources, options.review);
+  if (!(options.train_fraction >= 0 && options.train_fraction <= 1))
+    throw std::invalid_argument("train fraction must be within 0..1");
   if (samples.empty()) throw std::invalid_argument("nothing to export: no samples");
 
   // Keep the given order, drop repeats; numbers NNNNNN follow that order.
@@ -159,10 +71,12 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
   std::map<std::int64_t, std::string> drive_names;
   for (const auto& d : catalog_.drives()) drive_names[d.id] = d.name;
   std::map<std::int64_t, std::shared_ptr<const DriveSession>> sessions;
+  std::map<std::int64_t, std::map<std::int64_t, std::string>> reviewers;
   for (const auto& [id, n] : per_drive) {
     auto it = drive_names.find(id);
     if (it == drive_names.end()) throw std::invalid_argument("no drive with id " + std::to_string(id));
     sessions[id] = DriveSession::open(catalog_, it->second);
+    reviewers[id] = catalog_.export_repository().label_reviewers(id);
   }
   // Refined calibrations of finished runs, read once per drive (Catalog offers its drive repository only non-const;
   // calibrations() only reads).
@@ -170,14 +84,16 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
   if (options.calibration == KittiCalibrationChoice::Refined)
     for (const auto& [id, n] : per_drive)
       refined[id] = const_cast<Catalog&>(catalog_).drive_repository().calibrations(id, true);
-  const std::set<std::int64_t> val_drives = choose_val_drives(per_drive, options.val_fraction, options.seed);
+  const std::set<std::int64_t> val_drives = choose_val_drives(per_drive, 1.0 - options.train_fraction, options.seed);
 
   StagingFolder staging(target);
-  const fs::path root = staging.path();
-  for (const char* dir : {"image_2", "velodyne", "calib", "label_2", "ImageSets"}) fs::create_directory(root / dir);
-
-  ExportRun run(root, progress, 4.0 * static_cast<double>(order.size()) + 2);
-  progress(0, 4.0 * static_cast<double>(order.size()) + 2, "exporting");
+  const double total = 4.0 * static_cast<double>(order.size()) + 2;
+  ChecksumCache checksums(catalog_.path().string() + ".checksums");
+  ExportFileWriter out(staging.path(), options.copy_payloads ? PayloadPlacement::Copy : PayloadPlacement::LinkOrCopy,
+                       progress, total, &checksums);
+  for (const char* dir : {"image_2", "velodyne", "calib", "label_2", "ImageSets"}) out.make_folders(dir);
+  ExportResult result;
+  progress(0, total, "exporting");
   if (progress.cancelled()) throw Cancelled();
   std::vector<std::string> train, val;
   json sample_entries = json::array();
@@ -204,14 +120,11 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
     const std::string velo_rel = "velodyne/" + name + ".bin";
     if (lower_extension(lidar->file) != ".bin")
       throw std::invalid_argument(lidar->file + ": only KITTI .bin point clouds can be exported");
-    if (whole_file(*lidar)) run.place(lidar->file, velo_rel);
-    else {
-      write_file(root / velo_rel, read_range(*lidar));
-      ++run.result.written;
-    }
-    run.done(velo_rel, lidar->file, drive, ts);
+    if (frame_is_whole_file(*lidar)) out.place(lidar->file, velo_rel);
+    else out.write(velo_rel, read_frame_bytes(*lidar));
+    out.done(velo_rel, lidar->file, drive, ts);
 
-    // Image: a PNG source is linked as is; anything else is decoded and written as PNG.
+    // Image: a PNG source is placed as is; anything else is decoded and written as PNG.
     const std::string camera = !options.camera.empty() ? options.camera
                                : session.camera_sensors().empty() ? std::string() : session.camera_sensors().front();
     const Sample::Member* member = camera.empty() ? nullptr : sample.member(camera);
@@ -220,20 +133,9 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
       throw std::invalid_argument(drive + " sample " + std::to_string(ref.key) + ": no image of camera '" + camera +
                                   "'");
     const std::string image_rel = "image_2/" + name + ".png";
-    if (lower_extension(image->file) == ".png" && whole_file(*image)) run.place(image->file, image_rel);
-    else {
-      cv::Mat pixels;
-      if (whole_file(*image)) pixels = cv::imread(image->file, cv::IMREAD_UNCHANGED);
-      else {
-        const std::string bytes = read_range(*image);
-        pixels = cv::imdecode(cv::Mat(1, static_cast<int>(bytes.size()), CV_8UC1, const_cast<char*>(bytes.data())),
-                              cv::IMREAD_UNCHANGED);
-      }
-      if (pixels.empty() || !cv::imwrite((root / image_rel).string(), pixels))
-        throw std::runtime_error(image->file + ": cannot convert the image to PNG");
-      ++run.result.written;
-    }
-    run.done(image_rel, image->file, drive, member ? json(sample.timestamp_ns + member->skew_ns) : ts);
+    if (lower_extension(image->file) == ".png" && frame_is_whole_file(*image)) out.place(image->file, image_rel);
+    else out.write(image_rel, frame_as_png(*image));
+    out.done(image_rel, image->file, drive, member ? json(sample.timestamp_ns + member->skew_ns) : ts);
 
     // Calibration: the one valid at the sample (the file's; refined ones are stored after it), or on request the
     // newest refined one, falling back to the file's where no refinement covers the sample.
@@ -243,10 +145,10 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
       if (const Calibration* r = newest_refined(refined[ref.drive_id], session, camera, sample.timestamp_ns)) {
         calib = r;
         calib_entry = {{"source", "refined"}, {"run_id", r->run_id ? json(*r->run_id) : json()}};
-        ++run.result.refined;
+        ++result.refined;
       } else {
         calib_entry["fallback"] = "no refined calibration covers the sample";
-        ++run.result.calibration_fallbacks;
+        ++result.calibration_fallbacks;
       }
     }
     const auto model = calib ? session.camera_model(*calib, camera) : std::nullopt;
@@ -270,19 +172,20 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
     calib_text.t_cam_from_rect0[2] = (model->T_cam_from_lidar * T_lidar_from_rect0).translation();
     calib_text.T_lidar_from_imu = session.T_lidar_from_imu(i);
     const std::string calib_rel = "calib/" + name + ".txt";
-    write_file(root / calib_rel, calib_text.text());
-    ++run.result.written;
-    run.done(calib_rel, nullptr, drive, ts);
+    out.write(calib_rel, calib_text.text());
+    out.done(calib_rel, nullptr, drive, ts);
 
-    // Labels of the chosen sources in the camera frame; DontCare regions with ground truth, as KITTI ships them.
+    // Labels of the chosen sources and review states in the camera frame; DontCare regions with ground truth, as
+    // KITTI ships them.
     std::string label_text;
     json provenance = json::array();
-    const bool want_gt = std::any_of(sources.begin(), sources.end(),
-                                     [](const SourceFilter& f) { return f.source == LabelSource::GroundTruth; });
     int line = 0;
     for (const auto& b : session.labels(i)) {
-      if (b.deleted || std::none_of(sources.begin(), sources.end(), [&](const SourceFilter& f) { return f.matches(b); }))
+      if (b.deleted || !selection.source_matches(b)) continue;
+      if (!selection.review_matches(b)) {
+        ++result.excluded_by_review;
         continue;
+      }
       const bool outside = options.dont_care_outside_view && box_outside_view(b, *model);
       if (outside) {
         double bbox[4];
@@ -291,26 +194,20 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
       } else {
         label_text += kitti_label_line(b, calib_text.T_rect0_from_lidar, b.source != LabelSource::GroundTruth);
       }
-      provenance.push_back({{"line", ++line},
-                            {"written_as", outside ? "DontCare" : b.category},
-                            {"label_id", b.id},
-                            {"category", b.category},
-                            {"source", to_string(b.source)},
-                            {"source_name", b.source_name},
-                            {"run_id", b.run_id ? json(*b.run_id) : json()},
-                            {"revision", b.revision},
-                            {"review", to_string(b.review)}});
-      ++(outside ? run.result.outside_view : run.result.labels);
+      json entry = LabelSelection::provenance(b, reviewers[ref.drive_id]);
+      entry["line"] = ++line;
+      entry["written_as"] = outside ? "DontCare" : b.category;
+      provenance.push_back(std::move(entry));
+      ++(outside ? result.outside_view : result.labels);
     }
-    if (want_gt)
+    if (selection.includes_ground_truth())
       for (const auto& r : session.dont_care(i)) {
         label_text += kitti_dont_care_line(r.bbox2d);
         provenance.push_back({{"line", ++line}, {"category", "DontCare"}, {"source", "gt"}});
       }
     const std::string label_rel = "label_2/" + name + ".txt";
-    write_file(root / label_rel, label_text);
-    ++run.result.written;
-    run.done(label_rel, nullptr, drive, ts);
+    out.write(label_rel, label_text);
+    out.done(label_rel, nullptr, drive, ts);
 
     const bool is_val = val_drives.count(ref.drive_id) > 0;
     (is_val ? val : train).push_back(name);
@@ -328,38 +225,41 @@ KittiExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples
     std::string text;
     for (const auto& n : *names) text += n + "\n";
     const std::string rel = std::string("ImageSets/") + set_name + ".txt";
-    write_file(root / rel, text);
-    ++run.result.written;
-    run.done(rel, nullptr, nullptr, nullptr);
+    out.write(rel, text);
+    out.done(rel, nullptr, nullptr, nullptr);
   }
 
-  json source_names = json::array();
-  for (const auto& s : options.sources) source_names.push_back(s);
   const json manifest = {
       {"format", "kitti-object"},
       {"created_ns", std::chrono::duration_cast<std::chrono::nanoseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count()},
       {"catalog", catalog_.path().string()},
-      {"sources", source_names},
+      {"sources", options.sources},
+      {"review", options.review},
+      {"excluded_by_review", result.excluded_by_review},
       {"calibration", {{"choice", options.calibration == KittiCalibrationChoice::Refined ? "refined" : "file"},
-                       {"refined", run.result.refined},
-                       {"fallbacks", run.result.calibration_fallbacks}}},
+                       {"refined", result.refined},
+                       {"fallbacks", result.calibration_fallbacks}}},
       {"dont_care_outside_view", {{"enabled", options.dont_care_outside_view},
-                                  {"boxes", run.result.outside_view}}},
-      {"split", {{"val_fraction", options.val_fraction}, {"seed", options.seed}, {"group_by", "drive"},
+                                  {"boxes", result.outside_view}}},
+      {"split", {{"train_fraction", options.train_fraction}, {"seed", options.seed}, {"group_by", "drive"},
                  {"train", train.size()}, {"val", val.size()}}},
       {"samples", sample_entries},
-      {"files", run.files}};
-  write_file(root / "manifest.json", manifest.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
-  ++run.result.written;
+      {"files", out.files()}};
+  out.write("manifest.json", manifest.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 
   staging.commit();
-  KittiExportResult result = run.result;
+  checksums.save();
   result.target = fs::absolute(target).lexically_normal();
+  result.drives = static_cast<int>(per_drive.size());
   result.samples = static_cast<int>(order.size());
   result.train = static_cast<int>(train.size());
   result.val = static_cast<int>(val.size());
+  result.linked = out.linked;
+  result.copied = out.copied;
+  result.written = out.written;
+  result.payload_bytes = out.payload_bytes;
   return result;
 }
 

@@ -32,6 +32,36 @@ constexpr const char* kLabelOfSample = "l.drive_id = sa.drive_id AND l.frame_idx
 constexpr const char* kFindingOfSample =
     "fi.drive_id = sa.drive_id AND (fi.sample_key = f.idx OR (fi.sample_key IS NULL AND "
     "sa.timestamp_ns BETWEEN fi.start_ns AND fi.end_ns))";
+// The same relations read the other way, as the ids of the samples that have such a label / finding. One term of
+// an and-chain is written `sa.id IN (those ids)` so SQLite starts from that term's index (tag, class, check,
+// review state) and looks the few matching samples up instead of testing every sample; the chain's other terms
+// are tested per candidate sample.
+constexpr const char* kSamplesOfLabels =
+    "SELECT sl.id FROM labels l JOIN frames fl ON fl.drive_id = l.drive_id AND fl.idx = l.frame_idx "
+    "JOIN samples sl ON sl.drive_id = l.drive_id AND sl.lidar_frame_id = fl.id WHERE l.deleted = 0";
+// Labels grouped per sample key first (in the order of the class index, without a sort), then their samples:
+// kGroupedLabels + filter + " GROUP BY l.drive_id, l.frame_idx" [+ HAVING] + kSamplesOfGroups.
+constexpr const char* kGroupedLabels =
+    "SELECT sl.id FROM (SELECT l.drive_id, l.frame_idx FROM labels l WHERE l.deleted = 0";
+constexpr const char* kSamplesOfGroups =
+    ") g JOIN frames fl ON fl.drive_id = g.drive_id AND fl.idx = g.frame_idx "
+    "JOIN samples sl ON sl.drive_id = g.drive_id AND sl.lidar_frame_id = fl.id";
+// Each part is followed by the finding's conditions (the same text for both).
+constexpr const char* kSamplesOfKeyFindings =
+    "SELECT sk.id FROM findings fi JOIN frames fk ON fk.drive_id = fi.drive_id AND fk.idx = fi.sample_key "
+    "JOIN samples sk ON sk.drive_id = fi.drive_id AND sk.lidar_frame_id = fk.id WHERE fi.sample_key IS NOT NULL";
+constexpr const char* kSamplesOfSpanFindings =
+    "SELECT ss.id FROM findings fi JOIN samples ss ON ss.drive_id = fi.drive_id AND "
+    "ss.timestamp_ns BETWEEN fi.start_ns AND fi.end_ns WHERE fi.sample_key IS NULL";
+
+// One condition of an and-chain: tested per sample, and (for selective terms) as a set of sample ids to start
+// from. Lower `rank` starts first: findings are rarest, then tags, review states and labels.
+struct Part {
+  std::string per_sample;
+  std::string indexed;  // empty: only per_sample
+  int rank = 100;
+};
+
 constexpr const char* kSeverityRank =
     "(CASE fi.severity WHEN 'info' THEN 0 WHEN 'warning' THEN 1 WHEN 'error' THEN 2 ELSE -1 END)";
 
@@ -54,32 +84,32 @@ std::string QueryCompiler::bind(const std::string& value) {
   return "?" + std::to_string(out_.params.size());
 }
 
-std::string QueryCompiler::condition(const QueryNode& node) {
+std::string QueryCompiler::condition(const QueryNode& node, bool may_start) {
   switch (node.kind) {
     case QueryNode::Kind::Term:
-      return conjunction({&node});
+      return conjunction({&node}, may_start);
     case QueryNode::Kind::Not:
-      return "NOT (" + condition(node.children.front()) + ")";
+      return "NOT (" + condition(node.children.front(), false) + ")";
     case QueryNode::Kind::Or: {
       std::string sql;
-      for (const auto& c : node.children) sql += (sql.empty() ? "(" : " OR (") + condition(c) + ")";
+      for (const auto& c : node.children) sql += (sql.empty() ? "(" : " OR (") + condition(c, may_start) + ")";
       return sql;
     }
     case QueryNode::Kind::And: {
       std::vector<const QueryNode*> parts;
       for (const auto& c : node.children) parts.push_back(&c);
-      return conjunction(parts);
+      return conjunction(parts, may_start);
     }
   }
   return "1";
 }
 
-std::string QueryCompiler::conjunction(const std::vector<const QueryNode*>& parts) {
+std::string QueryCompiler::conjunction(const std::vector<const QueryNode*>& parts, bool may_start) {
   const QueryTerm* cls = nullptr;
   const QueryTerm* source = nullptr;
   const QueryTerm* finding = nullptr;
   std::vector<const QueryTerm*> counts, severities;
-  std::vector<std::string> conditions;
+  std::vector<Part> conditions;
   auto once = [&](const QueryTerm*& slot, const QueryTerm& t, const char* what) {
     if (slot)
       throw QueryError(std::string("a second '") + what + "' in the same and-chain cannot hold for one " +
@@ -89,7 +119,7 @@ std::string QueryCompiler::conjunction(const std::vector<const QueryNode*>& part
   };
   for (const QueryNode* p : parts) {
     if (p->kind != QueryNode::Kind::Term) {
-      conditions.push_back("(" + condition(*p) + ")");
+      conditions.push_back({"(" + condition(*p, may_start) + ")", {}, 100});
       continue;
     }
     const QueryTerm& t = p->term;
@@ -99,55 +129,96 @@ std::string QueryCompiler::conjunction(const std::vector<const QueryNode*>& part
       case Field::Finding: once(finding, t, "finding:"); break;
       case Field::Count: counts.push_back(&t); break;
       case Field::Severity: severities.push_back(&t); break;
-      default: conditions.push_back(single(t)); break;
+      case Field::Tag: {
+        const std::string name = bind(t.text);
+        conditions.push_back({"EXISTS (SELECT 1 FROM sample_tags st JOIN tags t ON t.id = st.tag_id WHERE "
+                              "st.sample_id = sa.id AND t.name = " + name + ")",
+                              "sa.id IN (SELECT st.sample_id FROM tags t JOIN sample_tags st ON st.tag_id = t.id "
+                              "WHERE t.name = " + name + ")",
+                              1});
+        break;
+      }
+      case Field::Review: {
+        const std::string state = bind(t.text);
+        conditions.push_back({"(EXISTS (SELECT 1 FROM labels l WHERE " + std::string(kLabelOfSample) +
+                                  " AND l.review = " + state + ") OR EXISTS (SELECT 1 FROM findings fi WHERE " +
+                                  kFindingOfSample + " AND fi.review = " + state + "))",
+                              "sa.id IN (" + std::string(kSamplesOfLabels) + " AND l.review = " + state +
+                                  " UNION ALL " + kSamplesOfKeyFindings + " AND fi.review = " + state + " UNION ALL " +
+                                  kSamplesOfSpanFindings + " AND fi.review = " + state + ")",
+                              2});
+        break;
+      }
+      default: conditions.push_back({single(t), {}, 100}); break;
     }
   }
   if (cls || source || !counts.empty()) {
-    std::string where = kLabelOfSample;
-    if (cls) where += " AND l.category = " + bind(cls->text);
-    if (source) where += " AND l.source = " + bind(source->text);
+    std::string filter;
+    if (cls) filter += " AND l.category = " + bind(cls->text);
+    if (source) filter += " AND l.source = " + bind(source->text);
     if (counts.empty()) {
-      conditions.push_back("EXISTS (SELECT 1 FROM labels l WHERE " + where + ")");
+      conditions.push_back({"EXISTS (SELECT 1 FROM labels l WHERE " + std::string(kLabelOfSample) + filter + ")",
+                            "sa.id IN (" + std::string(kGroupedLabels) + filter + " GROUP BY l.drive_id, l.frame_idx" +
+                                kSamplesOfGroups + ")",
+                            cls || source ? 3 : 100});
     } else {
-      const std::string counted = "(SELECT count(*) FROM labels l WHERE " + where + ")";
-      for (const QueryTerm* c : counts) conditions.push_back(counted + sql_op(c->op) + bind(c->number));
+      // A count that a sample without labels cannot satisfy (> N, >= N or = N with N >= 1) can also be read from
+      // the labels; one that zero satisfies (count<3, count=0) is tested per sample only.
+      bool zero_fails = true;
+      std::string per_sample, having;
+      const std::string counted = "(SELECT count(*) FROM labels l WHERE " + std::string(kLabelOfSample) + filter + ")";
+      for (const QueryTerm* c : counts) {
+        zero_fails = zero_fails && (c->op == Op::Gt ? c->number >= 0
+                                                    : (c->op == Op::Ge || c->op == Op::Eq) && c->number >= 1);
+        const std::string n = bind(c->number);
+        per_sample += (per_sample.empty() ? "" : " AND ") + counted + sql_op(c->op) + n;
+        having += (having.empty() ? "" : " AND ") + std::string("count(*)") + sql_op(c->op) + n;
+      }
+      conditions.push_back({per_sample,
+                            zero_fails
+                                ? "sa.id IN (" + std::string(kGroupedLabels) + filter +
+                                      " GROUP BY l.drive_id, l.frame_idx HAVING " + having + kSamplesOfGroups + ")"
+                                : std::string(),
+                            cls || source ? 4 : 5});
     }
   }
   if (finding || !severities.empty()) {
-    std::string where = kFindingOfSample;
+    std::string filter;
     if (finding) {
       const std::string name = bind(finding->text);
-      where += " AND (fi.check_name = " + name + " OR fi.job_id IN (SELECT j.id FROM jobs j WHERE j.pass = " + name +
-               "))";
+      filter += " AND (fi.check_name = " + name + " OR fi.job_id IN (SELECT j.id FROM jobs j WHERE j.pass = " + name +
+                "))";
     }
-    for (const QueryTerm* s : severities) where += std::string(" AND ") + kSeverityRank + sql_op(s->op) + bind(s->number);
-    conditions.push_back("EXISTS (SELECT 1 FROM findings fi WHERE " + where + ")");
+    for (const QueryTerm* s : severities)
+      filter += std::string(" AND ") + kSeverityRank + sql_op(s->op) + bind(s->number);
+    conditions.push_back({"EXISTS (SELECT 1 FROM findings fi WHERE " + std::string(kFindingOfSample) + filter + ")",
+                          "sa.id IN (" + std::string(kSamplesOfKeyFindings) + filter + " UNION ALL " +
+                              kSamplesOfSpanFindings + filter + ")",
+                          0});
   }
+  // The best-ranked selective part is the starting set; the others are tested on its samples.
+  const Part* start = nullptr;
+  for (const auto& c : conditions)
+    if (may_start && !c.indexed.empty() && (!start || c.rank < start->rank)) start = &c;
   std::string sql;
-  for (const auto& c : conditions) sql += (sql.empty() ? "" : " AND ") + c;
+  for (const auto& c : conditions) sql += (sql.empty() ? "" : " AND ") + (&c == start ? c.indexed : c.per_sample);
   return sql.empty() ? "1" : sql;
 }
 
 std::string QueryCompiler::single(const QueryTerm& t) {
   switch (t.field) {
-    case Field::Tag:
-      return "EXISTS (SELECT 1 FROM sample_tags st JOIN tags t ON t.id = st.tag_id WHERE st.sample_id = sa.id AND "
-             "t.name = " + bind(t.text) + ")";
     case Field::Drive:
-      // instr, not LIKE: % and _ in a drive name are ordinary characters.
-      if (t.op == Op::Contains) return "instr(d.name, " + bind(t.text) + ") > 0";
+      // instr, not LIKE: % and _ in a drive name are ordinary characters. The drives are few: the matching ones
+      // are listed first and their samples found by drive.
+      if (t.op == Op::Contains)
+        return "sa.drive_id IN (SELECT dc.id FROM drives dc WHERE instr(dc.name, " + bind(t.text) + ") > 0)";
       return "d.name = " + bind(t.text);
-    case Field::Review: {
-      const std::string state = bind(t.text);
-      return "(EXISTS (SELECT 1 FROM labels l WHERE " + std::string(kLabelOfSample) + " AND l.review = " + state +
-             ") OR EXISTS (SELECT 1 FROM findings fi WHERE " + kFindingOfSample + " AND fi.review = " + state + "))";
-    }
     case Field::Sample:
       return std::string("f.idx") + sql_op(t.op) + bind(t.number);
     case Field::Time:
       return std::string("sa.timestamp_ns") + sql_op(t.op) + bind(t.number);
     default:
-      return "1";  // label and finding terms are handled by conjunction()
+      return "1";  // the other terms are handled by conjunction()
   }
 }
 

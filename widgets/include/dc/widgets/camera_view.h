@@ -40,6 +40,8 @@ class CameraView : public QWidget {
   void set_frame(cv::Mat image, std::shared_ptr<const dc::core::CameraProjection> projection,
                  std::vector<dc::core::BoxLabel> boxes, const Eigen::Isometry3d& T_cam_from_lidar,
                  const dc::core::CameraIntrinsics& intrinsics);
+  // Replaces the boxes of the frame shown (after a label edit, or its preview while dragging); keeps the selection.
+  void set_boxes(std::vector<dc::core::BoxLabel> boxes);
   // KITTI DontCare regions (image pixels), drawn gray and hatched with the 2D boxes; set_frame keeps them.
   void set_dont_care(std::vector<dc::core::DontCareRegion> regions);
   void clear();

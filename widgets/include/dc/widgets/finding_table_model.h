@@ -17,12 +17,12 @@ struct FindingRow {
   std::optional<std::int64_t> label_id;
 };
 
-// Findings as a table: check, severity, drive, sample (key), sensor, message, review state.
+// Findings as a table: check, severity, drive, sample (key), sensor, message, review state, reviewer.
 class FindingTableModel : public QAbstractTableModel {
   Q_OBJECT
 public:
   enum Column { CheckColumn, SeverityColumn, DriveColumn, SampleColumn, SensorColumn, MessageColumn, ReviewColumn,
-                ColumnCount };
+                ReviewerColumn, ColumnCount };
   enum Role {
     SortRole = Qt::UserRole,  // typed sort key (severity by rank, sample by key)
     SeverityRole,             // int(core::Severity)
@@ -37,7 +37,8 @@ public:
   const std::vector<FindingRow>& rows() const { return rows_; }
   const FindingRow* row_at(int row) const;
   int row_of(std::int64_t finding_id) const;  // -1 when absent
-  void set_review(int row, dc::core::ReviewState review);
+  void set_review(int row, dc::core::ReviewState review, const std::string& reviewer = {},
+                  std::int64_t reviewed_ns = 0);
 
   int rowCount(const QModelIndex& parent = {}) const override;
   int columnCount(const QModelIndex& parent = {}) const override;

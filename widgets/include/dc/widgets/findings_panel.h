@@ -19,9 +19,9 @@ namespace dc::widgets {
 class FindingFilterProxy;
 
 // Findings panel: every finding of the catalog in a table (check, severity, drive, sample, sensor, message, review
-// state), filtered by check, severity, drive and review state, errors first. Double-click (or a finding clicked in
-// the timeline) activates a finding: the main window jumps to its sample and camera. Accept / Reject / Reset store
-// the review state of the selected findings in the catalog.
+// state, reviewer), filtered by check, severity, drive and review state, errors first. Double-click (or a finding
+// clicked in the timeline) activates a finding: the main window jumps to its sample and camera. Accept / Reject /
+// Reset store the review state of the selected findings in the catalog with the reviewer's name and the time.
 class FindingsPanel : public QWidget {
   Q_OBJECT
 public:
@@ -49,6 +49,8 @@ public:
   bool activate(std::int64_t finding_id);
   // Stores a review state for the selected findings; returns how many changed.
   int set_review_of_selection(dc::core::ReviewState review);
+  // The name stored with each review (empty: the OS user).
+  void set_reviewer(const QString& name) { reviewer_ = name; }
 
 public slots:
   void reload();  // re-reads every drive's findings; keeps the filters where their values still exist
@@ -73,6 +75,7 @@ private:
   QPushButton* accept_ = nullptr;
   QPushButton* reject_ = nullptr;
   QPushButton* reset_ = nullptr;
+  QString reviewer_;
 };
 
 }  // namespace dc::widgets

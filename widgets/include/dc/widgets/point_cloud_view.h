@@ -20,6 +20,12 @@ namespace dc::widgets {
 //
 // Mouse: left-drag orbits around the focal point, right- or middle-drag pans, the wheel zooms, a left click on
 // a box selects it. Keys: R reset view, B bird's eye, C chase camera, +/- point size.
+//
+// Editing (set_editing_enabled): the selected box shows handles on the plane z = its centre z. Dragging its body
+// moves it in x/y, the knob in front of it turns its yaw, its corners and face middles change length and width;
+// Shift+drag on the ground draws the footprint of a new box. The cursor maps to the world exactly (the viewing
+// ray through the pixel intersected with that plane). The preview follows the mouse (box_edit_preview); the edit
+// is handed over on release (box_edit_finished, footprint_drawn); Escape during a drag cancels it.
 class PointCloudView : public QOpenGLWidget {
   Q_OBJECT
  public:
@@ -52,6 +58,21 @@ class PointCloudView : public QOpenGLWidget {
   // Index of the nearest drawn box under a widget pixel, -1 when none.
   int box_at(const QPoint& widget_pos) const;
 
+  void set_editing_enabled(bool on);
+  bool editing_enabled() const;
+  // Replaces one drawn box (an edit's preview, or the stored result), keeping the selection.
+  void set_box(int index, const dc::core::BoxLabel& box);
+  // Where the viewing ray through a widget pixel (its centre) meets the plane z = `z`, lidar frame; nothing when
+  // the ray runs parallel to it or away from it.
+  std::optional<Eigen::Vector3d> ground_point(const QPointF& widget_pos, double z) const;
+  // The rotation knob of the selected box (none without a selection or editing), lidar frame.
+  std::optional<Eigen::Vector3d> rotation_knob() const;
+  // Resize handles of the selected box: 4 corners (front-left, front-right, back-left, back-right), then the
+  // middles of the front, back, left and right faces.
+  std::vector<Eigen::Vector3d> resize_handles() const;
+  // Height of the plane footprints are drawn on (the ground grid's).
+  double footprint_plane_z() const;
+
   // Renders the current scene and returns it (the widget must be shown for its context to exist).
   QImage render_to_image();
 
@@ -65,6 +86,13 @@ class PointCloudView : public QOpenGLWidget {
  signals:
   void box_selected(int index);
   void options_changed(const dc::widgets::ViewOptions& options);  // after keyboard changes (point size)
+  // While a handle is dragged: the box as it would be (index into boxes()).
+  void box_edit_preview(int index, const dc::core::BoxLabel& box);
+  // On release after a drag that changed the box.
+  void box_edit_finished(int index, const dc::core::BoxLabel& box);
+  // Shift+drag: a footprint in the lidar frame (centre x/y on the ground plane, length along x, width along y,
+  // yaw 0); z and height are left to the receiver.
+  void footprint_drawn(const dc::core::BoxLabel& footprint);
 
  protected:
   void initializeGL() override;

@@ -2,6 +2,8 @@
 #include "dc/widgets/timeline_lane.h"
 
 #include <QWidget>
+#include <optional>
+#include <utility>
 #include <vector>
 
 class QPainter;
@@ -14,7 +16,8 @@ namespace dc::widgets {
 
 // A time axis with one row (lane) per stream: ticks per sensor frame with gaps highlighted, per-sample bars (label
 // counts), spans (findings, tags). Clicking or dragging asks for the sample nearest the pointer; the wheel zooms
-// around the pointer (Shift+wheel or a middle/right drag pans); double-click resets the zoom.
+// around the pointer (Shift+wheel or a middle/right drag pans); double-click resets the zoom. Shift+drag selects a
+// time range (shown shaded; a plain click clears it), for actions on several samples at once such as tagging.
 class TimelineWidget : public QWidget {
   Q_OBJECT
 public:
@@ -42,6 +45,12 @@ public:
   double gap_factor() const { return gap_factor_; }
 
   int current_sample() const { return current_; }
+
+  // The range selected with Shift+drag, as the first and last sample positions inside it; empty when nothing is
+  // selected or no sample lies inside.
+  std::optional<std::pair<int, int>> selected_samples() const;
+  bool has_selection() const { return selecting_ || selection_end_ != selection_start_; }
+  void clear_selection();
 
   // Visible time range; zooming keeps it inside the data range.
   dc::core::TimestampNs data_start_ns() const { return data_start_; }
@@ -73,6 +82,7 @@ public slots:
 signals:
   void sample_requested(int sample);
   void item_clicked(int lane, int item);  // a click that hit an item of a spans lane (findings, tags)
+  void selection_changed();               // a Shift+drag ended, or the selection was cleared
 
 protected:
   void paintEvent(QPaintEvent* event) override;
@@ -116,6 +126,9 @@ private:
   bool scrubbing_ = false;
   bool panning_ = false;
   double pan_last_x_ = 0.0;
+  // Shift+drag selection, in axis time; start == end means none.
+  bool selecting_ = false;
+  dc::core::TimestampNs selection_start_ = 0, selection_end_ = 0;
 };
 
 }  // namespace dc::widgets

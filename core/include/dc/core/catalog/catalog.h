@@ -1,10 +1,12 @@
 #pragma once
 #include "dc/core/catalog/drive_repository.h"
+#include "dc/core/catalog/export_repository.h"
 #include "dc/core/catalog/finding_repository.h"
 #include "dc/core/catalog/frame_repository.h"
 #include "dc/core/catalog/ingest_error_repository.h"
 #include "dc/core/catalog/job_repository.h"
 #include "dc/core/catalog/label_repository.h"
+#include "dc/core/catalog/review_repository.h"
 #include "dc/core/catalog/run_result_repository.h"
 #include "dc/core/catalog/tag_repository.h"
 #include "dc/core/model/drive.h"
@@ -49,7 +51,11 @@ public:
   JobRepository& job_repository() { return jobs_; }
   TagRepository& tag_repository() { return tags_; }
   RunResultRepository& run_results() { return runs_; }
+  ExportRepository& export_repository() { return exports_; }
+  const ExportRepository& export_repository() const { return exports_; }
   const LabelRepository& label_repository() const { return labels_; }
+  ReviewRepository& review_repository() { return reviews_; }
+  const ReviewRepository& review_repository() const { return reviews_; }
 
   // Makes the catalog's copy of `drive` equal to what was read, in one transaction: new things are added, changed
   // frames, samples, poses and ground truth are updated (labels as new revisions), vanished frames and errors that
@@ -86,6 +92,8 @@ private:
   JobRepository jobs_;
   TagRepository tags_;
   RunResultRepository runs_;
+  ReviewRepository reviews_;
+  ExportRepository exports_;
 };
 
 }  // namespace dc::core

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace dc::core {
@@ -18,7 +19,8 @@ public:
   // Many findings in a transaction the caller owns.
   void add_all(std::int64_t drive_id, const std::vector<Finding>& findings, std::optional<std::int64_t> job_id);
   std::vector<Finding> list(std::int64_t drive_id) const;
-  void set_review(std::int64_t finding_id, ReviewState review);
+  // Stores a review state with its reviewer (empty: the OS user) and time; see ReviewRepository.
+  void set_review(std::int64_t finding_id, ReviewState review, const std::string& reviewer = {});
 
 private:
   SqliteDatabase& db_;

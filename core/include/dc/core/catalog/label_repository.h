@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace dc::core {
@@ -23,6 +24,23 @@ struct LabelQuery {
 struct GroundTruthChanges {
   std::int64_t added = 0, updated = 0, removed = 0, unchanged = 0;
   std::int64_t retimed = 0;  // only the lidar frame's time changed: updated in place, not a new revision
+};
+
+// One stored row, every column by name exactly as SQLite holds it (null, integer, real, text or blob).
+using StoredValue = std::variant<std::monostate, std::int64_t, double, std::string, std::vector<std::uint8_t>>;
+struct StoredRow {
+  std::vector<std::string> columns;
+  std::vector<StoredValue> values;
+  bool operator==(const StoredRow&) const = default;
+};
+
+// A label's rows as stored: its `labels` row (none when there is no such label) and its `label_revisions` rows,
+// oldest first. What undo and redo of an edit put back, column for column.
+struct StoredLabelRows {
+  std::int64_t label_id = 0;
+  std::optional<StoredRow> label;
+  std::vector<StoredRow> revisions;
+  bool operator==(const StoredLabelRows&) const = default;
 };
 
 // Labels and DontCare regions. A label keeps its id for life; every edit stores the previous state in
@@ -46,6 +64,15 @@ public:
   BoxLabel restore(std::int64_t label_id);
 
   std::vector<DontCareRegion> dont_care(std::int64_t drive_id, std::optional<std::int64_t> frame_index = {}) const;
+
+  // Every column of the label's row and of its revisions, as stored (for undo).
+  StoredLabelRows stored_rows(std::int64_t label_id) const;
+  // Makes each label's rows equal to targets[i], in one transaction: the `labels` row is updated in place (inserted
+  // with its id when it is gone, deleted when the target has none) and its revisions are replaced. Undoing an edit
+  // puts back the rows read before it (the newest revision is reverted, a created label erased); redo puts back the
+  // rows read after it. Throws CatalogError, changing nothing, when a label is no longer as expected[i] says
+  // (someone changed it meanwhile).
+  void put_back(const std::vector<StoredLabelRows>& targets, const std::vector<StoredLabelRows>& expected);
 
   // For the ingest transaction (the caller owns it). Replaces the drive's ground truth with `labels`: a box that is
   // the same object as a stored one (same frame and class, same track id or, without tracks, the nearest center

@@ -22,6 +22,8 @@ struct Finding {
   std::string message;
   std::string details_json = "{}";
   ReviewState review = ReviewState::Unreviewed;
+  std::string reviewer;          // who set `review` ("" when never reviewed)
+  TimestampNs reviewed_ns = 0;  // when
 };
 
 }  // namespace dc::core

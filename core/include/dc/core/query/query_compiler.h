@@ -16,8 +16,10 @@ public:
 
 private:
   explicit QueryCompiler(const std::string& text) : text_(text) {}
-  std::string condition(const QueryNode& node);
-  std::string conjunction(const std::vector<const QueryNode*>& parts);
+  // `may_start`: the condition may name the set of samples the search starts from (not under `not`, where the
+  // set would only be tested against).
+  std::string condition(const QueryNode& node, bool may_start = true);
+  std::string conjunction(const std::vector<const QueryNode*>& parts, bool may_start);
   std::string single(const QueryTerm& term);
   std::string bind(std::int64_t value);
   std::string bind(const std::string& value);

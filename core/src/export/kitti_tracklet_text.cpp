@@ -1,0 +1,128 @@
+#include "export/kitti_tracklet_text.h"
+
+#include <tinyxml2.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <tuple>
+
+namespace dc::core {
+
+namespace {
+
+// Numeric track ids sort as numbers ("2" before "10"), others after them as text.
+auto track_order(const std::string& id) {
+  const bool numeric = !id.empty() && id.size() < 18 && id.find_first_not_of("0123456789") == std::string::npos;
+  return std::make_tuple(!numeric, numeric ? std::stoll(id) : 0LL, id);
+}
+
+auto group_key(const BoxLabel& b) {
+  return std::make_tuple(static_cast<int>(b.source), b.source_name, b.run_id.value_or(-1), b.track_id.empty(),
+                         track_order(b.track_id), b.track_id.empty() ? b.id : 0, b.frame_index);
+}
+
+std::string number(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
+
+class Archive {
+public:
+  Archive() : printer_(nullptr, /*compact=*/false) {}
+  void open(const char* name) { printer_.OpenElement(name); }
+  // boost::serialization names a class (class_id, tracking_level, version) only where it first occurs.
+  void open_class(const char* name, int class_id, int version) {
+    printer_.OpenElement(name);
+    printer_.PushAttribute("class_id", class_id);
+    printer_.PushAttribute("tracking_level", 0);
+    printer_.PushAttribute("version", version);
+  }
+  void close() { printer_.CloseElement(); }
+  void element(const char* name, const std::string& value) {
+    printer_.OpenElement(name);
+    printer_.PushText(value.c_str());  // escaped by tinyxml2: an object type like "A&B" stays well-formed
+    printer_.CloseElement();
+  }
+  void element(const char* name, double value) { element(name, number(value)); }
+  void element(const char* name, long long value) { element(name, std::to_string(value)); }
+  tinyxml2::XMLPrinter& printer() { return printer_; }
+
+private:
+  tinyxml2::XMLPrinter printer_;
+};
+
+}  // namespace
+
+std::vector<ExportTracklet> group_into_tracklets(std::vector<BoxLabel> boxes) {
+  std::sort(boxes.begin(), boxes.end(), [](const BoxLabel& a, const BoxLabel& b) { return group_key(a) < group_key(b); });
+  std::vector<ExportTracklet> out;
+  const BoxLabel* previous = nullptr;
+  for (const BoxLabel& b : boxes) {
+    const bool continues = previous && !b.track_id.empty() && previous->track_id == b.track_id &&
+                           previous->source == b.source && previous->source_name == b.source_name &&
+                           previous->run_id == b.run_id && previous->frame_index + 1 == b.frame_index &&
+                           previous->category == b.category && previous->length == b.length &&
+                           previous->width == b.width && previous->height == b.height;
+    if (!continues) out.push_back({b.category, b.height, b.width, b.length, b.frame_index, {}});
+    out.back().boxes.push_back(b);
+    previous = &out.back().boxes.back();
+  }
+  return out;
+}
+
+std::string kitti_tracklet_xml(const std::vector<ExportTracklet>& tracklets) {
+  Archive a;
+  a.printer().PushDeclaration("xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\" ");
+  a.printer().PushUnknown("DOCTYPE boost_serialization");
+  a.open("boost_serialization");
+  a.printer().PushAttribute("signature", "serialization::archive");
+  a.printer().PushAttribute("version", 9);
+  a.open_class("tracklets", 0, 0);
+  a.element("count", static_cast<long long>(tracklets.size()));
+  a.element("item_version", 1LL);
+  bool first_tracklet = true, first_pose = true;
+  for (const ExportTracklet& t : tracklets) {
+    if (first_tracklet) a.open_class("item", 1, 1);
+    else a.open("item");
+    a.element("objectType", t.object_type.empty() ? std::string("Unknown") : t.object_type);
+    a.element("h", t.h);
+    a.element("w", t.w);
+    a.element("l", t.l);
+    a.element("first_frame", static_cast<long long>(t.first_frame));
+    if (first_tracklet) a.open_class("poses", 2, 0);
+    else a.open("poses");
+    first_tracklet = false;
+    a.element("count", static_cast<long long>(t.boxes.size()));
+    a.element("item_version", 2LL);
+    for (const BoxLabel& b : t.boxes) {
+      if (first_pose) a.open_class("item", 3, 2);
+      else a.open("item");
+      first_pose = false;
+      a.element("tx", b.center.x());
+      a.element("ty", b.center.y());
+      a.element("tz", b.center.z() - b.height / 2);
+      a.element("rx", 0.0);
+      a.element("ry", 0.0);
+      a.element("rz", b.yaw);
+      a.element("state", 1LL);
+      a.element("occlusion", static_cast<long long>(b.occlusion));
+      a.element("occlusion_kf", 0LL);
+      a.element("truncation", static_cast<long long>(b.truncation_state));
+      a.element("amt_occlusion", -1.0);
+      a.element("amt_occlusion_kf", -1LL);
+      a.element("amt_border_l", -1.0);
+      a.element("amt_border_r", -1.0);
+      a.element("amt_border_kf", -1LL);
+      a.close();
+    }
+    a.close();  // poses
+    a.element("finished", 1LL);
+    a.close();  // item
+  }
+  a.close();  // tracklets
+  a.close();  // boost_serialization
+  return std::string(a.printer().CStr(), static_cast<std::size_t>(a.printer().CStrSize() - 1));
+}
+
+}  // namespace dc::core
