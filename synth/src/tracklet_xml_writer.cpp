@@ -2,44 +2,18 @@
 
 #include "number_format.h"
 
-#include <tinyxml2.h>
+#include "io/boost_xml_archive.h"
 
 namespace dc::core::generator {
 
 namespace {
 
-// tinyxml2's printer escapes text and attributes, so an object type like "A&B" stays well-formed XML.
-class Archive {
- public:
-  Archive() : printer_(nullptr, /*compact=*/false) {}
-
-  void open(const char* name) { printer_.OpenElement(name); }
-  // boost::serialization names a class (class_id, tracking_level, version) only where it first occurs.
-  void open_class(const char* name, int class_id, int version) {
-    printer_.OpenElement(name);
-    printer_.PushAttribute("class_id", class_id);
-    printer_.PushAttribute("tracking_level", 0);
-    printer_.PushAttribute("version", version);
-  }
-  void close() { printer_.CloseElement(); }
-  void element(const char* name, const std::string& value) {
-    printer_.OpenElement(name);
-    printer_.PushText(value.c_str());
-    printer_.CloseElement();
-  }
-  void element(const char* name, double value) { element(name, format_fixed(value, 16)); }
-  void element(const char* name, int value) { element(name, std::to_string(value)); }
-
-  tinyxml2::XMLPrinter& printer() { return printer_; }
-
- private:
-  tinyxml2::XMLPrinter printer_;
-};
+std::string fixed16(double v) { return format_fixed(v, 16); }
 
 }  // namespace
 
 std::string TrackletXmlWriter::write(const std::vector<Tracklet>& tracklets) {
-  Archive a;
+  BoostXmlArchive a(fixed16);
   a.printer().PushDeclaration("xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\" ");
   a.printer().PushUnknown("DOCTYPE boost_serialization");
   a.open("boost_serialization");

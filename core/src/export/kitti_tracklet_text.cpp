@@ -1,6 +1,6 @@
 #include "export/kitti_tracklet_text.h"
 
-#include <tinyxml2.h>
+#include "io/boost_xml_archive.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -27,30 +27,6 @@ std::string number(double v) {
   return buf;
 }
 
-class Archive {
-public:
-  Archive() : printer_(nullptr, /*compact=*/false) {}
-  void open(const char* name) { printer_.OpenElement(name); }
-  // boost::serialization names a class (class_id, tracking_level, version) only where it first occurs.
-  void open_class(const char* name, int class_id, int version) {
-    printer_.OpenElement(name);
-    printer_.PushAttribute("class_id", class_id);
-    printer_.PushAttribute("tracking_level", 0);
-    printer_.PushAttribute("version", version);
-  }
-  void close() { printer_.CloseElement(); }
-  void element(const char* name, const std::string& value) {
-    printer_.OpenElement(name);
-    printer_.PushText(value.c_str());  // escaped by tinyxml2: an object type like "A&B" stays well-formed
-    printer_.CloseElement();
-  }
-  void element(const char* name, double value) { element(name, number(value)); }
-  void element(const char* name, long long value) { element(name, std::to_string(value)); }
-  tinyxml2::XMLPrinter& printer() { return printer_; }
-
-private:
-  tinyxml2::XMLPrinter printer_;
-};
 
 }  // namespace
 
@@ -72,7 +48,7 @@ std::vector<ExportTracklet> group_into_tracklets(std::vector<BoxLabel> boxes) {
 }
 
 std::string kitti_tracklet_xml(const std::vector<ExportTracklet>& tracklets) {
-  Archive a;
+  BoostXmlArchive a(number);
   a.printer().PushDeclaration("xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\" ");
   a.printer().PushUnknown("DOCTYPE boost_serialization");
   a.open("boost_serialization");
