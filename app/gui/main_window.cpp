@@ -340,8 +340,13 @@ void MainWindow::build_menus() {
   layouts->addAction(tr("Default"), this, [this] { apply_layout_preset(0); });
   layouts->addAction(tr("3D focus"), this, [this] { apply_layout_preset(1); });
   layouts->addAction(tr("Cameras focus"), this, [this] { apply_layout_preset(2); });
+  // Filled when opened: the review, query and edit history docks are made after the menus.
   auto* docks = view->addMenu(tr("Panels"));
-  for (auto* dock : findChildren<QDockWidget*>()) docks->addAction(dock->toggleViewAction());
+  docks->setObjectName("panelsMenu");
+  connect(docks, &QMenu::aboutToShow, this, [this, docks] {
+    docks->clear();
+    for (auto* dock : findChildren<QDockWidget*>()) docks->addAction(dock->toggleViewAction());
+  });
 
   passes_menu_ = menuBar()->addMenu(tr("&Passes"));
   passes_menu_->setObjectName("passesMenu");

@@ -18,7 +18,9 @@
 #include <QAbstractItemModel>
 #include <QApplication>
 #include <QElapsedTimer>
+#include <QDockWidget>
 #include <QLabel>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QTimer>
 #include <QSignalSpy>
@@ -311,6 +313,38 @@ private slots:
     QVERIFY(log->isVisible());
     QVERIFY(log->log_file_text().contains(QString::fromStdString(dc::core::log_file().string())));
     QTRY_VERIFY_WITH_TIMEOUT(log->text()->toPlainText().contains("no drive named 'no_such_drive'"), 3000);
+  }
+
+  // Every dock, also those made after the menus (review, query, edit history), can be shown and hidden from
+  // View > Panels.
+  void panelsMenuListsEveryDock() {
+    dc::app::MainWindow window(QString::fromStdString(generated_catalog_.string()));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* panels = window.findChild<QMenu*>("panelsMenu");
+    QVERIFY(panels);
+    const auto docks = window.findChildren<QDockWidget*>();
+    QStringList expected;
+    for (auto* dock : docks) expected << dock->windowTitle();
+    for (const char* title : {"Review", "Query", "Edit history"}) QVERIFY2(expected.contains(title), title);
+    panels->popup(window.mapToGlobal(QPoint(50, 50)));
+    QTRY_VERIFY(panels->isVisible());
+    QStringList listed;
+    for (auto* a : panels->actions()) listed << a->text();
+    expected.sort();
+    listed.sort();
+    QCOMPARE(listed, expected);
+    QDockWidget* query = nullptr;
+    for (auto* dock : docks)
+      if (dock->windowTitle() == "Query") query = dock;
+    QAction* toggle = nullptr;
+    for (auto* a : panels->actions())
+      if (a->text() == "Query") toggle = a;
+    QVERIFY(query && toggle);
+    const bool was_visible = query->isVisible();
+    panels->setActiveAction(toggle);
+    QTest::keyClick(panels, Qt::Key_Return);
+    QTRY_COMPARE(query->isVisible(), !was_visible);
   }
 
   void viewOptionsPersist() {
