@@ -8,12 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <regex>
 
 using nlohmann::json;
@@ -107,10 +109,13 @@ private slots:
     }
     QCOMPARE(staging, 1);
 
-    // A later export succeeds and is complete: every file the manifest lists is there.
+    // A later export succeeds and is complete: every file the manifest lists is there. It removes the killed
+    // run's staging folder (no process holds its lock any more).
     const auto r = run_cli({"--catalog", catalog_, "--json", "export", "all", "--format", format.toStdString(),
                             "--out", target.string(), "--quiet"});
     QVERIFY2(r.exit_code == 0, r.err.c_str());
+    for (const auto& e : fs::directory_iterator(target.parent_path()))
+      QVERIFY2(e.path() == target, ("left beside the export: " + e.path().string()).c_str());
     const json m = json::parse(dc::test::read_text(target / "manifest.json"));
     std::size_t files = 0;
     for (const auto& e : fs::recursive_directory_iterator(target))
@@ -118,6 +123,24 @@ private slots:
     QCOMPARE(m["files"].size(), files);
     QCOMPARE(static_cast<double>(files), total);  // the progress total counts the files listed
     for (const auto& f : m["files"]) QVERIFY(fs::exists(target / f["path"].get<std::string>()));
+  }
+
+  // A staging folder whose process is alive (it holds the folder's flock, as this test does here) is never removed
+  // by another export to the same target.
+  void runningExportsStagingFolderStays() {
+    const fs::path out = work_ / "live";
+    fs::create_directories(out);
+    const fs::path live = out / ".training.partial-live01";
+    fs::create_directories(live / "velodyne");
+    { std::ofstream(live / "velodyne" / "000000.bin") << "half"; }
+    const int fd = ::open(live.c_str(), O_RDONLY | O_DIRECTORY);
+    QVERIFY(fd >= 0);
+    QVERIFY(::flock(fd, LOCK_EX | LOCK_NB) == 0);
+    const auto r = run_cli({"--catalog", catalog_, "export", "all", "--format", "kitti-object", "--out",
+                            (out / "training").string(), "--quiet"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    QVERIFY(fs::exists(live / "velodyne" / "000000.bin"));
+    ::close(fd);
   }
 };
 
