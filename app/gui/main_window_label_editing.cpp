@@ -192,6 +192,7 @@ void MainWindow::on_footprint_drawn(const core::BoxLabel& footprint) {
   box.frame_index = session_->sample(shown_sample_).key();
   box.timestamp_ns = session_->sample(shown_sample_).timestamp_ns;
   box.score = 1.0;
+  box.track_id = label_editor_->unused_track_id();  // a track of its own, ready to be propagated
   const auto fit = widgets::fit_box_to_points(box, shown_data_->cloud, options_.ground_z, kFallbackBoxHeight);
   if (const auto id = label_editor_->create_box(box))
     statusBar()->showMessage(tr("new %1: %2 x %3 x %4 m, %n lidar point(s) above the ground", "", fit.object_points)

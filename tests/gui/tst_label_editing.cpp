@@ -296,6 +296,22 @@ class TestLabelEditing : public QObject {
       if (l.source == dc::core::LabelSource::Manual) fresh = &l;
     QVERIFY(fresh);
     QCOMPARE(fresh->category, std::string("Pedestrian"));
+    // It gets a track of its own: a track id no other label of the drive has (direct SQL, deleted rows too).
+    QVERIFY(!fresh->track_id.empty());
+    {
+      sqlite3* db = nullptr;
+      QVERIFY(sqlite3_open_v2(catalog_file_.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+      sqlite3_stmt* q = nullptr;
+      QVERIFY(sqlite3_prepare_v2(db, "SELECT count(*) FROM labels WHERE track_id = ? AND id != ?", -1, &q, nullptr) ==
+              SQLITE_OK);
+      sqlite3_bind_text(q, 1, fresh->track_id.c_str(), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64(q, 2, fresh->id);
+      QCOMPARE(sqlite3_step(q), SQLITE_ROW);
+      const int others = sqlite3_column_int(q, 0);
+      sqlite3_finalize(q);
+      sqlite3_close(db);
+      QCOMPARE(others, 0);
+    }
     QVERIFY(std::abs(fresh->center.x() - (ga.x() + gb.x()) / 2) < 1e-6);
     QVERIFY(std::abs(fresh->center.y() - (ga.y() + gb.y()) / 2) < 1e-6);
     QVERIFY(std::abs(fresh->length - std::abs(gb.x() - ga.x())) < 1e-6);

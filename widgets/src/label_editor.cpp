@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QUndoStack>
 
+#include <algorithm>
+
 namespace dc::widgets {
 
 using dc::core::BoxLabel;
@@ -101,6 +103,19 @@ std::optional<std::int64_t> LabelEditor::create_box(const BoxLabel& box) {
                        });
   if (!ok || created == 0) return std::nullopt;
   return created;
+}
+
+std::string LabelEditor::unused_track_id() const {
+  if (!can_edit()) return {};
+  dc::core::LabelQuery all;
+  all.include_deleted = true;
+  long long largest = -1;
+  for (const BoxLabel& l : catalog_->label_repository().list(*drive_id_, all)) {
+    const std::string& t = l.track_id;
+    if (!t.empty() && t.size() < 18 && t.find_first_not_of("0123456789") == std::string::npos)
+      largest = std::max(largest, std::stoll(t));
+  }
+  return std::to_string(largest + 1);
 }
 
 bool LabelEditor::delete_box(std::int64_t label_id) {

@@ -41,6 +41,9 @@ class LabelEditor : public QObject {
   void set_target(dc::core::Catalog* catalog, std::shared_ptr<const dc::core::DriveSession> session,
                   std::optional<std::int64_t> drive_id);
   bool can_edit() const { return catalog_ && session_ && drive_id_; }
+  // A track id no label of the drive uses (any source, deleted ones too): one more than the largest numeric one,
+  // so a drawn box can be propagated along a track of its own. Empty when nothing can be edited.
+  std::string unused_track_id() const;
 
   // Stores the geometry, class and track id of `edited` (matched by id, based on its revision) as a manual revision;
   // the other fields keep their stored values. `what` names it in the history.
