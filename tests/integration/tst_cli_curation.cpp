@@ -20,17 +20,13 @@ class TestCliCuration : public QObject {
   std::vector<std::int64_t> keys_, times_;  // its samples
 
   json cli_json(const std::vector<std::string>& args) {
-    std::vector<std::string> full = {"--catalog", catalog_, "--json"};
+    std::vector<std::string> full = {"--json"};
     full.insert(full.end(), args.begin(), args.end());
-    const auto r = run_cli(full);
+    const auto r = dc::test::run_cli_on(catalog_, full);
     if (r.exit_code != 0) qWarning("%s", r.err.c_str());
     return r.exit_code == 0 ? json::parse(r.out) : json();
   }
-  dc::test::CommandResult cli(const std::vector<std::string>& args) {
-    std::vector<std::string> full = {"--catalog", catalog_};
-    full.insert(full.end(), args.begin(), args.end());
-    return run_cli(full);
-  }
+  dc::test::CommandResult cli(const std::vector<std::string>& args) { return dc::test::run_cli_on(catalog_, args); }
   std::set<std::int64_t> keys_of(const json& samples) {
     std::set<std::int64_t> out;
     for (const auto& s : samples) out.insert(s["sample"].get<std::int64_t>());

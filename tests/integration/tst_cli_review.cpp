@@ -25,17 +25,13 @@ class TestCliReview : public QObject {
   std::int64_t finding_c1_ = 0, finding_c2_ = 0;
 
   json cli_json(const std::vector<std::string>& args) {
-    std::vector<std::string> full = {"--catalog", catalog_, "--json"};
+    std::vector<std::string> full = {"--json"};
     full.insert(full.end(), args.begin(), args.end());
-    const auto r = run_cli(full);
+    const auto r = dc::test::run_cli_on(catalog_, full);
     if (r.exit_code != 0) qWarning("%s", r.err.c_str());
     return r.exit_code == 0 ? json::parse(r.out) : json();
   }
-  dc::test::CommandResult cli(const std::vector<std::string>& args) {
-    std::vector<std::string> full = {"--catalog", catalog_};
-    full.insert(full.end(), args.begin(), args.end());
-    return run_cli(full);
-  }
+  dc::test::CommandResult cli(const std::vector<std::string>& args) { return dc::test::run_cli_on(catalog_, args); }
   BoxLabel auto_box(std::size_t sample, const std::string& track) {
     BoxLabel b;
     b.frame_index = keys_.at(sample);

@@ -86,9 +86,9 @@ class TestExportOptions : public QObject {
   std::map<std::string, fs::path> out_;  // export variant -> folder
 
   dc::test::CommandResult cli(const std::vector<std::string>& args) {
-    std::vector<std::string> full = {"--catalog", catalog_, "--quiet"};
+    std::vector<std::string> full = {"--quiet"};
     full.insert(full.end(), args.begin(), args.end());
-    return run_cli(full);
+    return dc::test::run_cli_on(catalog_, full);
   }
 
   void export_as(const std::string& variant, std::vector<std::string> extra) {

@@ -71,11 +71,7 @@ class TestExportRoundTrip : public QObject {
   std::string catalog_;
   json manifest_;
 
-  dc::test::CommandResult cli(const std::vector<std::string>& args) {
-    std::vector<std::string> full = {"--catalog", catalog_};
-    full.insert(full.end(), args.begin(), args.end());
-    return run_cli(full);
-  }
+  dc::test::CommandResult cli(const std::vector<std::string>& args) { return dc::test::run_cli_on(catalog_, args); }
 
 private slots:
   void initTestCase() {

@@ -56,6 +56,12 @@ CommandResult run_program(const std::string& program, const std::vector<std::str
 
 CommandResult run_cli(const std::vector<std::string>& args) { return run_program(DC_CLI_PATH, args); }
 
+CommandResult run_cli_on(const std::string& catalog, const std::vector<std::string>& args) {
+  std::vector<std::string> full = {"--catalog", catalog};
+  full.insert(full.end(), args.begin(), args.end());
+  return run_cli(full);
+}
+
 std::string read_text(const fs::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::runtime_error("cannot read " + file.string());

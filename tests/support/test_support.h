@@ -26,6 +26,8 @@ struct CommandResult {
 };
 // Runs drivecurator-cli with an argument vector (no shell) and captures stdout and stderr.
 CommandResult run_cli(const std::vector<std::string>& args);
+// The same against a catalog file: `--catalog CATALOG` goes first.
+CommandResult run_cli_on(const std::string& catalog, const std::vector<std::string>& args);
 // Runs any program with an argument vector.
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args);
 // The same with a given environment, working folder and time limit (killed when it runs out: err says so).
