@@ -720,6 +720,8 @@ int main(int argc, char** argv) {
   std::string out;
   auto* generate = app.add_subcommand("generate", "write a synthetic KITTI raw drive");
   generate->add_option("--out", out, "output folder")->required();
+  generate->add_option("--format", g.format, "layout written: kitti-raw, or nuscenes (<out> is the dataset root)")
+      ->check(CLI::IsMember({"kitti-raw", "nuscenes"}));
   generate->add_option("--frames", g.frames, "number of lidar sweeps")->check(CLI::Range(1, 1000000));
   generate->add_option("--seed", g.seed, "random seed (same seed, same bytes)");
   generate->add_option("--cameras", g.cameras, "color cameras (1 or 2)")->check(CLI::Range(1, 2));

@@ -8,6 +8,7 @@
 #include "frame_labeler.h"
 #include "kitti_raw_writer.h"
 #include "lidar_ray_caster.h"
+#include "nuscenes_writer.h"
 #include "oxts_writer.h"
 #include "rng.h"
 #include "sensor_rig.h"
@@ -21,6 +22,7 @@
 #include <cmath>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -42,6 +44,8 @@ void validate(const GeneratorOptions& o) {
   if (o.lidar_beams < 1 || o.lidar_beams > 256) fail("lidar_beams must be 1..256");
   if (o.lidar_columns < 16) fail("lidar_columns must be at least 16");
   if (!(o.lidar_rate_hz > 0.5 && o.lidar_rate_hz <= 100)) fail("lidar_rate_hz must be in (0.5, 100]");
+  if (o.format != "kitti-raw" && o.format != "nuscenes") fail("format must be kitti-raw or nuscenes, got '" + o.format + "'");
+  if (o.format != "kitti-raw" && !o.inject.empty()) fail("faults are written into kitti-raw drives only");
 }
 
 Eigen::Matrix4d world_from_imu(const EgoTrajectory::State& st, double imu_height) {
@@ -101,7 +105,9 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
   validate(options);
   // Faults are checked before anything is written: a bad spec leaves the output folder alone.
   FaultPlan plan(options.inject, DriveShape{options.frames, options.cameras, options.lidar_beams}, options.seed);
-  KittiRawWriter writer(options.out, options.date, options.drive_number, options.cameras);
+  // One writer per output format.
+  std::optional<KittiRawWriter> kitti;
+  if (options.format == "kitti-raw") kitti.emplace(options.out, options.date, options.drive_number, options.cameras);
   const SensorRig rig(options.image_width, options.image_height, options.cameras);
   std::string day = options.date;
   std::replace(day.begin(), day.end(), '_', '-');
@@ -111,10 +117,16 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
   const double duration = timing.seconds(std::max(timing.oxts.back(), timing.lidar_end.back())) + 1.0;
   const SyntheticScene scene(options.seed, duration);
 
-  writer.write_text(writer.date_dir() / "calib_cam_to_cam.txt", rig.cam_to_cam_text());
-  writer.write_text(writer.date_dir() / "calib_velo_to_cam.txt", rig.velo_to_cam_text());
-  writer.write_text(writer.date_dir() / "calib_imu_to_velo.txt", rig.imu_to_velo_text());
-  writer.write_text(writer.drive_dir() / "oxts" / "dataformat.txt", OxtsWriter::dataformat());
+  std::optional<NuScenesWriter> nuscenes;
+  if (options.format == "nuscenes")
+    nuscenes.emplace(options.out, options.date, options.drive_number, options.seed, rig, timing, options.lidar_beams,
+                     options.lidar_rate_hz);
+  if (kitti) {
+    kitti->write_text(kitti->date_dir() / "calib_cam_to_cam.txt", rig.cam_to_cam_text());
+    kitti->write_text(kitti->date_dir() / "calib_velo_to_cam.txt", rig.velo_to_cam_text());
+    kitti->write_text(kitti->date_dir() / "calib_imu_to_velo.txt", rig.imu_to_velo_text());
+    kitti->write_text(kitti->drive_dir() / "oxts" / "dataformat.txt", OxtsWriter::dataformat());
+  }
 
   const OxtsWriter oxts(kLatitude0, kLongitude0, kGroundAltitude, rig.imu_height(),
                         scene.ego().state_at(timing.seconds(timing.oxts.front())).xy);
@@ -141,7 +153,8 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
     std::vector<float> points = lidar.sweep(pieces, scene.ground(), ego.s, T_world_from_velo, lidar_rng,
                                             plan.dead_beams(k));
     plan.damage_points(k, points);
-    writer.write_velodyne(k, points);
+    if (kitti) kitti->write_velodyne(k, points);
+    else nuscenes->write_lidar(k, points);
 
     Eigen::Matrix4d T_world_from_cam2;
     for (std::size_t c = 0; c < rig.cameras().size(); ++c) {
@@ -158,10 +171,12 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
       cv::Mat image =
           renderer.render(pieces, scene.ground(), ego.s, cam.K, cam.width, cam.height, T_world_from_seen, camera_rng);
       plan.damage_image(cam.name, k, image);
-      writer.write_image(cam.name, k, image);
+      if (kitti) kitti->write_image(cam.name, k, image);
+      else nuscenes->write_image(static_cast<int>(c), k, image);
     }
     labels[k] = labeler.label(scene, t, pieces, T_world_from_velo, rig.cameras().front(), T_world_from_cam2);
-    writer.write_oxts(k, oxts.record(plan.oxts_state(k, scene.ego().state_at(timing.seconds(timing.oxts[k])))));
+    if (kitti)
+      kitti->write_oxts(k, oxts.record(plan.oxts_state(k, scene.ego().state_at(timing.seconds(timing.oxts[k])))));
   };
 
   int workers = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
@@ -188,7 +203,7 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
       stop = true;
     }
   };
-  progress(0, frames, "generating " + writer.drive_dir().filename().string());
+  progress(0, frames, "generating " + (kitti ? kitti->drive_dir().filename().string() : nuscenes->scene_name()));
   if (workers == 1) {
     work();
   } else {
@@ -199,6 +214,14 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
   if (failure) std::rethrow_exception(failure);
   if (progress.cancelled() || done < frames) throw Cancelled();
 
+  GeneratorResult result;
+  result.frames = frames;
+  if (nuscenes) {
+    result.objects = nuscenes->write_tables(scene, labels);  // instances
+    result.drive_dir = result.date_dir = nuscenes->root();
+    return result;
+  }
+  KittiRawWriter& writer = *kitti;
   if (!plan.empty()) FaultFileEditor(writer, plan, frames).apply();
   // The content was made at the true times; only the written stamps carry the timing faults.
   DriveTiming stamps = timing;
@@ -220,10 +243,8 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
   writer.write_text(writer.drive_dir() / "tracklet_labels.xml", TrackletXmlWriter::write(tracks));
   if (!plan.empty()) writer.write_text(writer.drive_dir() / "injected.json", plan.report_json());
 
-  GeneratorResult result;
   result.drive_dir = writer.drive_dir();
   result.date_dir = writer.date_dir();
-  result.frames = frames;
   result.objects = static_cast<int>(tracks.size());
   return result;
 }

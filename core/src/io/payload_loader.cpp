@@ -5,6 +5,7 @@
 #include "io/readers/payload_check.h"
 
 #include <fstream>
+#include <string_view>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <system_error>
@@ -16,8 +17,24 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::uint64_t kPointBytes = 16;  // x y z reflectance, float32 each
+constexpr std::uint64_t kPcdBinPointBytes = 20;  // nuScenes .pcd.bin: x y z intensity ring, float32 each
 
-PointCloud read_points(const fs::path& file, std::uint64_t offset, std::uint64_t size) {
+bool is_pcd_bin(const std::string& file) {
+  constexpr std::string_view suffix = ".pcd.bin";
+  return file.size() >= suffix.size() && file.compare(file.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// nuScenes sweeps keep x y z intensity; the ring column is dropped in place.
+PointCloud drop_ring_column(PointCloud cloud) {
+  const std::size_t n = cloud.xyzi.size() / 5;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t c = 0; c < 4; ++c) cloud.xyzi[4 * i + c] = cloud.xyzi[5 * i + c];
+  cloud.xyzi.resize(n * 4);
+  return cloud;
+}
+
+PointCloud read_points(const fs::path& file, std::uint64_t offset, std::uint64_t size,
+                       std::uint64_t point_bytes = kPointBytes) {
   if (auto problem = file_problem(file)) throw ParseError(file, "point cloud file " + *problem);
   std::error_code ec;
   const std::uint64_t file_size = fs::file_size(file, ec);
@@ -30,9 +47,11 @@ PointCloud read_points(const fs::path& file, std::uint64_t offset, std::uint64_t
   if (size > kMaxPointFileBytes)
     throw ParseError(file, "refusing to load " + std::to_string(size) + " bytes as one point cloud (limit " +
                                std::to_string(kMaxPointFileBytes) + " bytes = " +
-                               std::to_string(kMaxPointFileBytes / kPointBytes) + " points)");
-  if (size % kPointBytes != 0)
-    throw ParseError(file, "size " + std::to_string(size) + " is not a multiple of 16 bytes (x y z reflectance float32)");
+                               std::to_string(kMaxPointFileBytes / point_bytes) + " points)");
+  if (size % point_bytes != 0)
+    throw ParseError(file, "size " + std::to_string(size) + " is not a multiple of " + std::to_string(point_bytes) +
+                               (point_bytes == kPointBytes ? " bytes (x y z reflectance float32)"
+                                                           : " bytes (x y z intensity ring float32)"));
 
   std::ifstream in(file, std::ios::binary);
   if (!in) throw ParseError(file, "cannot open point cloud file");
@@ -42,7 +61,7 @@ PointCloud read_points(const fs::path& file, std::uint64_t offset, std::uint64_t
   in.read(reinterpret_cast<char*>(cloud.xyzi.data()), static_cast<std::streamsize>(size));
   if (static_cast<std::uint64_t>(in.gcount()) != size)
     throw ParseError(file, "read " + std::to_string(in.gcount()) + " of " + std::to_string(size) + " bytes");
-  return cloud;
+  return point_bytes == kPointBytes ? cloud : drop_ring_column(std::move(cloud));
 }
 
 // Frames without a recorded file (missing payload folder) have nothing to load.
@@ -57,7 +76,7 @@ PointCloud load_velodyne_bin(const fs::path& file) { return read_points(file, 0,
 
 PointCloud load_point_cloud(const Frame& frame) {
   require_payload(frame);
-  return read_points(frame.file, frame.offset, frame.size);
+  return read_points(frame.file, frame.offset, frame.size, is_pcd_bin(frame.file) ? kPcdBinPointBytes : kPointBytes);
 }
 
 cv::Mat load_image(const fs::path& file) {

@@ -4,6 +4,7 @@
 
 #include "io/readers/kitti/kitti_object_reader.h"
 #include "io/readers/kitti/kitti_raw_reader.h"
+#include "io/readers/nuscenes/nuscenes_reader.h"
 
 #include <system_error>
 
@@ -14,6 +15,7 @@ const std::vector<std::unique_ptr<DriveReader>>& reader_registry() {
     std::vector<std::unique_ptr<DriveReader>> r;
     r.push_back(std::make_unique<KittiRawReader>());
     r.push_back(std::make_unique<KittiObjectReader>());
+    r.push_back(std::make_unique<NuScenesReader>());
     return r;
   }();
   return readers;

@@ -9,6 +9,9 @@
 namespace dc::core {
 
 struct GeneratorOptions {
+  // "kitti-raw": <out>/<date>/<date>_drive_<NNNN>_sync; "nuscenes": <out> is the dataset root (v1.0-synthetic/,
+  // samples/, sweeps/; one scene "scene-<NNNN>", keyframes at 2 Hz).
+  std::string format = "kitti-raw";
   std::filesystem::path out;      // date folder is created inside: <out>/<date>/<date>_drive_<NNNN>_sync
   int frames = 100;
   std::uint64_t seed = 1;
@@ -27,13 +30,13 @@ struct GeneratorOptions {
 };
 
 struct GeneratorResult {
-  std::filesystem::path drive_dir;  // the *_drive_*_sync folder
-  std::filesystem::path date_dir;
+  std::filesystem::path drive_dir;  // the *_drive_*_sync folder (nuscenes: the dataset root)
+  std::filesystem::path date_dir;   // (nuscenes: the dataset root)
   int frames = 0;
-  int objects = 0;                  // tracklets written
+  int objects = 0;                  // tracklets written (nuscenes: instances)
 };
 
-// Writes a KITTI raw layout drive from a deterministic synthetic scene (same seed -> byte-identical files).
+// Writes a drive in `options.format` from a deterministic synthetic scene (same seed -> byte-identical files).
 GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& progress = {});
 
 }  // namespace dc::core

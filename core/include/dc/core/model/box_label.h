@@ -25,6 +25,7 @@ struct BoxLabel {
   double length = 0, width = 0, height = 0;
   double yaw = 0;
   std::string category;          // "Car", "Pedestrian", "Cyclist", ...
+  std::string source_category;   // the dataset's own class name when it differs ("vehicle.bus.rigid"); "" otherwise
   std::string track_id;          // empty when the source has no tracks
   double score = 1.0;
   LabelSource source = LabelSource::GroundTruth;
