@@ -61,6 +61,8 @@ CurationCommands::CurationCommands(CLI::App& app) {
   query_ = app.add_subcommand("query", "samples matching a query, e.g. 'class:Car count>=3 and not tag:night' "
                                        "(see README: Queries, tags and collections)");
   query_->add_option("expression", query_words_, "the query (several words are joined with spaces)")->required();
+  query_->add_option("--limit", limit_, "only the first N matches (found without computing the whole result)")
+      ->check(CLI::PositiveNumber);
 
   auto* collection = app.add_subcommand("collection", "saved queries with their frozen samples");
   collection->require_subcommand(1);
@@ -133,14 +135,17 @@ int CurationCommands::query(const Options& o) const {
   const auto compiled = core::QueryEngine::compile(text);  // a bad query fails before the catalog is opened
   (void)compiled;
   core::Catalog catalog(catalog_path(o));
-  const auto hits = core::QueryEngine(catalog).run(text);
+  core::QueryPage page;
+  if (limit_ > 0) page = core::QueryEngine(catalog).page(text, static_cast<std::size_t>(limit_));
+  else page.hits = core::QueryEngine(catalog).run(text);
   if (o.json) {
     json arr = json::array();
-    for (const auto& h : hits) arr.push_back(hit_json(h));
-    print_json({{"query", text}, {"samples", arr}, {"count", hits.size()}});
+    for (const auto& h : page.hits) arr.push_back(hit_json(h));
+    print_json({{"query", text}, {"samples", arr}, {"count", page.hits.size()}, {"more", page.more}});
     return kOk;
   }
-  print_hits(hits);
+  print_hits(page.hits);
+  if (page.more) std::printf("more samples match (--limit %lld)\n", static_cast<long long>(limit_));
   return kOk;
 }
 

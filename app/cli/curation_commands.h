@@ -40,6 +40,7 @@ private:
   std::string name_, drive_, from_, to_, expression_;
   std::vector<std::int64_t> sample_keys_;
   std::vector<std::string> query_words_;
+  std::int64_t limit_ = 0;  // query --limit; 0: every match
 };
 
 }  // namespace dc::app::cli

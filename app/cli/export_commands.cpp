@@ -27,11 +27,13 @@ ExportCommands::ExportCommands(CLI::App& app) {
                    "review states of the labels written: unreviewed, accepted, fixed, rejected (default "
                    "unreviewed,accepted,fixed)")
       ->delimiter(',');
-  export_->add_option("--camera", camera_, "kitti-object: camera sensor for image_2 (default: the first color camera)");
+  export_->add_option("--camera", camera_,
+                      "kitti-object: camera sensor for image_2; kitti-raw: the camera whose refinement "
+                      "--calibration refined applies (default: the first color camera)");
   export_
       ->add_option("--calibration", calibration_,
-                   "kitti-object: file (default) or refined: the newest calib-check refinement covering each sample, "
-                   "the file's where none does")
+                   "file (default) or refined: kitti-object: the newest calib-check refinement covering each "
+                   "sample, the file's where none does; kitti-raw: per drive the refinement covering most samples")
       ->check(CLI::IsMember({"file", "refined"}));
   export_->add_flag("--dontcare-outside-view", dont_care_outside_view_,
                     "kitti-object: write boxes outside the camera's image (or behind it) as DontCare rows");

@@ -191,6 +191,7 @@ private:
   int resume_review();  // the open drive's review session: the sample position it stopped at, -1 for none
   void show_review_sample(qint64 sample_key);
   void review_box_selected(int index);
+  void on_reviewed();  // review states changed: the shown and cached labels are read again
   void build_tagging();       // query dock, Tags menu and shortcuts
   void refresh_tag_lanes();  // one timeline lane per tag of the open drive
   void update_camera_captions();

@@ -7,7 +7,7 @@
 #include "dc/core/data/loaded_sample.h"
 #include "dc/core/data/point_box_membership.h"
 #include "dc/widgets/box_edit_form.h"
-#include "dc/widgets/box_footprint_fit.h"
+#include "dc/core/edit/box_footprint_fit.h"
 #include "dc/widgets/camera_view.h"
 #include "dc/widgets/inspector_panel.h"
 #include "dc/widgets/label_editor.h"
@@ -193,7 +193,7 @@ void MainWindow::on_footprint_drawn(const core::BoxLabel& footprint) {
   box.timestamp_ns = session_->sample(shown_sample_).timestamp_ns;
   box.score = 1.0;
   box.track_id = label_editor_->unused_track_id();  // a track of its own, ready to be propagated
-  const auto fit = widgets::fit_box_to_points(box, shown_data_->cloud, options_.ground_z, kFallbackBoxHeight);
+  const auto fit = core::fit_box_to_points(box, shown_data_->cloud, options_.ground_z, kFallbackBoxHeight);
   if (const auto id = label_editor_->create_box(box))
     statusBar()->showMessage(tr("new %1: %2 x %3 x %4 m, %n lidar point(s) above the ground", "", fit.object_points)
                                  .arg(new_box_class_)

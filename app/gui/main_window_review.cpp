@@ -7,12 +7,15 @@
 #include "dc/widgets/findings_panel.h"
 #include "dc/widgets/playback_controller.h"
 #include "dc/widgets/review_panel.h"
+#include "dc/widgets/sample_cache.h"
 #include "dc/widgets/validation_lanes.h"
 
 #include <QDockWidget>
 #include <QMenuBar>
 #include <QSettings>
 #include <QStatusBar>
+
+#include <set>
 
 namespace dc::app {
 
@@ -46,6 +49,7 @@ void MainWindow::build_review() {
 
   connect(review_, &widgets::ReviewPanel::sample_requested, this, &MainWindow::show_review_sample);
   connect(review_, &widgets::ReviewPanel::reviewed, findings_, &widgets::FindingsPanel::reload);
+  connect(review_, &widgets::ReviewPanel::reviewed, this, &MainWindow::on_reviewed);
   connect(review_, &widgets::ReviewPanel::message, this,
           [this](const QString& text) { statusBar()->showMessage(text, 8000); });
   connect(review_, &widgets::ReviewPanel::reviewer_changed, this, [this](const QString& name) {
@@ -76,6 +80,16 @@ void MainWindow::show_review_sample(qint64 sample_key) {
   if (position < 0) return;
   playback_->set_current(position);
   if (current_sample_ != position) on_current_changed(position);
+}
+
+void MainWindow::on_reviewed() {
+  // The views show review states (a rejected box fades): the shown sample's labels, and those of other samples
+  // kept after edits, are read again; cached samples (a bulk track review reaches them too) are loaded anew.
+  if (!session_ || current_sample_ < 0 || current_sample_ >= session_->sample_count()) return;
+  std::set<std::int64_t> keys{session_->sample(current_sample_).key()};
+  for (const auto& entry : edited_labels_) keys.insert(entry.first);
+  cache_->clear();
+  on_labels_edited(keys, 0);
 }
 
 void MainWindow::review_box_selected(int index) {

@@ -89,7 +89,8 @@ private slots:
     format->setFocus();
     QTest::keyClick(format, Qt::Key_Down);
     QCOMPARE(format->currentData().toString(), QString("kitti-raw"));
-    QVERIFY(!child<QComboBox>(dialog, "calibration")->isEnabled());  // raw keeps the drive's own calibration
+    QVERIFY(child<QComboBox>(dialog, "calibration")->isEnabled());  // file or refined, per drive
+    QVERIFY(!child<QCheckBox>(dialog, "dont_care")->isEnabled());   // DontCare rows are kitti-object's
     const fs::path target = work_ / "out" / "raw";
     type_into(child<QLineEdit>(dialog, "folder"), QString::fromStdString(target.string()));
     type_into(child<QDoubleSpinBox>(dialog, "split"), "0.5");

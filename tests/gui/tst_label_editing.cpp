@@ -56,6 +56,23 @@ Eigen::Vector3d ground_under_pixel(const dc::widgets::PointCloudView& view, QPoi
   return eye + (z - eye.z()) / dir.z() * dir;
 }
 
+// The point under a widget pixel on the upright plane through `anchor` that faces the camera (its normal is the
+// viewing direction made horizontal), for a turntable camera with +z up: screen up is world z made orthogonal to
+// the viewing direction.
+Eigen::Vector3d upright_under_pixel(const dc::widgets::PointCloudView& view, QPoint px, const Eigen::Vector3d& anchor) {
+  const Eigen::Vector3d eye = view.camera_position();
+  const Eigen::Vector3d forward = (view.camera_focal_point() - eye).normalized();
+  const Eigen::Vector3d up = (Eigen::Vector3d::UnitZ() - forward.z() * forward).normalized();
+  const Eigen::Vector3d right = forward.cross(up);
+  const double t = std::tan(20.0 * std::numbers::pi / 180.0);
+  const double w = view.width(), h = view.height();
+  const double nx = (2 * (px.x() + 0.5) / w - 1) * t * (w / h);
+  const double ny = (1 - 2 * (px.y() + 0.5) / h) * t;
+  const Eigen::Vector3d dir = forward + nx * right + ny * up;
+  const Eigen::Vector3d n = Eigen::Vector3d(forward.x(), forward.y(), 0).normalized();
+  return eye + n.dot(anchor - eye) / n.dot(dir) * dir;
+}
+
 QPoint pixel_of(const dc::widgets::PointCloudView& view, const Eigen::Vector3d& p) {
   const auto px = view.project_to_widget(p);
   return px ? px->toPoint() : QPoint(-1, -1);
@@ -265,15 +282,38 @@ class TestLabelEditing : public QObject {
     QCOMPARE(resized.yaw, turned.yaw);
     QVERIFY(std::abs(du) > 0.3 || std::abs(dv) > 0.3);
 
+    // Looking straight down there is no height handle; tilt the view (drag on empty ground orbits) and drag the
+    // handle on the top face up: the top follows the cursor on the upright plane facing the camera, the bottom stays.
+    QVERIFY(!view->height_handle());
+    drag(view, QPoint(8, view->height() - 8), QPoint(8, view->height() - 158));
+    const auto top_handle = view->height_handle();
+    QVERIFY2(top_handle, "no height handle in the tilted view");
+    const QPoint top_px = pixel_of(*view, *top_handle);
+    QVERIFY(view->rect().contains(top_px));
+    const QPoint raise_to = top_px + QPoint(0, -30);
+    drag(view, top_px, raise_to);
+    const double z_grab = upright_under_pixel(*view, top_px, *top_handle).z();
+    const double z_release = upright_under_pixel(*view, raise_to, *top_handle).z();
+    const BoxLabel raised = *labels.find(original.id);
+    QCOMPARE(raised.revision, original.revision + 4);
+    QVERIFY2(std::abs(raised.height - (resized.height + z_release - z_grab)) < 1e-6,
+             qPrintable(QString("%1 vs %2").arg(raised.height).arg(resized.height + z_release - z_grab)));
+    QVERIFY(z_release - z_grab > 0.2);
+    QVERIFY(std::abs((raised.center.z() - raised.height / 2) - (resized.center.z() - resized.height / 2)) < 1e-9);
+    QCOMPARE(raised.center.head<2>(), resized.center.head<2>());
+    QCOMPARE(raised.length, resized.length);
+    view->render_to_image().save(QString::fromStdString((work_ / "handles_tilted.png").string()));
+    QTest::keyClick(view, Qt::Key_B);  // back to bird's eye for what follows
+
     // Height from the inspector's field.
     auto* height = window.inspector()->box_form()->findChild<QDoubleSpinBox*>("boxHeight");
     QVERIFY(height && height->isEnabled());
     height->setValue(2.25);
     QCOMPARE(labels.find(original.id)->height, 2.25);
-    QCOMPARE(labels.find(original.id)->revision, original.revision + 4);
+    QCOMPARE(labels.find(original.id)->revision, original.revision + 5);
 
-    // Ctrl+Z four times: the rows are exactly as before the first drag.
-    for (int i = 0; i < 4; ++i) QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    // Ctrl+Z five times: the rows are exactly as before the first drag.
+    for (int i = 0; i < 5; ++i) QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
     QVERIFY(dc::test::label_tables(catalog_file_) == start);
     QCOMPARE(view->boxes()[static_cast<std::size_t>(index)].center, original.center);
     // Ctrl+Shift+Z redoes the move.

@@ -6,6 +6,7 @@
 #include "main_window.h"
 
 #include "dc/core/catalog/catalog.h"
+#include "dc/widgets/color_map.h"
 #include "dc/widgets/finding_table_model.h"
 #include "dc/widgets/findings_panel.h"
 #include "dc/widgets/point_cloud_view.h"
@@ -15,6 +16,7 @@
 #include <QApplication>
 #include <QLineEdit>
 #include <QTableWidget>
+#include <QImage>
 #include <QTest>
 
 #include <nlohmann/json.hpp>
@@ -38,6 +40,14 @@ BoxLabel auto_box(std::int64_t key, const std::string& track, double y) {
   b.score = 0.7;
   return b;
 }
+// Pixels of exactly this color.
+int count_pixels(const QImage& image, QRgb color) {
+  int n = 0;
+  for (int y = 0; y < image.height(); ++y)
+    for (int x = 0; x < image.width(); ++x) n += (image.pixel(x, y) & 0xffffff) == (color & 0xffffff);
+  return n;
+}
+
 }  // namespace
 
 class TestReviewNavigation : public QObject {
@@ -47,6 +57,7 @@ class TestReviewNavigation : public QObject {
   std::vector<std::int64_t> keys_;
   std::vector<std::int64_t> track5_;  // auto labels at positions 3, 4, 5
   std::int64_t track6_ = 0;           // auto label at position 4
+  std::int64_t track7_ = 0;           // auto label at position 4, rejected with X in the 3D view
   std::int64_t finding_ = 0;          // at position 8
 
   ReviewRecord label_review(std::int64_t id) {
@@ -72,6 +83,7 @@ class TestReviewNavigation : public QObject {
     // a finding at 8.
     for (int p : {3, 4, 5}) track5_.push_back(c.label_repository().insert(drive, auto_box(keys_[p], "5", 0)));
     track6_ = c.label_repository().insert(drive, auto_box(keys_[4], "6", 9));
+    track7_ = c.label_repository().insert(drive, auto_box(keys_[4], "7", -9));
     Finding f;
     f.check = "lidar-health";
     f.sample_key = keys_[8];
@@ -106,7 +118,7 @@ class TestReviewNavigation : public QObject {
     QCOMPARE(panel->table()->rowCount(), 1);
     QTest::keyClick(&window, Qt::Key_N);
     QVERIFY(wait_shown(window, 4));
-    QCOMPARE(panel->table()->rowCount(), 2);
+    QCOMPARE(panel->table()->rowCount(), 3);
     QTest::keyClick(&window, Qt::Key_N, Qt::ShiftModifier);
     QVERIFY(wait_shown(window, 3));
 
@@ -144,6 +156,35 @@ class TestReviewNavigation : public QObject {
       QCOMPARE(r.reviewer, std::string("gui-reviewer"));
     }
     QCOMPARE(label_review(track6_).state, ReviewState::Unreviewed);
+    QCOMPARE(label_review(track7_).state, ReviewState::Unreviewed);
+
+    // X on the selected box of track 7 rejects it, and the 3D view draws it faded towards gray from then on.
+    auto index_of = [&](std::int64_t id) {
+      const auto& shown = window.point_view()->boxes();
+      for (std::size_t i = 0; i < shown.size(); ++i)
+        if (shown[i].id == id) return static_cast<int>(i);
+      return -1;
+    };
+    BoxLabel rejected = auto_box(keys_[4], "7", -9);
+    rejected.review = ReviewState::Rejected;
+    const auto c = dc::widgets::box_color(rejected);
+    const QRgb faded = qRgb(c.r, c.g, c.b);
+    QVERIFY(faded != qRgb(0, 200, 255));  // not the Car color
+    QCOMPARE(count_pixels(window.point_view()->render_to_image(), faded), 0);
+    const int index7 = index_of(track7_);
+    QVERIFY(index7 >= 0);
+    const auto at7 = window.point_view()->project_to_widget(boxes[static_cast<std::size_t>(index7)].center);
+    QVERIFY(at7);
+    QTest::mouseClick(window.point_view(), Qt::LeftButton, {}, at7->toPoint());
+    QTRY_COMPARE(window.point_view()->selected_box(), index7);
+    QTest::keyClick(&window, Qt::Key_X);
+    QCOMPARE(label_review(track7_).state, ReviewState::Rejected);
+    QTRY_VERIFY(index_of(track7_) >= 0 &&
+                window.point_view()->boxes()[static_cast<std::size_t>(index_of(track7_))].review ==
+                    ReviewState::Rejected);
+    window.point_view()->select_box(-1);  // the selection is drawn white
+    QApplication::processEvents();
+    QVERIFY2(count_pixels(window.point_view()->render_to_image(), faded) > 20, "the rejected box is not drawn faded");
 
     // Next: track 6 at 4 is still open but behind; 5 is done; the finding at 8 is next. X rejects it.
     QTest::keyClick(&window, Qt::Key_N);
@@ -165,7 +206,7 @@ class TestReviewNavigation : public QObject {
              QString("gui-reviewer"));
     QVERIFY(panel->session());
     QCOMPARE(panel->session()->counts.accepted, std::int64_t(1 + 3));
-    QCOMPARE(panel->session()->counts.rejected, std::int64_t(1));
+    QCOMPARE(panel->session()->counts.rejected, std::int64_t(2));
     window.close();
   }
 
@@ -190,7 +231,7 @@ class TestReviewNavigation : public QObject {
     // What is left is behind: N goes around to track 6's box at 4; F marks it fixed.
     QTest::keyClick(&window, Qt::Key_N);
     QVERIFY(wait_shown(window, 4));
-    QCOMPARE(window.review_panel()->table()->rowCount(), 2);
+    QCOMPARE(window.review_panel()->table()->rowCount(), 3);
     QTest::keyClick(&window, Qt::Key_F);
     QCOMPARE(label_review(track6_).state, ReviewState::Fixed);
     QCOMPARE(label_review(track5_[1]).state, ReviewState::Accepted);  // only the unreviewed one was taken

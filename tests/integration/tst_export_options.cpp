@@ -10,10 +10,12 @@
 
 #include <Eigen/Geometry>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -93,9 +95,10 @@ class TestExportOptions : public QObject {
 
   void export_as(const std::string& variant, std::vector<std::string> extra) {
     out_[variant] = work_ / variant;
-    std::vector<std::string> args = {"--json", "export", "all", "--format", "kitti-object", "--out",
-                                     out_[variant].string()};
+    std::vector<std::string> args = {"--json", "export", "all", "--out", out_[variant].string()};
     args.insert(args.end(), extra.begin(), extra.end());
+    if (std::find(extra.begin(), extra.end(), "--format") == extra.end())
+      args.insert(args.end(), {"--format", "kitti-object"});
     const auto r = cli(args);
     QVERIFY2(r.exit_code == 0, r.err.c_str());
   }
@@ -127,6 +130,7 @@ private slots:
     export_as("file", {});
     export_as("refined", {"--calibration", "refined"});
     export_as("dontcare", {"--dontcare-outside-view"});
+    export_as("raw_refined", {"--format", "kitti-raw", "--calibration", "refined"});
 
     r = cli({"--json", "calibrations", drive_});
     QVERIFY2(r.exit_code == 0, r.err.c_str());
@@ -181,6 +185,54 @@ private slots:
     QVERIFY(differing > 0);  // the drift was found and corrected
     QCOMPARE(m["calibration"]["refined"].get<int>(), refined);
     QCOMPARE(m["calibration"]["fallbacks"].get<int>(), fallbacks);
+  }
+
+  // kitti-raw --calibration refined: the date folder gets the refinement that covers most samples (found here from
+  // the catalog's calibrations and the samples' times), carried into calib_velo_to_cam.txt so that re-ingesting the
+  // export gives that refined lidar -> image_02 extrinsic.
+  void rawRefinedCalibration() {
+    std::map<const json*, int> votes;  // refined calibration -> samples it is the newest for
+    const json object_export = manifest("refined");
+    for (const auto& s : object_export["samples"]) {
+      const auto t = s["timestamp_ns"].get<std::int64_t>();
+      const json* best = nullptr;
+      for (const auto& c : calibrations_)
+        if (c["source"] == "refined" && holds_camera(c, "image_02") && c["valid_from_ns"].get<std::int64_t>() <= t &&
+            t < c["valid_to_ns"].get<std::int64_t>() && (!best || c["run_id"] >= (*best)["run_id"]))
+          best = &c;
+      if (best) ++votes[best];
+    }
+    QVERIFY(!votes.empty());
+    const json* chosen = nullptr;
+    int most = 0;
+    auto rank = [](const json* c, int n) {
+      return std::tuple(n, (*c)["run_id"].get<std::int64_t>(), -(*c)["valid_from_ns"].get<std::int64_t>());
+    };
+    for (const auto& [calibration, n] : votes)  // most samples; on a tie the newer run, then the earlier validity
+      if (!chosen || rank(calibration, n) > rank(chosen, most)) most = n, chosen = calibration;
+    const json m = manifest("raw_refined");
+    QCOMPARE(m["calibration"]["choice"].get<std::string>(), std::string("refined"));
+    const json& source = m["calibration"]["dates"][0]["sources"][0];
+    QCOMPARE(source["source"].get<std::string>(), std::string("refined"));
+    QCOMPARE(source["run_id"].get<std::int64_t>(), (*chosen)["run_id"].get<std::int64_t>());
+    QCOMPARE(source["samples_covered"].get<int>(), most);
+    QCOMPARE(m["calibration"]["refined_samples"].get<int>(), most);
+
+    const std::string reread = (work_ / "raw_refined.sqlite").string();
+    auto r = dc::test::run_cli_on(reread, {"--quiet", "ingest", out_["raw_refined"].string()});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    r = dc::test::run_cli_on(reread, {"--json", "drives"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const std::string drive = json::parse(r.out)[0]["name"].get<std::string>();
+    r = dc::test::run_cli_on(reread, {"--json", "calibrations", drive});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const json read_back = json::parse(r.out);
+    QCOMPARE(read_back.size(), std::size_t(1));
+    const Matrix34 got = extrinsic_of(*extrinsic(read_back[0], "cam2"));
+    const Matrix34 expected = extrinsic_of(*extrinsic(*chosen, "cam2"));
+    const Matrix34 file = extrinsic_of(*extrinsic(file_calibration_, "cam2"));
+    QVERIFY2((got - expected).cwiseAbs().maxCoeff() < 1e-6, "re-ingested image_02 extrinsic is not the refinement");
+    QVERIFY((expected - file).cwiseAbs().maxCoeff() > 1e-4);  // the refinement differs from the file's
   }
 
   // Before any calib-check run every sample falls back to the file's calibration, byte for byte.

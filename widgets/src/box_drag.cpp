@@ -15,6 +15,7 @@ double wrap_angle(double a) {
 
 Eigen::Vector3d handle_position(const dc::core::BoxLabel& box, const BoxHandle& handle, double knob_offset) {
   double u = 0, v = 0;
+  if (handle.kind == BoxHandle::Kind::Height) return box.center + Eigen::Vector3d(0, 0, box.height / 2);
   if (handle.kind == BoxHandle::Kind::Rotate)
     u = box.length / 2 + knob_offset;
   else if (handle.kind == BoxHandle::Kind::Resize)
@@ -35,6 +36,7 @@ dc::core::BoxLabel dragged_box(const dc::core::BoxLabel& start, const BoxHandle&
   const Eigen::Vector2d c0 = start.center.head<2>();
   switch (handle.kind) {
     case BoxHandle::Kind::None:
+    case BoxHandle::Kind::Height:  // heightened_box
       break;
     case BoxHandle::Kind::Body:
       box.center.head<2>() = c0 + (now - grab);
@@ -66,6 +68,14 @@ dc::core::BoxLabel dragged_box(const dc::core::BoxLabel& start, const BoxHandle&
       break;
     }
   }
+  return box;
+}
+
+dc::core::BoxLabel heightened_box(const dc::core::BoxLabel& start, double grab_z, double now_z) {
+  dc::core::BoxLabel box = start;
+  const double bottom = start.center.z() - start.height / 2;
+  box.height = std::max(kMinBoxSize, start.height + (now_z - grab_z));
+  box.center.z() = bottom + box.height / 2;
   return box;
 }
 

@@ -8,9 +8,10 @@
 namespace dc::widgets {
 
 // An edit handle of the selected box, on the plane z = box centre z: the body, the rotation knob in front of the
-// box, a corner (sx, sy = +-1) or the middle of a face (one of sx, sy 0; sx: length, sy: width).
+// box, a corner (sx, sy = +-1) or the middle of a face (one of sx, sy 0; sx: length, sy: width); or the middle of
+// the top face (Height), dragged up and down.
 struct BoxHandle {
-  enum class Kind { None, Body, Rotate, Resize };
+  enum class Kind { None, Body, Rotate, Resize, Height };
   Kind kind = Kind::None;
   int sx = 0, sy = 0;
 };
@@ -26,6 +27,10 @@ std::vector<BoxHandle> resize_and_rotate_handles();
 constexpr double kMinBoxSize = 0.1;
 dc::core::BoxLabel dragged_box(const dc::core::BoxLabel& start, const BoxHandle& handle, const Eigen::Vector2d& grab,
                                const Eigen::Vector2d& now);
+
+// The box after dragging its top-face handle from height `grab_z` to `now_z`: the top follows, the bottom stays
+// (height no smaller than kMinBoxSize).
+dc::core::BoxLabel heightened_box(const dc::core::BoxLabel& start, double grab_z, double now_z);
 
 // Wraps an angle into (-pi, pi].
 double wrap_angle(double radians);

@@ -285,7 +285,7 @@ void CameraView::Impl::paint_overlays(QPainter& p, const QTransform& image_to_ta
     for (std::size_t i = 0; i < boxes.size(); ++i) {
       const auto& b = boxes[i];
       if (!has_bbox2d(b) || !options.show_source[static_cast<std::size_t>(b.source)]) continue;
-      QPen pen(to_qcolor(class_color(b.category), 200));
+      QPen pen(to_qcolor(box_color(b), 200));
       pen.setCosmetic(true);
       pen.setWidthF(1.0);
       if (static_cast<int>(i) == selected) pen.setColor(kSelectedColor);
@@ -313,7 +313,7 @@ void CameraView::Impl::paint_overlays(QPainter& p, const QTransform& image_to_ta
     for (std::size_t i = 0; i < boxes.size() && i < projected_boxes.size(); ++i) {
       if (static_cast<int>(i) == selected || projected_boxes[i].edges.empty()) continue;
       if (!options.show_source[static_cast<std::size_t>(boxes[i].source)]) continue;
-      p.setPen(box_pen(boxes[i].source, to_qcolor(class_color(boxes[i].category))));
+      p.setPen(box_pen(boxes[i].source, to_qcolor(box_color(boxes[i]))));
       p.drawLines(projected_boxes[i].edges.data(), static_cast<int>(projected_boxes[i].edges.size()));
     }
   }

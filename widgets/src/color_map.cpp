@@ -75,4 +75,13 @@ Rgb8 class_color(std::string_view category) {
   return {170, 170, 200};
 }
 
+Rgb8 box_color(const dc::core::BoxLabel& box) {
+  const Rgb8 c = class_color(box.category);
+  if (box.review != dc::core::ReviewState::Rejected) return c;
+  constexpr double kFade = 0.75;
+  constexpr double kGray = 95;
+  auto f = [](std::uint8_t v) { return static_cast<std::uint8_t>(std::lround(v + (kGray - v) * kFade)); };
+  return {f(c.r), f(c.g), f(c.b)};
+}
+
 }  // namespace dc::widgets

@@ -156,8 +156,8 @@ void ExportDialog::reload_collections() {
 
 void ExportDialog::update_enabled() {
   const bool object = format_->currentData().toString() == "kitti-object";
-  // Per-sample calibration and camera-view DontCare belong to the object layout; raw keeps the drives' own.
-  calibration_->setEnabled(object && !running_);
+  // Camera-view DontCare belongs to the object layout (raw writes tracklets, not per-image rows).
+  calibration_->setEnabled(!running_);
   dont_care_->setEnabled(object && !running_);
   for (QWidget* w : std::initializer_list<QWidget*>{collection_, format_, folder_, split_, seed_, copy_})
     w->setEnabled(!running_);
@@ -193,7 +193,7 @@ void ExportDialog::start_export() {
   options.train_fraction = split_->value();
   options.seed = static_cast<std::uint64_t>(seed_->value());
   const bool object = format_->currentData().toString() == "kitti-object";
-  options.calibration = object && calibration_->currentData().toString() == "refined"
+  options.calibration = calibration_->currentData().toString() == "refined"
                             ? core::KittiCalibrationChoice::Refined
                             : core::KittiCalibrationChoice::File;
   options.dont_care_outside_view = object && dont_care_->isChecked();

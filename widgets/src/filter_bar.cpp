@@ -21,8 +21,12 @@ namespace dc::widgets {
 
 namespace {
 
+// The first rows are listed at once; the whole result follows.
+constexpr std::size_t kFirstPage = 1000;
+
 struct QueryOutcome {
   std::vector<dc::core::QueryHit> hits;
+  bool complete = true;   // false: a first page, more matches follow
   QString error;          // empty on success
   int error_offset = -1;  // for a query error: where the offending token starts
   int error_length = 0;
@@ -39,11 +43,18 @@ int token_length(const std::string& text, std::size_t offset) {
   }
 }
 
-QueryOutcome run_on_own_connection(const std::string& path, const std::string& text) {
+// `first_page`: only the first kFirstPage matches (quick whatever the query); else all of them.
+QueryOutcome run_on_own_connection(const std::string& path, const std::string& text, bool first_page) {
   QueryOutcome out;
   try {
     dc::core::Catalog catalog(path);
-    out.hits = dc::core::QueryEngine(catalog).run(text);
+    if (first_page) {
+      auto page = dc::core::QueryEngine(catalog).page(text, kFirstPage);
+      out.hits = std::move(page.hits);
+      out.complete = !page.more;
+    } else {
+      out.hits = dc::core::QueryEngine(catalog).run(text);
+    }
   } catch (const dc::core::QueryError& e) {
     out.error = QString::fromStdString(e.message());
     out.error_offset = static_cast<int>(e.column() - 1);
@@ -149,14 +160,19 @@ void FilterBar::run_query() {
   }
   const auto generation = ++generation_;
   running_ = true;
+  save_->setEnabled(false);
   show_status(tr("Running…"), false);
+  start_query(text, generation, true);
+}
+
+void FilterBar::start_query(const QString& text, std::uint64_t generation, bool first_page) {
   auto* watcher = new QFutureWatcher<QueryOutcome>(this);
-  connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, text] {
+  connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher, generation, text, first_page] {
     watcher->deleteLater();
     if (generation != generation_) return;
-    running_ = false;
     QueryOutcome out = watcher->result();
     if (!out.error.isEmpty()) {
+      running_ = false;
       if (out.error_offset >= 0) {
         // The query line may have changed while it ran: mark the token only when it still shows the same query.
         if (edit_->text().trimmed() == text) {
@@ -170,14 +186,27 @@ void FilterBar::run_query() {
       emit query_failed(out.error);
       return;
     }
-    const int n = static_cast<int>(out.hits.size());
-    model_->set_hits(std::move(out.hits));
-    shown_query_ = text;
+    if (first_page) {
+      model_->set_hits(std::move(out.hits));
+      shown_query_ = text;
+    } else {
+      // The whole result starts with the page already listed (same order): only the rest is added.
+      out.hits.erase(out.hits.begin(), out.hits.begin() + std::min<std::ptrdiff_t>(model_->rowCount(),
+                                                                                      std::ssize(out.hits)));
+      model_->append_hits(std::move(out.hits));
+    }
+    const int n = model_->rowCount();
+    if (!out.complete) {
+      show_status(tr("First %n sample(s) listed, counting the rest…", "", n) + "  —  " + text, false);
+      start_query(text, generation, false);
+      return;
+    }
+    running_ = false;
     save_->setEnabled(n > 0 && catalog_);
     show_status(tr("%n sample(s) match", "", n) + "  —  " + text, false);
     emit query_finished(n);
   });
-  watcher->setFuture(QtConcurrent::run(run_on_own_connection, path_.toStdString(), text.toStdString()));
+  watcher->setFuture(QtConcurrent::run(run_on_own_connection, path_.toStdString(), text.toStdString(), first_page));
 }
 
 void FilterBar::ask_collection_name() {

@@ -3,7 +3,7 @@
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/catalog/catalog_error.h"
 #include "dc/widgets/label_edit_command.h"
-#include "dc/widgets/label_propagation.h"
+#include "dc/core/edit/label_propagation.h"
 
 #include <QStringList>
 #include <QUndoStack>
@@ -135,7 +135,7 @@ PropagationReport LabelEditor::propagate(const BoxLabel& box, int sample, int co
     report.message = tr("the box has no track id: set one to propagate it along its track");
     return report;
   }
-  const auto T_world_from_lidar_k = T_world_from_lidar(*session_, sample);
+  const auto T_world_from_lidar_k = dc::core::T_world_from_lidar(*session_, sample);
   if (!T_world_from_lidar_k) {
     report.message = tr("the drive has no ego poses: the box cannot be carried to other samples");
     return report;
@@ -151,12 +151,12 @@ PropagationReport LabelEditor::propagate(const BoxLabel& box, int sample, int co
       report.skipped_keys.push_back(key);
       continue;
     }
-    const auto T_world_from_lidar_j = T_world_from_lidar(*session_, j);
+    const auto T_world_from_lidar_j = dc::core::T_world_from_lidar(*session_, j);
     if (!T_world_from_lidar_j) {
       report.no_pose_keys.push_back(key);
       continue;
     }
-    BoxLabel moved = transform_box(box, T_world_from_lidar_j->inverse() * *T_world_from_lidar_k);
+    BoxLabel moved = dc::core::transform_box(box, T_world_from_lidar_j->inverse() * *T_world_from_lidar_k);
     moved.id = 0;
     moved.frame_index = key;
     moved.timestamp_ns = session_->sample(j).timestamp_ns;

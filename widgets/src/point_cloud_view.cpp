@@ -185,11 +185,17 @@ struct PointCloudView::Impl {
   BoxHandle active;
   BoxLabel drag_start;
   Eigen::Vector2d grab = Eigen::Vector2d::Zero();
+  double grab_z = 0;  // height handle: where on the upright plane the drag started
   Eigen::Vector3d footprint_a = Eigen::Vector3d::Zero(), footprint_b = Eigen::Vector3d::Zero();
   double knob_offset = 1.0;  // m; follows the zoom, frozen while dragging so the knob stays under the cursor
 
   double meters_per_pixel(const Eigen::Vector3d& at) const;
   bool handles_shown() const;
+  bool height_handle_shown() const;
+  // The cursor ray met with the upright plane through `anchor` that faces the camera (for the height handle).
+  std::optional<Eigen::Vector3d> upright_point(const QPointF& pos, const Eigen::Vector3d& anchor) const;
+  // The selected box as the active handle's drag to `pos` makes it; none where the cursor ray misses the drag plane.
+  std::optional<BoxLabel> dragged_to(const QPointF& pos) const;
   void rebuild_handles();
   BoxHandle handle_at(const QPoint& pos) const;
   std::optional<Eigen::Vector3d> ground_point(const QPointF& pos, double z) const;
@@ -349,7 +355,7 @@ void PointCloudView::Impl::rebuild_boxes() {
     }
     const auto layer = static_cast<std::size_t>(b.source);
     if (!options.show_source[layer]) continue;
-    Rgb8 color = class_color(b.category);
+    Rgb8 color = box_color(b);
     if (b.source == LabelSource::Manual) color = brighten(color, 0.45);
     add_box(lines[layer], b, color, style_for(b.source));
   }
@@ -365,6 +371,38 @@ double PointCloudView::Impl::meters_per_pixel(const Eigen::Vector3d& at) const {
 
 bool PointCloudView::Impl::handles_shown() const {
   return editing && options.show_boxes && selected >= 0 && selected < static_cast<int>(boxes.size());
+}
+
+bool PointCloudView::Impl::height_handle_shown() const {
+  // Looking (nearly) straight down the top handle sits on the body and an up/down drag cannot be read from the
+  // cursor: bird's-eye view edits the footprint only.
+  return handles_shown() && std::abs(camera.forward().z()) < 0.95;
+}
+
+std::optional<Eigen::Vector3d> PointCloudView::Impl::upright_point(const QPointF& pos,
+                                                                   const Eigen::Vector3d& anchor) const {
+  Eigen::Vector3d n = camera.forward();
+  n.z() = 0;
+  if (n.norm() < 1e-6) return std::nullopt;
+  n.normalize();
+  Eigen::Vector3d origin, dir;
+  camera.ray(pos.x() + 0.5, pos.y() + 0.5, self->width(), self->height(), origin, dir);
+  const double denom = n.dot(dir);
+  if (std::abs(denom) < 1e-12) return std::nullopt;
+  const double t = n.dot(anchor - origin) / denom;
+  if (t <= 0) return std::nullopt;
+  return origin + t * dir;
+}
+
+std::optional<BoxLabel> PointCloudView::Impl::dragged_to(const QPointF& pos) const {
+  if (active.kind == BoxHandle::Kind::Height) {
+    const auto g = upright_point(pos, handle_position(drag_start, active, knob_offset));
+    if (!g) return std::nullopt;
+    return heightened_box(drag_start, grab_z, g->z());
+  }
+  const auto g = ground_point(pos, drag_start.center.z());
+  if (!g) return std::nullopt;
+  return dragged_box(drag_start, active, grab, g->head<2>());
 }
 
 void PointCloudView::Impl::rebuild_handles() {
@@ -404,6 +442,20 @@ void PointCloudView::Impl::rebuild_handles() {
       lines.add_segment(d, e, kHandleColor);
       lines.add_segment(e, a, kHandleColor);
     }
+    if (height_handle_shown()) {
+      // An upright square facing the camera on the middle of the top face, with a stalk up from it.
+      const Eigen::Vector3d p = handle_position(box, {BoxHandle::Kind::Height, 0, 0}, knob_offset);
+      Eigen::Vector3d side = camera.forward().cross(Eigen::Vector3d::UnitZ());
+      side = side.norm() > 1e-9 ? side.normalized() : u;
+      const Eigen::Vector3d up = Eigen::Vector3d::UnitZ();
+      const Eigen::Vector3d a = p + h * (side + up), b = p + h * (side - up), d = p - h * (side + up),
+                            e = p - h * (side - up);
+      lines.add_segment(a, b, kHandleColor);
+      lines.add_segment(b, d, kHandleColor);
+      lines.add_segment(d, e, kHandleColor);
+      lines.add_segment(e, a, kHandleColor);
+      lines.add_segment(p + h * up, p + 3 * h * up, kHandleColor);
+    }
   }
   handle_layer.set(lines);
 }
@@ -425,6 +477,7 @@ BoxHandle PointCloudView::Impl::handle_at(const QPoint& pos) const {
   // The knob first: it must win where it overlaps a face handle of a short box.
   auto handles = resize_and_rotate_handles();
   std::rotate(handles.rbegin(), handles.rbegin() + 1, handles.rend());
+  if (height_handle_shown()) handles.insert(handles.begin(), BoxHandle{BoxHandle::Kind::Height, 0, 0});
   const auto centre = camera.project(box.center, self->width(), self->height());
   for (const auto& handle : handles) {
     const auto px = camera.project(handle_position(box, handle, knob_offset), self->width(), self->height());
@@ -717,6 +770,12 @@ std::optional<Eigen::Vector3d> PointCloudView::rotation_knob() const {
                          impl_->knob_offset);
 }
 
+std::optional<Eigen::Vector3d> PointCloudView::height_handle() const {
+  if (!impl_->height_handle_shown()) return std::nullopt;
+  return handle_position(impl_->boxes[static_cast<std::size_t>(impl_->selected)], {BoxHandle::Kind::Height, 0, 0},
+                         impl_->knob_offset);
+}
+
 std::vector<Eigen::Vector3d> PointCloudView::resize_handles() const {
   std::vector<Eigen::Vector3d> out;
   if (!impl_->handles_shown()) return out;
@@ -819,7 +878,15 @@ void PointCloudView::mousePressEvent(QMouseEvent* event) {
     } else {
       if (handle.kind == BoxHandle::Kind::None && d.handles_shown() && box_at(pos) == d.selected)
         handle.kind = BoxHandle::Kind::Body;
-      if (handle.kind != BoxHandle::Kind::None) {
+      if (handle.kind == BoxHandle::Kind::Height) {
+        const BoxLabel& box = d.boxes[static_cast<std::size_t>(d.selected)];
+        if (const auto g = d.upright_point(pos, handle_position(box, handle, d.knob_offset))) {
+          d.drag = Impl::Drag::Handle;
+          d.active = handle;
+          d.drag_start = box;
+          d.grab_z = g->z();
+        }
+      } else if (handle.kind != BoxHandle::Kind::None) {
         const BoxLabel& box = d.boxes[static_cast<std::size_t>(d.selected)];
         if (const auto g = d.ground_point(pos, box.center.z())) {
           d.drag = Impl::Drag::Handle;
@@ -841,10 +908,9 @@ void PointCloudView::mouseMoveEvent(QMouseEvent* event) {
   if ((pos - d.press_pos).manhattanLength() > kClickSlopPx) d.dragged = true;
   if (d.drag == Impl::Drag::Handle && (event->buttons() & Qt::LeftButton)) {
     if (d.dragged && d.selected >= 0 && d.selected < static_cast<int>(d.boxes.size())) {
-      if (const auto g = d.ground_point(pos, d.drag_start.center.z())) {
-        const BoxLabel edited = dragged_box(d.drag_start, d.active, d.grab, g->head<2>());
-        set_box(d.selected, edited);
-        emit box_edit_preview(d.selected, edited);
+      if (const auto edited = d.dragged_to(pos)) {
+        set_box(d.selected, *edited);
+        emit box_edit_preview(d.selected, *edited);
       }
     }
   } else if (d.drag == Impl::Drag::Footprint && (event->buttons() & Qt::LeftButton)) {
@@ -869,11 +935,11 @@ void PointCloudView::mouseReleaseEvent(QMouseEvent* event) {
   if (event->button() == Qt::LeftButton && drag == Impl::Drag::Handle && d.dragged) {
     if (d.selected >= 0 && d.selected < static_cast<int>(d.boxes.size())) {
       // The release position decides, whether or not a move event came for it.
-      if (const auto g = d.ground_point(event->position(), d.drag_start.center.z()))
-        set_box(d.selected, dragged_box(d.drag_start, d.active, d.grab, g->head<2>()));
+      if (const auto dragged = d.dragged_to(event->position())) set_box(d.selected, *dragged);
       const BoxLabel edited = d.boxes[static_cast<std::size_t>(d.selected)];
       if (edited.center != d.drag_start.center || edited.yaw != d.drag_start.yaw ||
-          edited.length != d.drag_start.length || edited.width != d.drag_start.width)
+          edited.length != d.drag_start.length || edited.width != d.drag_start.width ||
+          edited.height != d.drag_start.height)
         emit box_edit_finished(d.selected, edited);
     }
   } else if (event->button() == Qt::LeftButton && drag == Impl::Drag::Footprint) {

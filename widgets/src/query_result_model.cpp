@@ -12,6 +12,14 @@ void QueryResultModel::set_hits(std::vector<dc::core::QueryHit> hits) {
   endResetModel();
 }
 
+void QueryResultModel::append_hits(std::vector<dc::core::QueryHit> hits) {
+  if (hits.empty()) return;
+  const int first = static_cast<int>(hits_.size());
+  beginInsertRows({}, first, first + static_cast<int>(hits.size()) - 1);
+  hits_.insert(hits_.end(), std::make_move_iterator(hits.begin()), std::make_move_iterator(hits.end()));
+  endInsertRows();
+}
+
 int QueryResultModel::rowCount(const QModelIndex& parent) const {
   return parent.isValid() ? 0 : static_cast<int>(hits_.size());
 }

@@ -5,6 +5,8 @@
 #include "dc/core/query/compiled_query.h"
 #include "dc/core/query/query_hit.h"
 
+#include <sqlite3.h>
+
 #include <type_traits>
 
 namespace dc::core {
@@ -177,6 +179,42 @@ std::vector<QueryHit> TagRepository::select_samples(const CompiledQuery& query) 
   std::vector<QueryHit> out;
   while (q.step()) out.push_back({{q.int64(0), q.int64(1)}, q.int64(2), q.text(3)});
   return out;
+}
+
+namespace {
+
+// SQLite calls the handler every kStepsPerCall instructions; a non-zero return interrupts the statement.
+constexpr int kStepsPerCall = 1000;
+
+struct StepBudget {
+  sqlite3* db;
+  std::int64_t calls_left;
+  bool exhausted = false;
+  StepBudget(sqlite3* handle, std::int64_t steps) : db(handle), calls_left(steps / kStepsPerCall + 1) {
+    sqlite3_progress_handler(db, kStepsPerCall, &StepBudget::tick, this);
+  }
+  ~StepBudget() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
+  StepBudget(const StepBudget&) = delete;
+  StepBudget& operator=(const StepBudget&) = delete;
+  static int tick(void* self) {
+    auto* b = static_cast<StepBudget*>(self);
+    if (--b->calls_left > 0) return 0;
+    b->exhausted = true;
+    return 1;
+  }
+};
+
+}  // namespace
+
+std::optional<std::vector<QueryHit>> TagRepository::select_samples_within(const CompiledQuery& query,
+                                                                          std::int64_t step_budget) const {
+  StepBudget budget(db_.handle(), step_budget);
+  try {
+    return select_samples(query);
+  } catch (const CatalogError&) {
+    if (budget.exhausted) return std::nullopt;
+    throw;
+  }
 }
 
 }  // namespace dc::core

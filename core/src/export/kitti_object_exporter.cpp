@@ -4,6 +4,7 @@
 #include "dc/core/data/drive_session.h"
 #include "export/camera_view.h"
 #include "export/checksum_cache.h"
+#include "export/refined_calibration.h"
 #include "export/drive_split.h"
 #include "export/export_file_writer.h"
 #include "export/frame_payload.h"
@@ -29,20 +30,6 @@ using nlohmann::json;
 
 namespace {
 
-// The refined calibration for one camera at time t: covering t and holding the camera, the newest run's; null when
-// none. The same rule as SampleLoader's camera overrides, so the export matches what the viewer's toggle shows.
-const Calibration* newest_refined(const std::vector<Calibration>& refined, const DriveSession& session,
-                                  const std::string& camera, TimestampNs t) {
-  const Calibration* best = nullptr;
-  for (const auto& c : refined) {
-    if (c.source != CalibrationSource::Refined || t < c.valid_from_ns || t >= c.valid_to_ns ||
-        !session.camera_model(c, camera))
-      continue;
-    if (!best || c.run_id.value_or(-1) >= best->run_id.value_or(-1)) best = &c;
-  }
-  return best;
-}
-
 std::string frame_name(int n) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%06d", n);
@@ -53,10 +40,7 @@ std::string frame_name(int n) {
 
 ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, const fs::path& target,
                                       const ExportOptions& options, const Progress& progress) const {
-  const LabelSelection selection(options.sources, options.review);
-  if (!(options.train_fraction >= 0 && options.train_fraction <= 1))
-    throw std::invalid_argument("train fraction must be within 0..1");
-  if (samples.empty()) throw std::invalid_argument("nothing to export: no samples");
+  const LabelSelection selection = checked_export_request(samples, options);
 
   // Keep the given order, drop repeats; numbers NNNNNN follow that order.
   std::vector<SampleRef> order;
@@ -78,12 +62,11 @@ ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, con
     sessions[id] = DriveSession::open(catalog_, it->second);
     reviewers[id] = catalog_.export_repository().label_reviewers(id);
   }
-  // Refined calibrations of finished runs, read once per drive (Catalog offers its drive repository only non-const;
-  // calibrations() only reads).
+  // Refined calibrations of finished runs, read once per drive.
   std::map<std::int64_t, std::vector<Calibration>> refined;
   if (options.calibration == KittiCalibrationChoice::Refined)
     for (const auto& [id, n] : per_drive)
-      refined[id] = const_cast<Catalog&>(catalog_).drive_repository().calibrations(id, true);
+      refined[id] = catalog_.drive_repository().calibrations(id, true);
   const std::set<std::int64_t> val_drives = choose_val_drives(per_drive, 1.0 - options.train_fraction, options.seed);
 
   StagingFolder staging(target);

@@ -3,6 +3,7 @@
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/data/drive_session.h"
 #include "export/checksum_cache.h"
+#include "export/refined_calibration.h"
 #include "export/drive_split.h"
 #include "export/export_file_writer.h"
 #include "export/frame_payload.h"
@@ -18,6 +19,7 @@
 #include <map>
 #include <regex>
 #include <set>
+#include <tuple>
 #include <stdexcept>
 #include <system_error>
 
@@ -67,6 +69,7 @@ struct DrivePlan {
   int collection_samples = 0;
   std::vector<std::int64_t> sample_keys;
   KittiRawCalibText calib;
+  json calibration;  // manifest: which calibration the date folder got from this drive
 };
 
 // KITTI raw sensor folders the exported drive gets, and the catalog sensor each is read from.
@@ -106,7 +109,12 @@ std::string frame_id_of(const DriveSession& session, const std::string& sensor, 
 // The date folder's calibration texts from the drive's file calibration. The catalog keeps lidar -> rectified
 // camera i (= T_i_from_rect0 * R_rect_00 * T_cam0unrect_from_velo) and lidar -> unrectified camera 0, so R_rect_00
 // and each camera's offset t_i come back as T_i * T_cam0unrect^-1.
-KittiRawCalibText raw_calibration(const DriveSession& session) {
+// `refined` (may be null): a refined calibration of `camera` that replaces the file's lidar -> camera extrinsic. The
+// layout keeps the cameras' offsets to each other and stores only lidar -> camera 0, so the refinement is carried
+// into that one: T_cam0unrect_from_velo' = M^-1 * T_camera_from_velo' with M = T_camera * T_cam0unrect^-1 (the
+// file's rectification and offset), and every camera moves with it, as when the lidar shifts against the rig.
+KittiRawCalibText raw_calibration(const DriveSession& session, const Calibration* refined = nullptr,
+                                  const std::string& camera = {}) {
   const Calibration* calib = nullptr;
   for (const auto& c : session.drive().calibrations)
     if (c.source == CalibrationSource::File) {
@@ -143,21 +151,45 @@ KittiRawCalibText raw_calibration(const DriveSession& session) {
   }
   const std::string imu = session.sensor("oxts") ? frame_id_of(session, "oxts", "imu") : std::string("imu");
   if (auto T = calib->transform(lidar, imu)) text.T_velo_from_imu = *T;
+  if (refined) {
+    const std::string frame = frame_id_of(session, camera, camera);
+    const auto T_file = calib->transform(frame, lidar);
+    const auto T_refined = refined->transform(frame, lidar);
+    if (!T_file || !T_refined)
+      throw std::invalid_argument("drive " + session.name() + ": no lidar -> " + camera + " extrinsic to refine");
+    const Eigen::Matrix4d M = T_file->matrix() * T0u->matrix().inverse();
+    text.T_cam0unrect_from_velo.matrix() = M.inverse() * T_refined->matrix();
+  }
   return text;
+}
+
+// The refined calibration the drive's date folder gets: of those kitti-object would use for the drive's samples
+// (newest run covering the sample), the one used for most samples; on a tie the newer run, then the earlier
+// validity. Null when none covers any sample; `covered` counts the samples it is used for.
+const Calibration* drive_refinement(const std::vector<Calibration>& calibrations, const DriveSession& session,
+                                   const std::string& camera, int& covered) {
+  std::map<const Calibration*, int> votes;
+  for (int i = 0; i < session.sample_count(); ++i)
+    if (const Calibration* c = newest_refined(calibrations, session, camera, session.sample(i).timestamp_ns))
+      ++votes[c];
+  const Calibration* best = nullptr;
+  covered = 0;
+  auto rank = [](const Calibration* c, int n) { return std::tuple(n, c->run_id.value_or(-1), -c->valid_from_ns); };
+  for (const auto& [c, n] : votes)
+    if (!best || rank(c, n) > rank(best, covered)) {
+      best = c;
+      covered = n;
+    }
+  return best;
 }
 
 }  // namespace
 
 ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const fs::path& target,
                                    const ExportOptions& options, const Progress& progress) const {
-  const LabelSelection selection(options.sources, options.review);
-  if (!(options.train_fraction >= 0 && options.train_fraction <= 1))
-    throw std::invalid_argument("train fraction must be within 0..1");
-  if (options.calibration != KittiCalibrationChoice::File)
-    throw std::invalid_argument("kitti-raw writes one calibration per date folder, the drives' own; "
-                                "--calibration refined applies to kitti-object");
-  if (samples.empty()) throw std::invalid_argument("nothing to export: no samples");
+  const LabelSelection selection = checked_export_request(samples, options);
 
+  ExportResult result;
   // The drives of the samples, whole; the collection's samples are recorded per drive.
   std::map<std::int64_t, std::string> drive_names;
   for (const auto& d : catalog_.drives()) drive_names[d.id] = d.name;
@@ -176,7 +208,35 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
         throw std::invalid_argument("drive " + name->second +
                                     " has no timestamps (a KITTI object split); only recorded drives can be "
                                     "exported as kitti-raw");
-      plan.calib = raw_calibration(*plan.session);
+      const DriveSession& session = *plan.session;
+      plan.calibration = {{"drive", session.name()}, {"source", "file"}};
+      if (options.calibration == KittiCalibrationChoice::Refined) {
+        const std::string camera = !options.camera.empty()             ? options.camera
+                                   : session.camera_sensors().empty() ? std::string()
+                                                                      : session.camera_sensors().front();
+        const auto calibrations = catalog_.drive_repository().calibrations(plan.id, true);
+        int covered = 0;
+        const Calibration* refined = drive_refinement(calibrations, session, camera, covered);
+        plan.calib = raw_calibration(session, refined, camera);
+        const int uncovered = session.sample_count() - covered;
+        if (refined) {
+          plan.calibration = {{"drive", session.name()},
+                              {"source", "refined"},
+                              {"camera", camera},
+                              {"run_id", refined->run_id ? json(*refined->run_id) : json()},
+                              {"valid_from_ns", refined->valid_from_ns},
+                              {"valid_to_ns", refined->valid_to_ns},
+                              {"samples_covered", covered},
+                              {"samples_not_covered", uncovered}};
+          result.refined += covered;
+          result.calibration_fallbacks += uncovered;
+        } else {
+          plan.calibration["fallback"] = "no refined calibration of " + camera + " covers a sample of the drive";
+          result.calibration_fallbacks += session.sample_count();
+        }
+      } else {
+        plan.calib = raw_calibration(session);
+      }
     }
     ++plan.collection_samples;
     plan.sample_keys.push_back(s.key);
@@ -237,7 +297,6 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
   ChecksumCache checksums(catalog_.path().string() + ".checksums");
   ExportFileWriter out(staging.path(), options.copy_payloads ? PayloadPlacement::Copy : PayloadPlacement::LinkOrCopy,
                        progress, total, &checksums);
-  ExportResult result;
   progress(0, total, "exporting");
   if (progress.cancelled()) throw Cancelled();
 
@@ -245,8 +304,12 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
   for (const auto& [date, plan] : date_calibration) {
     out.make_folders(date);
     json drives = json::array();
+    json sources = json::array();
     for (const auto& [id, p] : plans)
-      if (p.date == date) drives.push_back(p.session->name());
+      if (p.date == date) {
+        drives.push_back(p.session->name());
+        sources.push_back(p.calibration);
+      }
     for (const auto& [file, text] : {std::pair{"calib_cam_to_cam.txt", plan->calib.cam_to_cam()},
                                      std::pair{"calib_velo_to_cam.txt", plan->calib.velo_to_cam()},
                                      std::pair{"calib_imu_to_velo.txt", plan->calib.imu_to_velo()}}) {
@@ -254,7 +317,7 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
       out.write(rel, text);
       out.done(rel, nullptr, drives, nullptr);
     }
-    calibrations.push_back({{"date", date}, {"drives", drives}});
+    calibrations.push_back({{"date", date}, {"drives", drives}, {"sources", sources}});
   }
 
   json drive_entries = json::array();
@@ -380,7 +443,10 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
       {"sources", options.sources},
       {"review", options.review},
       {"excluded_by_review", result.excluded_by_review},
-      {"calibration", {{"choice", "file"}, {"dates", calibrations}}},
+      {"calibration", {{"choice", options.calibration == KittiCalibrationChoice::Refined ? "refined" : "file"},
+                       {"refined_samples", result.refined},
+                       {"fallback_samples", result.calibration_fallbacks},
+                       {"dates", calibrations}}},
       {"split", {{"train_fraction", options.train_fraction}, {"seed", options.seed}, {"group_by", "drive"},
                  {"train", train_folders}, {"val", val_folders}}},
       {"drives", drive_entries},

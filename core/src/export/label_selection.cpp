@@ -52,4 +52,12 @@ nlohmann::json LabelSelection::provenance(const BoxLabel& b, const std::map<std:
   return j;
 }
 
+LabelSelection checked_export_request(const std::vector<SampleRef>& samples, const ExportOptions& options) {
+  LabelSelection selection(options.sources, options.review);
+  if (!(options.train_fraction >= 0 && options.train_fraction <= 1))
+    throw std::invalid_argument("train fraction must be within 0..1");
+  if (samples.empty()) throw std::invalid_argument("nothing to export: no samples");
+  return selection;
+}
+
 }  // namespace dc::core

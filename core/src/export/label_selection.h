@@ -1,4 +1,6 @@
 #pragma once
+#include "dc/core/catalog/tag_repository.h"
+#include "dc/core/export/export_options.h"
 #include "dc/core/model/box_label.h"
 
 #include <nlohmann/json.hpp>
@@ -34,5 +36,9 @@ private:
   std::vector<Source> sources_;
   std::vector<ReviewState> review_;
 };
+
+// What every exporter checks first: a train fraction within 0..1, some samples, known sources and review states
+// (std::invalid_argument otherwise). Gives the label selection the request asks for.
+LabelSelection checked_export_request(const std::vector<SampleRef>& samples, const ExportOptions& options);
 
 }  // namespace dc::core

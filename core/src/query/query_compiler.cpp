@@ -67,10 +67,21 @@ constexpr const char* kSeverityRank =
 
 }  // namespace
 
-CompiledQuery QueryCompiler::compile(const QueryNode& root, const std::string& text) {
+CompiledQuery QueryCompiler::compile(const QueryNode& root, const std::string& text, QueryPlan plan) {
   QueryCompiler c(text);
-  const std::string where = c.condition(root);
+  const std::string where = c.condition(root, plan == QueryPlan::FromIndexes);
   c.out_.sql = std::string(kSelect) + where + kOrder;
+  return std::move(c.out_);
+}
+
+CompiledQuery QueryCompiler::compile_page(const QueryNode& root, const std::string& text, QueryPlan plan,
+                                          const std::optional<QueryCursor>& after, std::size_t limit) {
+  QueryCompiler c(text);
+  std::string where = "(" + c.condition(root, plan == QueryPlan::FromIndexes) + ")";
+  if (after)
+    where += " AND (sa.drive_id, sa.timestamp_ns, f.idx) > (" + c.bind(after->drive_id) + ", " +
+             c.bind(after->timestamp_ns) + ", " + c.bind(after->key) + ")";
+  c.out_.sql = std::string(kSelect) + where + kOrder + " LIMIT " + c.bind(static_cast<std::int64_t>(limit));
   return std::move(c.out_);
 }
 

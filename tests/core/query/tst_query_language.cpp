@@ -6,6 +6,7 @@
 #include "dc/core/catalog/catalog.h"
 #include "dc/core/catalog/catalog_error.h"
 #include "dc/core/io/ingester.h"
+#include "dc/core/query/query_compiler.h"
 #include "dc/core/query/query_engine.h"
 #include "dc/core/query/query_error.h"
 #include "dc/core/query/query_parser.h"
@@ -16,7 +17,9 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
+#include <tuple>
 
 using namespace dc::core;
 namespace fs = std::filesystem;
@@ -400,6 +403,7 @@ private slots:
                           std::to_string(expected.size());
         QFAIL(msg.c_str());
       }
+      checkPagesGiveTheWholeResult(query);
       const bool proper = !expected.empty() && expected.size() < all.size();
       if (!proper) qInfo("selects %s: %s", expected.empty() ? "nothing" : "everything", query.c_str());
       nonempty += proper;
@@ -413,6 +417,62 @@ private slots:
     QCOMPARE(example[0].drive, name_a_);
     QCOMPARE(example[0].timestamp_ns, catalog_->samples(drive_a_)[2].timestamp_ns);
     QVERIFY(run_query(*catalog_, "tag:rain") == engine.samples("tag:rain"));
+  }
+
+  // Pages of every size, from either plan and from QueryEngine::page, concatenate to run()'s result in its order.
+  void checkPagesGiveTheWholeResult(const std::string& query) {
+    QueryEngine engine(*catalog_);
+    const auto whole = engine.run(query);
+    auto keys = [](const std::vector<QueryHit>& hits) {
+      std::vector<std::tuple<std::int64_t, TimestampNs, std::int64_t>> out;
+      for (const auto& h : hits) out.emplace_back(h.sample.drive_id, h.timestamp_ns, h.sample.key);
+      return out;
+    };
+    const auto expected = keys(whole);
+    QVERIFY2(std::is_sorted(expected.begin(), expected.end()), query.c_str());
+    const QueryNode root = QueryParser::parse(query);
+    for (const std::size_t limit : {std::size_t(1), std::size_t(4), std::size_t(100)}) {
+      for (const QueryPlan plan : {QueryPlan::FromIndexes, QueryPlan::InSampleOrder}) {
+        std::vector<QueryHit> paged;
+        std::optional<QueryCursor> after;
+        for (int guard = 0; guard < 100; ++guard) {
+          auto hits = catalog_->tag_repository().select_samples(
+              QueryCompiler::compile_page(root, query, plan, after, limit + 1));
+          const bool more = hits.size() > limit;
+          if (more) hits.resize(limit);
+          paged.insert(paged.end(), hits.begin(), hits.end());
+          if (!more) break;
+          after = QueryCursor{hits.back().sample.drive_id, hits.back().timestamp_ns, hits.back().sample.key};
+        }
+        const std::string what = query + " (plan " + std::to_string(static_cast<int>(plan)) + ", pages of " +
+                                 std::to_string(limit) + ")";
+        QVERIFY2(keys(paged) == expected, what.c_str());
+      }
+      std::vector<QueryHit> paged;
+      std::optional<QueryCursor> after;
+      for (int guard = 0; guard < 100; ++guard) {
+        const QueryPage page = engine.page(query, limit, after);
+        paged.insert(paged.end(), page.hits.begin(), page.hits.end());
+        if (!page.more) break;
+        after = page.end();
+      }
+      QVERIFY2(keys(paged) == expected, (query + " (QueryEngine::page of " + std::to_string(limit) + ")").c_str());
+    }
+  }
+
+  // A query given too little work gives up instead of answering partly; with enough it answers in full.
+  void stepBudgetGivesUpWhole() {
+    const std::string query = "class:Car count>=3";
+    const CompiledQuery scan =
+        QueryCompiler::compile_page(QueryParser::parse(query), query, QueryPlan::InSampleOrder, std::nullopt, 1000);
+    auto& tags = catalog_->tag_repository();
+    QVERIFY(!tags.select_samples_within(scan, 10).has_value());
+    const auto full = tags.select_samples_within(scan, 1'000'000'000);
+    QVERIFY(full.has_value());
+    QCOMPARE(full->size(), tags.select_samples(scan).size());
+    QVERIFY(!full->empty());
+    // The budget is gone once the call returns: a later plain query runs to its end.
+    QCOMPARE(tags.select_samples(scan).size(), full->size());
   }
 
   void valuesNeverReachTheSqlText() {

@@ -1,4 +1,5 @@
 #pragma once
+#include "dc/core/model/box_label.h"
 #include <array>
 #include <cstdint>
 #include <string_view>
@@ -26,6 +27,9 @@ inline Rgb8 viridis(float t) {
 
 // Fixed color per object class so that all views agree; unknown classes get a neutral gray-blue.
 Rgb8 class_color(std::string_view category);
+// A box's color in every view: its class color, faded most of the way to gray once a reviewer rejected it (it stays
+// visible for the review but no longer reads as an object).
+Rgb8 box_color(const dc::core::BoxLabel& box);
 // Points outside every box in label color mode.
 inline constexpr Rgb8 kUnlabeledColor{110, 110, 110};
 

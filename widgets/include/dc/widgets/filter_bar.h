@@ -55,6 +55,8 @@ class FilterBar : public QWidget {
 
  private:
   void show_status(const QString& text, bool error);
+  // Runs the query off the GUI thread: the first page, then (when more match) the whole result.
+  void start_query(const QString& text, std::uint64_t generation, bool first_page);
 
   dc::core::Catalog* catalog_ = nullptr;
   QString path_;

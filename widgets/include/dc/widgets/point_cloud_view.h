@@ -70,6 +70,9 @@ class PointCloudView : public QOpenGLWidget {
   // Resize handles of the selected box: 4 corners (front-left, front-right, back-left, back-right), then the
   // middles of the front, back, left and right faces.
   std::vector<Eigen::Vector3d> resize_handles() const;
+  // The height handle on the middle of the selected box's top face; none without a selection or editing, or when
+  // the view looks (nearly) straight down. Dragged up or down it moves the top face; the bottom stays.
+  std::optional<Eigen::Vector3d> height_handle() const;
   // Height of the plane footprints are drawn on (the ground grid's).
   double footprint_plane_z() const;
 

@@ -14,6 +14,7 @@ class QueryResultModel : public QAbstractTableModel {
   explicit QueryResultModel(QObject* parent = nullptr);
 
   void set_hits(std::vector<dc::core::QueryHit> hits);
+  void append_hits(std::vector<dc::core::QueryHit> hits);  // rows after the present ones (scroll and selection kept)
   const std::vector<dc::core::QueryHit>& hits() const { return hits_; }
   const dc::core::QueryHit& hit(int row) const { return hits_.at(static_cast<std::size_t>(row)); }
 

@@ -44,6 +44,7 @@ public:
   int schema_version() const;
 
   DriveRepository& drive_repository() { return drives_; }
+  const DriveRepository& drive_repository() const { return drives_; }
   FrameRepository& frame_repository() { return frames_; }
   LabelRepository& label_repository() { return labels_; }
   IngestErrorRepository& error_repository() { return errors_; }

@@ -61,6 +61,9 @@ public:
 
   // Runs a query compiled by QueryCompiler (its SQL is constant fragments; every value is a bound parameter).
   std::vector<QueryHit> select_samples(const CompiledQuery& query) const;
+  // The same, but gives up (nullopt) once SQLite has executed about `step_budget` virtual machine instructions.
+  std::optional<std::vector<QueryHit>> select_samples_within(const CompiledQuery& query,
+                                                             std::int64_t step_budget) const;
 
 private:
   std::int64_t sample_id(const SampleRef& sample) const;  // throws CatalogError when the sample does not exist

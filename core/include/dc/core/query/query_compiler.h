@@ -1,6 +1,10 @@
 #pragma once
 #include "dc/core/query/compiled_query.h"
 #include "dc/core/query/query_ast.h"
+#include "dc/core/query/query_page.h"
+
+#include <cstddef>
+#include <optional>
 
 #include <string>
 
@@ -10,9 +14,19 @@ namespace dc::core {
 // parameter; the SQL text is assembled from constant fragments only. Label terms (class, label-source, count) and
 // finding terms (finding, severity) that are siblings in one And node describe the same label / finding.
 // Throws QueryError (needs the query text for the caret) when one And node names two classes, sources or findings.
+// How the SELECT finds its samples.
+enum class QueryPlan {
+  FromIndexes,    // start from the most selective term's index, test the rest on those samples, sort at the end
+  InSampleOrder,  // walk the samples in result order and test each: the first matches come at once when many match
+};
+
 class QueryCompiler {
 public:
-  static CompiledQuery compile(const QueryNode& root, const std::string& text);
+  static CompiledQuery compile(const QueryNode& root, const std::string& text,
+                               QueryPlan plan = QueryPlan::FromIndexes);
+  // One page: the matches after `after` (all when none), at most `limit` of them.
+  static CompiledQuery compile_page(const QueryNode& root, const std::string& text, QueryPlan plan,
+                                    const std::optional<QueryCursor>& after, std::size_t limit);
 
 private:
   explicit QueryCompiler(const std::string& text) : text_(text) {}

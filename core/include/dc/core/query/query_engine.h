@@ -32,6 +32,10 @@
 #include "dc/core/query/compiled_query.h"
 #include "dc/core/query/query_ast.h"
 #include "dc/core/query/query_hit.h"
+#include "dc/core/query/query_page.h"
+
+#include <cstddef>
+#include <optional>
 
 #include <string>
 #include <vector>
@@ -49,6 +53,11 @@ public:
   // Matching samples ordered by drive id, time, key.
   std::vector<QueryHit> run(const std::string& text) const;
   std::vector<SampleRef> samples(const std::string& text) const;
+  // At most `limit` matches after `after` (from the first when none), in the same order as run(). Quick whatever
+  // the query: the samples are walked in result order first (the first page of a common match comes at once);
+  // when that finds too few within a small work budget, the matches are looked up from the indexes instead
+  // (a rare match has few samples to sort).
+  QueryPage page(const std::string& text, std::size_t limit, const std::optional<QueryCursor>& after = {}) const;
 
 private:
   Catalog& catalog_;

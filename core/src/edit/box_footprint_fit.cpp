@@ -1,12 +1,12 @@
-#include "dc/widgets/box_footprint_fit.h"
+#include "dc/core/edit/box_footprint_fit.h"
 
 #include <algorithm>
 #include <cmath>
 #include <vector>
 
-namespace dc::widgets {
+namespace dc::core {
 
-FootprintFit fit_box_to_points(dc::core::BoxLabel& box, const dc::core::PointCloud& cloud, double fallback_ground_z,
+FootprintFit fit_box_to_points(BoxLabel& box, const PointCloud& cloud, double fallback_ground_z,
                                double fallback_height) {
   const double c = std::cos(box.yaw), s = std::sin(box.yaw);
   const double hl = box.length / 2, hw = box.width / 2, m = FootprintFit::kGroundMargin;
@@ -42,4 +42,4 @@ FootprintFit fit_box_to_points(dc::core::BoxLabel& box, const dc::core::PointClo
   return fit;
 }
 
-}  // namespace dc::widgets
+}  // namespace dc::core

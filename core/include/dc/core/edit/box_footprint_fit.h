@@ -2,7 +2,7 @@
 #include "dc/core/model/box_label.h"
 #include "dc/core/model/point_cloud.h"
 
-namespace dc::widgets {
+namespace dc::core {
 
 // Height and z of a box drawn as a footprint (centre x/y, length, width, yaw) in bird's-eye view, from the lidar
 // points. The ground is the 5th percentile height of the points within kGroundMargin around the footprint (the
@@ -19,7 +19,7 @@ struct FootprintFit {
 
 // Fills box.center.z() and box.height. Without ground points the ground is `fallback_ground_z`; without object
 // points the box gets `fallback_height`.
-FootprintFit fit_box_to_points(dc::core::BoxLabel& box, const dc::core::PointCloud& cloud, double fallback_ground_z,
+FootprintFit fit_box_to_points(BoxLabel& box, const PointCloud& cloud, double fallback_ground_z,
                                double fallback_height);
 
-}  // namespace dc::widgets
+}  // namespace dc::core
