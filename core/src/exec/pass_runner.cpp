@@ -185,9 +185,9 @@ void run_pass_task(const fs::path& catalog_file, const PassRequest& request, std
   const PassParameters parameters(pass->parameters(), request.parameters);
   // A node that does not see the drive's folder (not mounted, moved) fails the task instead of reporting every
   // file of the drive missing.
-  if (std::error_code ec; !fs::exists(drive->root, ec))
-    throw std::runtime_error("drive '" + drive->name + "': its folder " + drive->root + " does not exist on " +
-                             host_name());
+  if (std::error_code ec; !fs::exists(Drive::location_of(drive->root), ec))
+    throw std::runtime_error("drive '" + drive->name + "': its folder " + Drive::location_of(drive->root).string() +
+                             " does not exist on " + host_name());
 
   PassResultsFile out;
   out.pass = pass->name();

@@ -20,4 +20,11 @@ const Calibration* Drive::calibration_at(TimestampNs t) const {
   return nullptr;
 }
 
+std::filesystem::path Drive::location_of(const std::string& root) {
+  std::error_code ec;
+  if (std::filesystem::exists(root, ec)) return root;  // a folder whose name holds a '#' is itself
+  const auto hash = root.rfind('#');
+  return hash == std::string::npos ? std::filesystem::path(root) : std::filesystem::path(root.substr(0, hash));
+}
+
 }  // namespace dc::core
