@@ -332,6 +332,14 @@ CREATE INDEX findings_by_check ON findings (check_name);
 CREATE INDEX findings_by_sample_key ON findings (drive_id, sample_key);
 CREATE INDEX findings_by_review ON findings (review);
 )sql",
+      // 10: clocks and places of container messages. MCAP frames keep the message's offset inside its decoded
+      // chunk (offset is the Chunk record's) and the recorder's log and publish times beside the header stamp
+      // (NULL for formats with one clock).
+      R"sql(
+ALTER TABLE frames ADD COLUMN inner_offset INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE frames ADD COLUMN log_time_ns INTEGER;
+ALTER TABLE frames ADD COLUMN publish_time_ns INTEGER;
+)sql",
   };
   return migrations;
 }

@@ -11,7 +11,8 @@ namespace dc::core {
 std::vector<Frame> FrameRepository::frames(std::int64_t drive_id, const FrameQuery& query) const {
   std::vector<Frame> out;
   std::string sql =
-      "SELECT s.name, f.idx, f.timestamp_ns, f.file, f.offset, f.size FROM frames f "
+      "SELECT s.name, f.idx, f.timestamp_ns, f.file, f.offset, f.size, f.inner_offset, f.log_time_ns, "
+      "f.publish_time_ns FROM frames f "
       "JOIN sensors s ON s.id = f.sensor_id WHERE f.drive_id = ?1";
   std::int64_t sensor_id = 0;
   if (query.sensor) {
@@ -31,9 +32,14 @@ std::vector<Frame> FrameRepository::frames(std::int64_t drive_id, const FrameQue
   if (query.from_ns) q.bind(3, *query.from_ns);
   if (query.to_ns) q.bind(4, *query.to_ns);
   q.bind(5, query.limit.value_or(-1));
-  while (q.step())
-    out.push_back({q.text(0), q.int64(1), q.int64(2), q.text(3), static_cast<std::uint64_t>(q.int64(4)),
-                   static_cast<std::uint64_t>(q.int64(5))});
+  while (q.step()) {
+    Frame f{q.text(0), q.int64(1), q.int64(2), q.text(3), static_cast<std::uint64_t>(q.int64(4)),
+            static_cast<std::uint64_t>(q.int64(5))};
+    f.inner_offset = static_cast<std::uint64_t>(q.int64(6));
+    if (!q.is_null(7)) f.log_time_ns = q.int64(7);
+    if (!q.is_null(8)) f.publish_time_ns = q.int64(8);
+    out.push_back(std::move(f));
+  }
   return out;
 }
 
@@ -99,24 +105,41 @@ FrameSyncResult FrameRepository::sync_frames(std::int64_t drive_id,
     std::int64_t id;
     TimestampNs t;
     std::string file;
-    std::uint64_t offset, size;
+    std::uint64_t offset, size, inner_offset;
+    std::optional<TimestampNs> log_time, publish_time;
     bool seen = false;
   };
   std::map<std::pair<std::int64_t, std::int64_t>, StoredFrame> stored;  // (sensor_id, idx)
   std::map<std::int64_t, std::string> sensor_names;
   for (const auto& [name, id] : sensor_ids) sensor_names[id] = name;
   {
-    SqliteStatement q(db_, "SELECT sensor_id, idx, id, timestamp_ns, file, offset, size FROM frames WHERE drive_id = ?1");
+    SqliteStatement q(db_,
+                      "SELECT sensor_id, idx, id, timestamp_ns, file, offset, size, inner_offset, log_time_ns, "
+                      "publish_time_ns FROM frames WHERE drive_id = ?1");
     q.bind(1, drive_id);
+    const auto optional_int = [&](int column) {
+      return q.is_null(column) ? std::nullopt : std::optional<TimestampNs>(q.int64(column));
+    };
     while (q.step())
-      stored[{q.int64(0), q.int64(1)}] = {q.int64(2), q.int64(3), q.text(4), static_cast<std::uint64_t>(q.int64(5)),
-                                          static_cast<std::uint64_t>(q.int64(6))};
+      stored[{q.int64(0), q.int64(1)}] = {q.int64(2),         q.int64(3),         q.text(4),
+                                          static_cast<std::uint64_t>(q.int64(5)),
+                                          static_cast<std::uint64_t>(q.int64(6)),
+                                          static_cast<std::uint64_t>(q.int64(7)),
+                                          optional_int(8),    optional_int(9)};
   }
   FrameSyncResult result;
   SqliteStatement insert(db_,
-                         "INSERT INTO frames (drive_id, sensor_id, idx, timestamp_ns, file, offset, size) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
-  SqliteStatement update(db_, "UPDATE frames SET timestamp_ns = ?2, file = ?3, offset = ?4, size = ?5 WHERE id = ?1");
+                         "INSERT INTO frames (drive_id, sensor_id, idx, timestamp_ns, file, offset, size, inner_offset, "
+                         "log_time_ns, publish_time_ns) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+  SqliteStatement update(db_,
+                         "UPDATE frames SET timestamp_ns = ?2, file = ?3, offset = ?4, size = ?5, inner_offset = ?6, "
+                         "log_time_ns = ?7, publish_time_ns = ?8 WHERE id = ?1");
+  const auto bind_optional = [](SqliteStatement& st, int index, const std::optional<TimestampNs>& v) {
+    if (v)
+      st.bind(index, *v);
+    else
+      st.bind_null(index);
+  };
   for (const auto& f : frames) {
     auto sid = sensor_ids.find(f.sensor);
     if (sid == sensor_ids.end()) continue;  // frame of an undeclared sensor: reader bug, skip
@@ -124,13 +147,25 @@ FrameSyncResult FrameRepository::sync_frames(std::int64_t drive_id,
     auto it = stored.find(key);
     if (it == stored.end()) {
       insert.bind(1, drive_id).bind(2, sid->second).bind(3, f.index).bind(4, f.timestamp_ns).bind(5, f.file)
-          .bind(6, static_cast<std::int64_t>(f.offset)).bind(7, static_cast<std::int64_t>(f.size)).run();
-      it = stored.emplace(key, StoredFrame{db_.last_insert_id(), f.timestamp_ns, f.file, f.offset, f.size}).first;
+          .bind(6, static_cast<std::int64_t>(f.offset)).bind(7, static_cast<std::int64_t>(f.size))
+          .bind(8, static_cast<std::int64_t>(f.inner_offset));
+      bind_optional(insert, 9, f.log_time_ns);
+      bind_optional(insert, 10, f.publish_time_ns);
+      insert.run();
+      it = stored
+               .emplace(key, StoredFrame{db_.last_insert_id(), f.timestamp_ns, f.file, f.offset, f.size,
+                                         f.inner_offset, f.log_time_ns, f.publish_time_ns})
+               .first;
       ++result.added;
     } else if (it->second.t != f.timestamp_ns || it->second.file != f.file || it->second.size != f.size ||
-               it->second.offset != f.offset) {
+               it->second.offset != f.offset || it->second.inner_offset != f.inner_offset ||
+               it->second.log_time != f.log_time_ns || it->second.publish_time != f.publish_time_ns) {
       update.bind(1, it->second.id).bind(2, f.timestamp_ns).bind(3, f.file)
-          .bind(4, static_cast<std::int64_t>(f.offset)).bind(5, static_cast<std::int64_t>(f.size)).run();
+          .bind(4, static_cast<std::int64_t>(f.offset)).bind(5, static_cast<std::int64_t>(f.size))
+          .bind(6, static_cast<std::int64_t>(f.inner_offset));
+      bind_optional(update, 7, f.log_time_ns);
+      bind_optional(update, 8, f.publish_time_ns);
+      update.run();
       ++result.updated;
     }
     it->second.seen = true;

@@ -2,6 +2,7 @@
 
 #include "dc/core/io/parse_error.h"
 #include "io/readers/file_check.h"
+#include "io/readers/mcap/mcap_payload_loader.h"
 #include "io/readers/payload_check.h"
 
 #include <fstream>
@@ -40,9 +41,10 @@ PointCloud read_points(const fs::path& file, std::uint64_t offset, std::uint64_t
   const std::uint64_t file_size = fs::file_size(file, ec);
   if (ec) throw ParseError(file, "cannot stat point cloud file: " + ec.message());
   if (size == 0) size = file_size > offset ? file_size - offset : 0;
-  if (offset + size > file_size)
+  // Compared without offset + size, which can wrap: offset and size come from parsed containers.
+  if (offset > file_size || size > file_size - offset)
     throw ParseError(file, "truncated: " + std::to_string(file_size) + " bytes, message needs " +
-                               std::to_string(offset + size));
+                               std::to_string(size) + " bytes at offset " + std::to_string(offset));
   if (size == 0) throw ParseError(file, "truncated: 0 bytes");
   if (size > kMaxPointFileBytes)
     throw ParseError(file, "refusing to load " + std::to_string(size) + " bytes as one point cloud (limit " +
@@ -76,6 +78,7 @@ PointCloud load_velodyne_bin(const fs::path& file) { return read_points(file, 0,
 
 PointCloud load_point_cloud(const Frame& frame) {
   require_payload(frame);
+  if (is_mcap_frame(frame)) return McapPayloadLoader::instance().point_cloud(frame);
   return read_points(frame.file, frame.offset, frame.size, is_pcd_bin(frame.file) ? kPcdBinPointBytes : kPointBytes);
 }
 
@@ -109,6 +112,7 @@ cv::Mat load_image(const fs::path& file) {
 
 cv::Mat load_image(const Frame& frame) {
   require_payload(frame);
+  if (is_mcap_frame(frame)) return McapPayloadLoader::instance().image(frame);
   return load_image(fs::path(frame.file));
 }
 

@@ -4,6 +4,7 @@
 
 #include "io/readers/kitti/kitti_object_reader.h"
 #include "io/readers/kitti/kitti_raw_reader.h"
+#include "io/readers/mcap/mcap_drive_reader.h"
 #include "io/readers/nuscenes/nuscenes_reader.h"
 
 #include <system_error>
@@ -16,6 +17,7 @@ const std::vector<std::unique_ptr<DriveReader>>& reader_registry() {
     r.push_back(std::make_unique<KittiRawReader>());
     r.push_back(std::make_unique<KittiObjectReader>());
     r.push_back(std::make_unique<NuScenesReader>());
+    r.push_back(std::make_unique<McapDriveReader>());
     return r;
   }();
   return readers;

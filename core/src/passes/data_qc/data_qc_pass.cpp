@@ -37,6 +37,7 @@ PassResult DataQcPass::run(const PassContext& context) const {
   FindingWriter out(session);
   check_payloads(session, scanned, out);
   check_timing(session, settings, out);
+  check_clock_offset(session, settings, out);
   check_sync(session, settings, out);
   check_poses(session, settings, out);
   for (const auto& [sensor, records] : scanned) {

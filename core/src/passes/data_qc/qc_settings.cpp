@@ -26,6 +26,9 @@ std::vector<ParamSpec> QcSettings::schema() {
              "frame-gap when an interval is longer than this times the sensor's median period"),
       number("max_sync_skew_ms", d.max_sync_skew_ms, 0, 1e6,
              "sync-skew when a camera frame is further than this from its lidar sweep (ms)"),
+      number("max_clock_offset_ms", d.max_clock_offset_ms, 0, 1e9,
+             "clock-offset when a frame's recorder log time and its header stamp differ by more than this (ms); "
+             "only for recordings with both clocks (MCAP)"),
       integer("min_frames_for_stats", d.min_frames_for_stats, 2, 1e9,
               "drive-relative checks (point drop, dead rings, blur) need at least this many frames of a sensor"),
       number("lidar_min_point_ratio", d.lidar_min_point_ratio, 0, 1,
@@ -70,6 +73,7 @@ QcSettings QcSettings::from(const PassParameters& p) {
   s.rate_tolerance = p.number("rate_tolerance");
   s.gap_factor = p.number("gap_factor");
   s.max_sync_skew_ms = p.number("max_sync_skew_ms");
+  s.max_clock_offset_ms = p.number("max_clock_offset_ms");
   s.min_frames_for_stats = static_cast<int>(p.integer("min_frames_for_stats"));
   s.lidar_min_point_ratio = p.number("lidar_min_point_ratio");
   s.lidar_rings = static_cast<int>(p.integer("lidar_rings"));

@@ -12,6 +12,7 @@ struct QcSettings {
   double rate_tolerance = 0.2;
   double gap_factor = 1.5;
   double max_sync_skew_ms = 30;
+  double max_clock_offset_ms = 100;
   int min_frames_for_stats = 5;
   // Lidar
   double lidar_min_point_ratio = 0.5;

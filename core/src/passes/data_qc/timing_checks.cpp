@@ -115,6 +115,33 @@ void check_timing(const DriveSession& session, const QcSettings& settings, Findi
   }
 }
 
+void check_clock_offset(const DriveSession& session, const QcSettings& settings, FindingWriter& out) {
+  if (!session.timestamped()) return;
+  const double limit_ms = settings.max_clock_offset_ms;
+  for (const auto& name : session.sensor_names()) {
+    const auto& frames = session.frames(name);
+    std::vector<Flag> flags;
+    for (std::size_t p = 0; p < frames.size(); ++p) {
+      const Frame& f = frames[p];
+      if (!f.log_time_ns) continue;
+      // As doubles: the two clocks may be decades apart (an unset stamp) without overflowing.
+      const double offset_ms = (static_cast<double>(*f.log_time_ns) - static_cast<double>(f.timestamp_ns)) * 1e-6;
+      if (std::abs(offset_ms) > limit_ms) flags.push_back({p, &f, offset_ms});
+    }
+    for (const auto& run : consecutive_runs(std::move(flags))) {
+      const auto run_frames = frames_of(run);
+      double worst = 0;
+      for (const auto& f : run)
+        if (std::abs(f.value.get<double>()) > std::abs(worst)) worst = f.value.get<double>();
+      out.add_run("clock-offset", Severity::Warning, name, run_frames,
+                  name + ": " + out.frames_label(run_frames) + (run.size() == 1 ? " was" : " were") +
+                      " logged up to " + fixed(std::abs(worst), 1) + " ms " + (worst >= 0 ? "after" : "before") +
+                      " their header stamp (limit " + fixed(limit_ms, 1) + " ms)",
+                  {{"offset_ms", values_of(run)}, {"max_clock_offset_ms", limit_ms}});
+    }
+  }
+}
+
 void check_sync(const DriveSession& session, const QcSettings& settings, FindingWriter& out) {
   if (!session.timestamped()) return;
   const auto limit_ns = static_cast<std::int64_t>(std::llround(settings.max_sync_skew_ms * 1e6));
