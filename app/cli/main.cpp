@@ -720,8 +720,12 @@ int main(int argc, char** argv) {
   std::string out;
   auto* generate = app.add_subcommand("generate", "write a synthetic KITTI raw drive");
   generate->add_option("--out", out, "output folder")->required();
-  generate->add_option("--format", g.format, "layout written: kitti-raw, or nuscenes (<out> is the dataset root)")
-      ->check(CLI::IsMember({"kitti-raw", "nuscenes"}));
+  generate->add_option("--format", g.format,
+                       "layout written: kitti-raw, nuscenes (<out> is the dataset root) or mcap (a ROS 2 recording)")
+      ->check(CLI::IsMember({"kitti-raw", "nuscenes", "mcap"}));
+  generate->add_flag("--ros1", g.ros1, "with --format mcap: a ROS 1 recording instead of ROS 2");
+  generate->add_option("--mcap-compression", g.mcap_compression, "with --format mcap: chunk compression")
+      ->check(CLI::IsMember({"zstd", "lz4", "none"}));
   generate->add_option("--frames", g.frames, "number of lidar sweeps")->check(CLI::Range(1, 1000000));
   generate->add_option("--seed", g.seed, "random seed (same seed, same bytes)");
   generate->add_option("--cameras", g.cameras, "color cameras (1 or 2)")->check(CLI::Range(1, 2));

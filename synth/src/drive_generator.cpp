@@ -8,6 +8,7 @@
 #include "frame_labeler.h"
 #include "kitti_raw_writer.h"
 #include "lidar_ray_caster.h"
+#include "mcap_scene_writer.h"
 #include "nuscenes_writer.h"
 #include "oxts_writer.h"
 #include "rng.h"
@@ -44,7 +45,10 @@ void validate(const GeneratorOptions& o) {
   if (o.lidar_beams < 1 || o.lidar_beams > 256) fail("lidar_beams must be 1..256");
   if (o.lidar_columns < 16) fail("lidar_columns must be at least 16");
   if (!(o.lidar_rate_hz > 0.5 && o.lidar_rate_hz <= 100)) fail("lidar_rate_hz must be in (0.5, 100]");
-  if (o.format != "kitti-raw" && o.format != "nuscenes") fail("format must be kitti-raw or nuscenes, got '" + o.format + "'");
+  if (o.format != "kitti-raw" && o.format != "nuscenes" && o.format != "mcap")
+    fail("format must be kitti-raw, nuscenes or mcap, got '" + o.format + "'");
+  if (o.mcap_compression != "zstd" && o.mcap_compression != "lz4" && o.mcap_compression != "none")
+    fail("mcap_compression must be zstd, lz4 or none, got '" + o.mcap_compression + "'");
   if (o.format != "kitti-raw" && !o.inject.empty()) fail("faults are written into kitti-raw drives only");
 }
 
@@ -121,6 +125,13 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
   if (options.format == "nuscenes")
     nuscenes.emplace(options.out, options.date, options.drive_number, options.seed, rig, timing, options.lidar_beams,
                      options.lidar_rate_hz);
+  std::optional<McapSceneWriter> mcap;
+  if (options.format == "mcap")
+    mcap.emplace(options.out, options.date, options.drive_number, options.seed,
+                 options.ros1 ? RosFlavor::Ros1 : RosFlavor::Ros2, rig, timing, options.lidar_beams,
+                 options.mcap_compression == "lz4"    ? McapWriterCompression::lz4
+                 : options.mcap_compression == "none" ? McapWriterCompression::none
+                                                      : McapWriterCompression::zstd);
   if (kitti) {
     kitti->write_text(kitti->date_dir() / "calib_cam_to_cam.txt", rig.cam_to_cam_text());
     kitti->write_text(kitti->date_dir() / "calib_velo_to_cam.txt", rig.velo_to_cam_text());
@@ -154,7 +165,8 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
                                             plan.dead_beams(k));
     plan.damage_points(k, points);
     if (kitti) kitti->write_velodyne(k, points);
-    else nuscenes->write_lidar(k, points);
+    else if (nuscenes) nuscenes->write_lidar(k, points);
+    else mcap->write_lidar(k, points);
 
     Eigen::Matrix4d T_world_from_cam2;
     for (std::size_t c = 0; c < rig.cameras().size(); ++c) {
@@ -172,11 +184,17 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
           renderer.render(pieces, scene.ground(), ego.s, cam.K, cam.width, cam.height, T_world_from_seen, camera_rng);
       plan.damage_image(cam.name, k, image);
       if (kitti) kitti->write_image(cam.name, k, image);
-      else nuscenes->write_image(static_cast<int>(c), k, image);
+      else if (nuscenes) nuscenes->write_image(static_cast<int>(c), k, image);
+      else mcap->write_image(static_cast<int>(c), k, image);
     }
     labels[k] = labeler.label(scene, t, pieces, T_world_from_velo, rig.cameras().front(), T_world_from_cam2);
     if (kitti)
       kitti->write_oxts(k, oxts.record(plan.oxts_state(k, scene.ego().state_at(timing.seconds(timing.oxts[k])))));
+    if (mcap) {
+      const EgoTrajectory::State at_fix = scene.ego().state_at(timing.seconds(timing.oxts[k]));
+      mcap->write_oxts(k, oxts.record(at_fix), at_fix);
+      mcap->finish_frame(k);
+    }
   };
 
   int workers = options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
@@ -203,7 +221,9 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
       stop = true;
     }
   };
-  progress(0, frames, "generating " + (kitti ? kitti->drive_dir().filename().string() : nuscenes->scene_name()));
+  progress(0, frames, "generating " + (kitti      ? kitti->drive_dir().filename().string()
+                                       : nuscenes ? nuscenes->scene_name()
+                                                  : mcap->file().filename().string()));
   if (workers == 1) {
     work();
   } else {
@@ -219,6 +239,12 @@ GeneratorResult generate_drive(const GeneratorOptions& options, const Progress& 
   if (nuscenes) {
     result.objects = nuscenes->write_tables(scene, labels);  // instances
     result.drive_dir = result.date_dir = nuscenes->root();
+    return result;
+  }
+  if (mcap) {
+    mcap->close();
+    result.drive_dir = mcap->file();
+    result.date_dir = options.out;
     return result;
   }
   KittiRawWriter& writer = *kitti;

@@ -27,13 +27,17 @@ struct GeneratorOptions {
   // Faults written into the drive, e.g. "drop:image_02:40-45", "calib-drift:image_02:from=50:yaw=0.8deg:x=0.05m"
   // (see fault_spec.h); listed in <drive>/injected.json. Empty: a clean drive.
   std::vector<std::string> inject;
+  // "mcap" only: a ROS 1 recording (ros1msg schemas, ros1 messages) instead of ROS 2 (ros2msg, CDR), and the chunk
+  // compression ("zstd", "lz4" or "none").
+  bool ros1 = false;
+  std::string mcap_compression = "zstd";
 };
 
 struct GeneratorResult {
-  std::filesystem::path drive_dir;  // the *_drive_*_sync folder (nuscenes: the dataset root)
-  std::filesystem::path date_dir;   // (nuscenes: the dataset root)
+  std::filesystem::path drive_dir;  // the *_drive_*_sync folder (nuscenes: the dataset root; mcap: the .mcap file)
+  std::filesystem::path date_dir;   // (nuscenes: the dataset root; mcap: <out>)
   int frames = 0;
-  int objects = 0;                  // tracklets written (nuscenes: instances)
+  int objects = 0;                  // tracklets written (nuscenes: instances; mcap: 0, it carries no labels)
 };
 
 // Writes a drive in `options.format` from a deterministic synthetic scene (same seed -> byte-identical files).
