@@ -23,6 +23,8 @@ PACKAGES=(
   slurm-wlm munge
   # the ssh hop to a remote Slurm login node, and its tests (a private sshd on 127.0.0.1; no system sshd is used)
   openssh-server openssh-client
+  # make fuzz: clang with libFuzzer and the ASan/UBSan runtimes
+  clang libclang-rt-14-dev
 )
 
 source "$(dirname "$0")/apt-install.sh"

@@ -8,6 +8,7 @@
 
 #include "bad_input_helpers.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 #include <algorithm>
@@ -433,6 +434,26 @@ private slots:
     }
     fs::remove(bin);
   }
+  // An offset near 2^64 made offset + size wrap past the file-size check (the read then failed with a misleading
+  // "read 0 of 20 bytes"); it must be reported as a frame beyond the end of the file.
+  void pointFrameOffsetWraps() {
+    QTemporaryDir dir;
+    const fs::path file = fs::path(dir.path().toStdString()) / "sweep.pcd.bin";
+    write_text(file, std::string(40, '\0'));
+    Frame frame;
+    frame.sensor = "LIDAR_TOP";
+    frame.file = file.string();
+    frame.offset = ~std::uint64_t(0) - 19;  // offset + size == 0 after wrapping
+    frame.size = 20;
+    try {
+      load_point_cloud(frame);
+      QFAIL("loaded a frame beyond the end of the file");
+    } catch (const ParseError& e) {
+      QVERIFY2(std::string(e.what()).find("truncated: 40 bytes, message needs 20 bytes at offset 18446744073709551596") !=
+                   std::string::npos,
+               e.what());
+    }
+  }
   void trackletAbsurdPose() {
     const fs::path drive = raw_copy("tracklet_far");
     write_text(drive / "tracklet_labels.xml",
@@ -442,6 +463,21 @@ private slots:
                "</poses></item>\n</tracklets>\n</boost_serialization>\n");
     const Drive d = read(drive);
     VERIFY_ERROR(d, "tracklet_labels.xml:7: pose 0 out of range");
+    QVERIFY(d.labels.empty());
+  }
+  // Found by fuzz_tracklets: a state code beyond int's range was converted to int (undefined behaviour).
+  void trackletHugeStateCode() {
+    const fs::path drive = raw_copy("tracklet_state");
+    write_text(drive / "tracklet_labels.xml",
+               "<?xml version=\"1.0\"?>\n<boost_serialization>\n<tracklets>\n<count>1</count>\n"
+               "<item><objectType>Car</objectType><h>1.5</h><w>1.6</w><l>4</l><first_frame>0</first_frame>\n"
+               "<poses><count>2</count>\n"
+               "<item><tx>1</tx><ty>0</ty><tz>0</tz><rx>0</rx><ry>0</ry><rz>0</rz><truncation>2</truncation></item>\n"
+               "<item><tx>1</tx><ty>0</ty><tz>0</tz><rx>0</rx><ry>0</ry><rz>0</rz>\n"
+               "<occlusion>1</occlusion><truncation>5e102</truncation></item>\n"
+               "</poses></item>\n</tracklets>\n</boost_serialization>\n");
+    const Drive d = read(drive);
+    VERIFY_ERROR(d, "tracklet_labels.xml:9: <truncation> must be an integer from -1 to 99; tracklet 0 skipped");
     QVERIFY(d.labels.empty());
   }
 

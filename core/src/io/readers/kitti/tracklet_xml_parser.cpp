@@ -26,6 +26,16 @@ double number(const XMLElement* parent, const char* name, const std::filesystem:
   return value;
 }
 
+// Reads a state code (<truncation>, <occlusion>): KITTI's devkit uses -1 (unset) .. 99 (ignore). Checked before the
+// conversion to int, which is undefined for values out of int's range.
+int state_code(const XMLElement* parent, const char* name, const std::filesystem::path& file) {
+  const double value = number(parent, name, file);
+  if (value < -1 || value > 99 || value != std::trunc(value))
+    throw ParseError(file, parent->FirstChildElement(name)->GetLineNum(),
+                     std::string("<") + name + "> must be an integer from -1 to 99");
+  return static_cast<int>(value);
+}
+
 std::string text_of(const XMLElement* parent, const char* name, const std::filesystem::path& file) {
   const XMLElement* e = parent->FirstChildElement(name);
   if (!e || !e->GetText())
@@ -104,8 +114,8 @@ TrackletParseResult parse_tracklets(const std::filesystem::path& file) {
         b.category = category;
         b.track_id = std::to_string(index);
         b.source = LabelSource::GroundTruth;
-        if (p->FirstChildElement("truncation")) b.truncation_state = static_cast<int>(number(p, "truncation", file));
-        if (p->FirstChildElement("occlusion")) b.occlusion = static_cast<int>(number(p, "occlusion", file));
+        if (p->FirstChildElement("truncation")) b.truncation_state = state_code(p, "truncation", file);
+        if (p->FirstChildElement("occlusion")) b.occlusion = state_code(p, "occlusion", file);
         boxes.push_back(std::move(b));
       }
       result.boxes.insert(result.boxes.end(), boxes.begin(), boxes.end());

@@ -9,7 +9,10 @@
 namespace dc::core {
 
 McapBlockReader::McapBlockReader(const McapPositionalFile& file, std::uint64_t start, std::size_t block)
-    : file_(file), block_(block), pos_(std::min(start, file.size())) {}
+    // A small file needs no bigger buffer than itself (the fuzzers open thousands of them a second).
+    : file_(file),
+      block_(static_cast<std::size_t>(std::clamp<std::uint64_t>(file.size(), 1, std::max<std::size_t>(block, 1)))),
+      pos_(std::min(start, file.size())) {}
 
 void McapBlockReader::checksum(const std::uint8_t* p, std::size_t n) {
   if (crc_on_) crc_ = mcap_crc32(crc_, {p, n});
