@@ -103,8 +103,8 @@ ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, con
     const std::string velo_rel = "velodyne/" + name + ".bin";
     if (lower_extension(lidar->file) != ".bin")
       throw std::invalid_argument(lidar->file + ": only KITTI .bin point clouds can be exported");
-    if (frame_is_whole_file(*lidar)) out.place(lidar->file, velo_rel);
-    else out.write(velo_rel, read_frame_bytes(*lidar));
+    if (frame_is_kitti_bin(*lidar)) out.place(lidar->file, velo_rel);
+    else out.write(velo_rel, kitti_point_bytes(*lidar));
     out.done(velo_rel, lidar->file, drive, ts);
 
     // Image: a PNG source is placed as is; anything else is decoded and written as PNG.

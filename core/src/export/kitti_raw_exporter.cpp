@@ -79,6 +79,14 @@ struct SensorMapping {
   SensorKind kind = SensorKind::Camera;
 };
 
+// KITTI's oxts folder holds OXTS text records; GNSS from other formats (an MCAP NavSatFix topic) has none to place
+// and is left out (listed as skipped); its poses are the catalog's, not the layout's.
+bool oxts_text_frames(const DriveSession& session, const std::string& sensor) {
+  for (const Frame& f : session.frames(sensor))
+    if (!f.file.empty()) return lower_extension(f.file) == ".txt" && frame_is_whole_file(f);
+  return true;  // no payloads at all: the timestamps are still written
+}
+
 std::vector<SensorMapping> map_sensors(const DriveSession& session, json& skipped) {
   static const std::regex kCamera("image_0[0-3]");
   std::vector<SensorMapping> out;
@@ -91,7 +99,7 @@ std::vector<SensorMapping> map_sensors(const DriveSession& session, json& skippe
     } else if (s->kind == SensorKind::Lidar && !have_lidar) {
       out.push_back({"velodyne_points", name, s->kind});
       have_lidar = true;
-    } else if (s->kind == SensorKind::GnssImu && !have_gnss) {
+    } else if (s->kind == SensorKind::GnssImu && !have_gnss && oxts_text_frames(session, name)) {
       out.push_back({"oxts", name, s->kind});
       have_gnss = true;
     } else {
@@ -350,6 +358,9 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
         const bool same_format = lower_extension(f.file) == extension;
         if (m.kind == SensorKind::Camera && !(same_format && frame_is_whole_file(f))) {
           out.write(rel, frame_as_png(f));
+        } else if (m.kind == SensorKind::Lidar) {
+          if (frame_is_kitti_bin(f)) out.place(f.file, rel);
+          else out.write(rel, kitti_point_bytes(f));
         } else {
           if (!same_format)
             throw std::invalid_argument(f.file + ": a " + m.folder + " payload must be a KITTI " + extension +
