@@ -77,11 +77,16 @@ CompiledQuery QueryCompiler::compile(const QueryNode& root, const std::string& t
 CompiledQuery QueryCompiler::compile_page(const QueryNode& root, const std::string& text, QueryPlan plan,
                                           const std::optional<QueryCursor>& after, std::size_t limit) {
   QueryCompiler c(text);
-  std::string where = "(" + c.condition(root, plan == QueryPlan::FromIndexes) + ")";
+  const bool from_indexes = plan == QueryPlan::FromIndexes;
+  std::string where = "(" + c.condition(root, from_indexes) + ")";
+  // From the indexes, the unary + keeps SQLite from walking samples_by_time to get the order (what a LIMIT tempts
+  // it to do): the page must start from the selective term and sort its few matches.
+  const char* order = from_indexes ? " ORDER BY +sa.drive_id, +sa.timestamp_ns, +f.idx" : kOrder;
   if (after)
-    where += " AND (sa.drive_id, sa.timestamp_ns, f.idx) > (" + c.bind(after->drive_id) + ", " +
-             c.bind(after->timestamp_ns) + ", " + c.bind(after->key) + ")";
-  c.out_.sql = std::string(kSelect) + where + kOrder + " LIMIT " + c.bind(static_cast<std::int64_t>(limit));
+    where += std::string(from_indexes ? " AND (+sa.drive_id, +sa.timestamp_ns, +f.idx) > ("
+                                      : " AND (sa.drive_id, sa.timestamp_ns, f.idx) > (") +
+             c.bind(after->drive_id) + ", " + c.bind(after->timestamp_ns) + ", " + c.bind(after->key) + ")";
+  c.out_.sql = std::string(kSelect) + where + order + " LIMIT " + c.bind(static_cast<std::int64_t>(limit));
   return std::move(c.out_);
 }
 
