@@ -69,7 +69,8 @@ private slots:
     auto catalog = work_ / "kitti.sqlite";
     {
       dc::core::Catalog c(catalog);
-      dc::core::Ingester(c).ingest({dc::test::shared_data_dir()});
+      const auto data = dc::test::shared_data_dir();  // its KITTI folders (mcap-conformance holds recordings too)
+      dc::core::Ingester(c).ingest({data / "kitti-raw", data / "kitti-object"});
     }
     dc::app::MainWindow window(QString::fromStdString(catalog.string()));
     window.show();

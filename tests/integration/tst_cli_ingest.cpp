@@ -150,7 +150,9 @@ private slots:
 
   void realKittiData() {
     auto catalog = (work_ / "kitti.sqlite").string();
-    auto r = run_cli({"--catalog", catalog, "--json", "ingest", dc::test::shared_data_dir().string()});
+    // The KITTI folders of ../shared/data (its mcap-conformance files are recordings of their own).
+    auto r = run_cli({"--catalog", catalog, "--json", "ingest", (dc::test::shared_data_dir() / "kitti-raw").string(),
+                      (dc::test::shared_data_dir() / "kitti-object").string()});
     // The raw drive ships without payload folders: reported (exit 1), everything else ingested.
     QCOMPARE(r.exit_code, 1);
     QVERIFY2(r.err.find("image_02") != std::string::npos, r.err.c_str());
