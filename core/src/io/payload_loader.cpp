@@ -86,7 +86,10 @@ cv::Mat load_image(const fs::path& file) {
   if (auto problem = file_problem(file)) throw ParseError(file, "image file " + *problem);
   cv::Mat raw = cv::imread(file.string(), cv::IMREAD_UNCHANGED);
   if (raw.empty()) throw ParseError(file, "not a readable image");
+  return image_to_8bit(raw, file);
+}
 
+cv::Mat image_to_8bit(const cv::Mat& raw, const fs::path& source) {
   // Depth to 8 bits: 16-bit PNGs keep their top byte; float images are assumed to be in [0, 1].
   cv::Mat img8;
   switch (raw.depth()) {
@@ -105,7 +108,7 @@ cv::Mat load_image(const fs::path& file) {
     case 3: out = img8; break;
     case 4: cv::cvtColor(img8, out, cv::COLOR_BGRA2BGR); break;
     case 2: cv::extractChannel(img8, out, 0); break;  // gray + alpha
-    default: throw ParseError(file, "unsupported image with " + std::to_string(img8.channels()) + " channels");
+    default: throw ParseError(source, "unsupported image with " + std::to_string(img8.channels()) + " channels");
   }
   return out;
 }

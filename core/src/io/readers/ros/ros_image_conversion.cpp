@@ -1,6 +1,7 @@
 #include "io/readers/ros/ros_image_conversion.h"
 
 #include "dc/core/io/parse_error.h"
+#include "dc/core/io/payload_loader.h"
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -45,24 +46,6 @@ const Layout kLayouts[] = {
 std::string lower(std::string_view s) {
   std::string out(s);
   std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-// Depth to 8 bits and channels to 1 or 3, as load_image does for files.
-cv::Mat to_bgr8_or_gray(const cv::Mat& raw) {
-  cv::Mat img8;
-  switch (raw.depth()) {
-    case CV_8U: img8 = raw; break;
-    case CV_16U: raw.convertTo(img8, CV_8U, 1.0 / 256.0); break;
-    default: raw.convertTo(img8, CV_8U); break;
-  }
-  cv::Mat out;
-  switch (img8.channels()) {
-    case 1:
-    case 3: out = img8; break;
-    case 4: cv::cvtColor(img8, out, cv::COLOR_BGRA2BGR); break;
-    default: cv::extractChannel(img8, out, 0); break;  // gray + alpha
-  }
   return out;
 }
 
@@ -163,7 +146,7 @@ RosImage image_from_ros(const RosMessage& msg) {
       if (pixels.depth() == CV_16U) pixels.convertTo(in8, CV_8U, 1.0 / 256.0);
       cv::cvtColor(in8, bgr, layout->conversion);
     } else {
-      bgr = to_bgr8_or_gray(pixels);
+      bgr = image_to_8bit(pixels, msg.source());
     }
     out.image = bgr.data == pixels.data && layout->depth == CV_8U ? bgr.clone() : bgr;
   } catch (const cv::Exception& e) {
@@ -194,7 +177,7 @@ RosImage compressed_image_from_ros(const RosMessage& msg) {
                          const_cast<std::uint8_t*>(data.data()));
     const cv::Mat raw = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
     if (raw.empty()) fail(msg, "CompressedImage: " + kind + " data (format '" + out.encoding + "') does not decode");
-    out.image = to_bgr8_or_gray(raw);
+    out.image = image_to_8bit(raw, msg.source());
   } catch (const cv::Exception& e) {
     fail(msg, "CompressedImage: OpenCV could not decode " + kind + ": " + e.what());
   }
