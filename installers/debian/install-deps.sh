@@ -14,7 +14,7 @@ PACKAGES=(
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-calib3d-dev
   # catalog, math, formats, CLI, logging
   libsqlite3-dev sqlite3 libtinyxml2-dev libssl-dev libceres-dev libeigen3-dev nlohmann-json3-dev libcli11-dev
-  libspdlog-dev libfmt-dev libzstd-dev liblz4-dev zlib1g-dev
+  libspdlog-dev libfmt-dev libzstd-dev liblz4-dev libdeflate-dev
   # GUI tests and screenshots under a virtual display, software OpenGL
   xvfb xauth libgl1-mesa-dri libglx-mesa0 mesa-utils
   # the Debian package and its test (make package, tst_debian_package): lintian, the PNG icon, AppStream checks

@@ -69,7 +69,7 @@ private slots:
     auto catalog = work_ / "kitti.sqlite";
     {
       dc::core::Catalog c(catalog);
-      const auto data = dc::test::shared_data_dir();  // its KITTI folders (mcap-conformance holds recordings too)
+      const auto data = dc::test::shared_data_dir();  // its KITTI folders (mcap-conformance holds MCAP files without sensor data)
       dc::core::Ingester(c).ingest({data / "kitti-raw", data / "kitti-object"});
     }
     dc::app::MainWindow window(QString::fromStdString(catalog.string()));

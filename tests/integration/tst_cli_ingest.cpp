@@ -150,7 +150,7 @@ private slots:
 
   void realKittiData() {
     auto catalog = (work_ / "kitti.sqlite").string();
-    // The KITTI folders of ../shared/data (its mcap-conformance files are recordings of their own).
+    // The KITTI folders of ../shared/data (its mcap-conformance files hold no sensor data and are reported).
     auto r = run_cli({"--catalog", catalog, "--json", "ingest", (dc::test::shared_data_dir() / "kitti-raw").string(),
                       (dc::test::shared_data_dir() / "kitti-object").string()});
     // The raw drive ships without payload folders: reported (exit 1), everything else ingested.

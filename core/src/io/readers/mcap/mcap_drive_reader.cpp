@@ -3,6 +3,7 @@
 #include "dc/core/io/parse_error.h"
 #include "io/readers/folder_paths.h"
 #include "io/readers/kitti/oxts_parser.h"
+#include "io/readers/mcap/mcap_chunk_prefetcher.h"
 #include "io/readers/mcap/mcap_file_reader.h"
 #include "io/readers/mcap/mcap_ros_topic.h"
 #include "io/readers/mcap/ros_header_prefix_reader.h"
@@ -20,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_map>
 
 namespace dc::core {
 
@@ -29,6 +31,8 @@ namespace {
 
 // Per-kind problems are listed one by one up to this many, then counted.
 constexpr std::size_t kListedProblems = 5;
+// Bytes of a sensor message read to decode its leading std_msgs/Header (a frame_id longer than that is re-read).
+constexpr std::size_t kHeaderBytes = 4096;
 // Two tf messages of one /tf edge count as the same transform within these (m, and rotation matrix entries).
 constexpr double kConstantEdgeTolerance = 1e-9;
 
@@ -132,7 +136,13 @@ class McapDriveParser {
            std::to_string(ref.chunk_offset);
   }
 
-  void sensor_message(Topic& topic, const McapMessageRef& ref, const McapMessage& m);
+  bool reads(std::uint16_t channel_id) const;  // a topic whose messages are decoded (a supported schema)
+  // Sensor messages whose frames need only the leading header (point clouds, images): read as heads.
+  static bool header_only(const Topic& topic) {
+    return topic.prefix && is_sensor(topic.kind) && topic.kind != RosTopicKind::NavSatFix &&
+           topic.kind != RosTopicKind::Odometry;
+  }
+  void sensor_message(Topic& topic, const McapMessageRef& ref, const McapMessage& m, std::uint64_t data_size);
   void tf_message(const Topic& topic, const McapMessageRef& ref, const McapMessage& m);
   void camera_info_message(const Topic& topic, const McapMessageRef& ref, const McapMessage& m);
   std::optional<Eigen::Quaterniond> body_orientation(TimestampNs t, std::string* source) const;
@@ -187,8 +197,35 @@ void McapDriveParser::classify_topics() {
   }
 }
 
+bool McapDriveParser::reads(std::uint16_t channel_id) const {
+  const auto it = topics_.find(channel_id);
+  return it != topics_.end() && it->second.kind != RosTopicKind::Unsupported &&
+         it->second.kind != RosTopicKind::Skipped;
+}
+
 void McapDriveParser::read_messages() {
   const auto& refs = reader_.messages();
+  // The compressed chunks in the order the messages below first need them, decoded ahead on the other cores (half
+  // the chunk cache ahead at most): each is still decoded once, and indexing a compressed file takes all cores.
+  // Uncompressed chunks are not decoded: their messages' headers are read in place (read_message_head).
+  const auto& chunks = reader_.chunks();
+  const auto compressed = [&](std::uint64_t offset) {
+    const auto it = std::lower_bound(chunks.begin(), chunks.end(), offset,
+                                     [](const McapChunkInfo& c, std::uint64_t at) { return c.offset < at; });
+    return it == chunks.end() || it->offset != offset || !it->compression.empty();
+  };
+  std::vector<std::uint64_t> chunk_order;
+  std::unordered_map<std::uint64_t, std::size_t> chunk_index;
+  for (const auto& ref : refs)
+    if (ref.chunk_offset != kMcapNotInChunk && reads(ref.channel_id) && !chunk_index.count(ref.chunk_offset) &&
+        compressed(ref.chunk_offset)) {
+      chunk_index.emplace(ref.chunk_offset, chunk_order.size());
+      chunk_order.push_back(ref.chunk_offset);
+    }
+  McapChunkPrefetcher prefetcher(reader_, chunk_order, McapReadOptions{}.chunk_cache_bytes / 2,
+                                 McapChunkPrefetcher::default_threads());
+  std::uint64_t current_chunk = kMcapNotInChunk;
+
   const double total = static_cast<double>(refs.size());
   for (std::size_t i = 0; i < refs.size(); ++i) {
     if (i % 1024 == 0) {
@@ -200,12 +237,21 @@ void McapDriveParser::read_messages() {
     if (it == topics_.end()) continue;  // no Channel record: the container reader reports it
     Topic& topic = it->second;
     ++topic.messages;
-    if (topic.kind == RosTopicKind::Unsupported || topic.kind == RosTopicKind::Skipped) continue;
+    if (!reads(ref.channel_id)) continue;
+    if (ref.chunk_offset != current_chunk) {
+      current_chunk = ref.chunk_offset;
+      if (const auto c = chunk_index.find(current_chunk); c != chunk_index.end()) prefetcher.reached(c->second);
+    }
     // Intrinsics come from the first CameraInfo that decodes; later ones are not read.
     if (topic.kind == RosTopicKind::CameraInfo && camera_infos_.count(ref.channel_id)) continue;
     McapMessage m;
+    std::uint64_t data_size = 0;
     try {
-      m = reader_.read_message(ref);
+      // In place when the chunk is uncompressed: only the header of a point cloud or image, a whole small message.
+      McapMessageHead head =
+          reader_.read_message_head(ref, header_only(topic) ? kHeaderBytes : std::numeric_limits<std::size_t>::max());
+      m = std::move(head.message);
+      data_size = head.data_size;
     } catch (const ParseError& e) {
       auto& [count, first] = unreadable_[ref.chunk_offset];
       if (count++ == 0) first = e.message();
@@ -214,7 +260,7 @@ void McapDriveParser::read_messages() {
     switch (topic.kind) {
       case RosTopicKind::Tf: tf_message(topic, ref, m); break;
       case RosTopicKind::CameraInfo: camera_info_message(topic, ref, m); break;
-      default: sensor_message(topic, ref, m); break;
+      default: sensor_message(topic, ref, m, data_size); break;
     }
   }
   progress_(total, total, "read " + file_.filename().string());
@@ -246,7 +292,8 @@ void McapDriveParser::read_messages() {
   }
 }
 
-void McapDriveParser::sensor_message(Topic& topic, const McapMessageRef& ref, const McapMessage& m) {
+void McapDriveParser::sensor_message(Topic& topic, const McapMessageRef& ref, const McapMessage& m,
+                                     std::uint64_t data_size) {
   RosHeader header;
   try {
     if (topic.kind == RosTopicKind::NavSatFix) {
@@ -261,7 +308,12 @@ void McapDriveParser::sensor_message(Topic& topic, const McapMessageRef& ref, co
       header.frame_id = odo.child_frame_id;  // the body the pose is of
       odometry_[ref.channel_id].push_back({header.stamp_ns, odo.T_frame_from_child, odo.twist_linear_x});
     } else if (topic.prefix) {
-      header = topic.prefix->read(m.data, file_);
+      try {
+        header = topic.prefix->read(m.data, file_);
+      } catch (const ParseError&) {
+        if (m.data.size() >= data_size) throw;
+        header = topic.prefix->read(reader_.read_message(ref).data, file_);  // a header longer than the head read
+      }
     } else {
       header = read_ros_header(topic.decoder->decode(m.data, file_).at("header"));
     }
@@ -291,7 +343,7 @@ void McapDriveParser::sensor_message(Topic& topic, const McapMessageRef& ref, co
     f.offset = ref.chunk_offset;
     f.inner_offset = ref.record_offset;
   }
-  f.size = m.data.size();
+  f.size = data_size;
   if (topic.frame_id.empty()) topic.frame_id = header.frame_id;
   drive_.frames.push_back(std::move(f));
 }
@@ -555,6 +607,25 @@ std::vector<Drive> McapDriveReader::read(const fs::path& path, const Progress& p
   parser.build_calibration();
   parser.build_poses();
   parser.report_reader_problems();
+  if (drive.frames.empty()) {
+    // Nothing to view or run a pass on (e.g. a recording of diagnostics only, or an MCAP file of other data).
+    std::string topics;
+    std::size_t listed = 0;
+    for (const auto& [id, c] : reader->channels()) {
+      if (listed++ == 5) {
+        topics += ", ...";
+        break;
+      }
+      topics += (topics.empty() ? "" : ", ") + c.topic;
+    }
+    const auto count = [](std::size_t n, const std::string& what) {
+      return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+    };
+    throw ParseError(file, "no point cloud or image messages to index (" +
+                               count(reader->messages().size(), "message") + " on " +
+                               count(reader->channels().size(), "topic") + (topics.empty() ? "" : ": " + topics) +
+                               "); not a drive");
+  }
   std::vector<Drive> drives;
   drives.push_back(std::move(drive));
   return drives;

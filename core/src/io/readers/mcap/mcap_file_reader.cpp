@@ -673,34 +673,162 @@ McapFileReader::Records McapFileReader::decode_chunk(std::span<const std::uint8_
   const McapChunkHeader h = parse_mcap_chunk_header(r);
   const auto compressed = r.bytes(h.compressed_size, "records");
   auto records = decompressor().decompress(h.compression, compressed, h.uncompressed_size, where);
-  if (h.uncompressed_crc != 0) {
-    const std::uint32_t crc = mcap_crc32(0, records);
-    if (crc != h.uncompressed_crc)
-      throw ParseError(file_.path(), where.describe() + ": uncompressed CRC mismatch (stored " +
-                                         std::to_string(h.uncompressed_crc) + ", computed " + std::to_string(crc) +
-                                         ")");
-  }
+  check_chunk_crc(h, records, chunk_offset);
   return std::make_shared<const std::vector<std::uint8_t>>(std::move(records));
+}
+
+void McapFileReader::check_chunk_crc(const McapChunkHeader& h, std::span<const std::uint8_t> records,
+                                     std::uint64_t chunk_offset) const {
+  if (h.uncompressed_crc == 0) return;
+  const std::uint32_t crc = mcap_crc32(0, records);
+  if (crc != h.uncompressed_crc)
+    throw ParseError(file_.path(), place(mcap_op::chunk, chunk_offset).describe() +
+                                       ": uncompressed CRC mismatch (stored " + std::to_string(h.uncompressed_crc) +
+                                       ", computed " + std::to_string(crc) + ")");
+}
+
+std::uint64_t McapFileReader::chunk_record_length(std::uint64_t chunk_offset) const {
+  const McapRecordPlace where = place(mcap_op::chunk, chunk_offset);
+  const std::uint64_t size = file_.size();
+  if (chunk_offset > size || size - chunk_offset < kMcapRecordPrefixSize)
+    throw ParseError(file_.path(), where.describe() + ": past the end of the file");
+  std::array<std::uint8_t, kMcapRecordPrefixSize> prefix{};
+  file_.read(chunk_offset, prefix);
+  const std::uint64_t len = le64(prefix.data() + 1);
+  if (prefix[0] != mcap_op::chunk)
+    throw ParseError(file_.path(),
+                     where.describe() + ": the record there is a " + mcap_opcode_name(prefix[0]) + " record");
+  if (len > size - chunk_offset - kMcapRecordPrefixSize || len > kMaxChunkRecord)
+    throw ParseError(file_.path(), where.describe() + ": length " + std::to_string(len) +
+                                       " runs past the end of the file or over the limit");
+  return len;
+}
+
+McapFileReader::ChunkHead McapFileReader::read_chunk_head(std::uint64_t chunk_offset,
+                                                          std::uint64_t record_length) const {
+  // The fixed fields and the compression name; the records that follow are not read here.
+  ChunkHead head;
+  const std::uint64_t content_at = chunk_offset + kMcapRecordPrefixSize;
+  const auto bytes = file_.read(content_at, std::min<std::uint64_t>(record_length, 4096));
+  McapByteReader r(bytes, place(mcap_op::chunk, chunk_offset));
+  try {
+    McapChunkHeader& h = head.header;
+    h.message_start_time = r.u64("message_start_time");
+    h.message_end_time = r.u64("message_end_time");
+    h.uncompressed_size = r.u64("uncompressed_size");
+    h.uncompressed_crc = r.u32("uncompressed_crc");
+    h.compression = r.string("compression");
+    h.compressed_size = r.u64("records length");
+    head.complete = h.compressed_size <= record_length - r.position();
+  } catch (const ParseError&) {
+    head.complete = false;  // the general path parses it again and reports what is wrong
+  }
+  head.records_at = content_at + r.position();
+  return head;
+}
+
+std::optional<McapFileReader::PlainChunk> McapFileReader::plain_chunk(std::uint64_t chunk_offset) const {
+  {
+    std::lock_guard lock(plain_mutex_);
+    if (const auto it = plain_chunks_.find(chunk_offset); it != plain_chunks_.end()) {
+      if (it->second && !it->second->error.empty()) throw ParseError(file_.path(), it->second->error);
+      return it->second;
+    }
+  }
+  std::optional<PlainChunk> plain;
+  const ChunkHead head = read_chunk_head(chunk_offset, chunk_record_length(chunk_offset));
+  const McapChunkHeader& h = head.header;
+  if (head.complete && h.compression.empty() && h.compressed_size == h.uncompressed_size) {
+    plain = PlainChunk{head.records_at, h.compressed_size, {}};
+    if (h.uncompressed_crc != 0) {
+      // Streamed through a buffer the thread keeps: nothing of the size of the chunk is allocated.
+      thread_local std::vector<std::uint8_t> buffer(std::size_t(1) << 20);
+      std::uint32_t crc = 0;
+      for (std::uint64_t at = 0; at < h.compressed_size;) {
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), h.compressed_size - at));
+        file_.read(head.records_at + at, std::span(buffer.data(), n));
+        crc = mcap_crc32(crc, std::span<const std::uint8_t>(buffer.data(), n));
+        at += n;
+      }
+      if (crc != h.uncompressed_crc)
+        plain->error = place(mcap_op::chunk, chunk_offset).describe() + ": uncompressed CRC mismatch (stored " +
+                       std::to_string(h.uncompressed_crc) + ", computed " + std::to_string(crc) + ")";
+    }
+  }
+  {
+    std::lock_guard lock(plain_mutex_);
+    plain_chunks_.emplace(chunk_offset, plain);
+  }
+  if (plain && !plain->error.empty()) throw ParseError(file_.path(), plain->error);
+  return plain;
 }
 
 McapFileReader::Records McapFileReader::chunk_records(std::uint64_t chunk_offset) const {
   return cache_.get(chunk_offset, [&] {
-    const McapRecordPlace where = place(mcap_op::chunk, chunk_offset);
-    const std::uint64_t size = file_.size();
-    if (chunk_offset > size || size - chunk_offset < kMcapRecordPrefixSize)
-      throw ParseError(file_.path(), where.describe() + ": past the end of the file");
+    const std::uint64_t len = chunk_record_length(chunk_offset);
+    // An uncompressed chunk's records are read straight into their own buffer (no second copy).
+    const ChunkHead head = read_chunk_head(chunk_offset, len);
+    const McapChunkHeader& h = head.header;
+    if (!head.complete || !h.compression.empty() || h.compressed_size != h.uncompressed_size)
+      return decode_chunk(file_.read(chunk_offset + kMcapRecordPrefixSize, len), chunk_offset);
+    decodes_.fetch_add(1);
+    auto records = file_.read(head.records_at, h.compressed_size);
+    check_chunk_crc(h, records, chunk_offset);
+    return std::make_shared<const std::vector<std::uint8_t>>(std::move(records));
+  });
+}
+
+McapMessageHead McapFileReader::read_message_head(const McapMessageRef& ref, std::size_t max_bytes) const {
+  std::optional<PlainChunk> plain;
+  if (ref.chunk_offset != kMcapNotInChunk) {
+    try {
+      plain = plain_chunk(ref.chunk_offset);
+    } catch (const ParseError& e) {
+      add_problem_text(e.what());
+      throw;
+    }
+  }
+  if (!plain) {
+    McapMessageHead head;
+    head.message = read_message(ref);
+    head.data_size = head.message.data.size();
+    return head;
+  }
+  const McapRecordPlace where = place(mcap_op::message, ref.record_offset, ref.chunk_offset);
+  try {
+    if (ref.record_offset > plain->size || plain->size - ref.record_offset < kMcapRecordPrefixSize)
+      throw ParseError(file_.path(), where.describe() + ": outside the chunk's " + std::to_string(plain->size) +
+                                         " bytes of records");
+    const std::uint64_t at = plain->records_at + ref.record_offset;
     std::array<std::uint8_t, kMcapRecordPrefixSize> prefix{};
-    file_.read(chunk_offset, prefix);
+    file_.read(at, prefix);
     const std::uint64_t len = le64(prefix.data() + 1);
-    if (prefix[0] != mcap_op::chunk)
+    if (prefix[0] != mcap_op::message)
       throw ParseError(file_.path(),
                        where.describe() + ": the record there is a " + mcap_opcode_name(prefix[0]) + " record");
-    if (len > size - chunk_offset - kMcapRecordPrefixSize || len > kMaxChunkRecord)
-      throw ParseError(file_.path(), where.describe() + ": length " + std::to_string(len) +
-                                         " runs past the end of the file or over the limit");
-    const auto content = file_.read(chunk_offset + kMcapRecordPrefixSize, len);
-    return decode_chunk(content, chunk_offset);
-  });
+    if (len > plain->size - ref.record_offset - kMcapRecordPrefixSize)
+      throw ParseError(file_.path(), where.describe() + ": runs past the chunk's records");
+    auto bytes = std::make_shared<std::vector<std::uint8_t>>(
+        file_.read(at + kMcapRecordPrefixSize,
+                   std::min<std::uint64_t>(len, kMcapMessageFixedSize + std::min<std::uint64_t>(max_bytes, len))));
+    McapByteReader r(*bytes, where);
+    const McapMessageHeader h = parse_mcap_message_header(r);
+    if (h.channel_id != ref.channel_id || h.log_time != ref.log_time)
+      r.fail("holds channel " + std::to_string(h.channel_id) + " at log_time " + std::to_string(h.log_time) +
+             ", the index says channel " + std::to_string(ref.channel_id) + " at " + std::to_string(ref.log_time));
+    McapMessageHead head;
+    head.data_size = len - kMcapMessageFixedSize;
+    head.message.channel_id = h.channel_id;
+    head.message.sequence = h.sequence;
+    head.message.log_time = h.log_time;
+    head.message.publish_time = h.publish_time;
+    head.message.data = r.rest();
+    head.message.storage = std::move(bytes);
+    return head;
+  } catch (const ParseError& e) {
+    add_problem_text(e.what());
+    throw;
+  }
 }
 
 McapMessage McapFileReader::read_message(const McapMessageRef& ref) const {

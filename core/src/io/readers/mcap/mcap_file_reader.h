@@ -46,6 +46,13 @@ struct McapChunkInfo {
   bool message_index = false;  // its messages were listed from MessageIndex records, without decoding it
 };
 
+// The start of one message's data (McapFileReader::read_message_head): `message.data` holds its first bytes,
+// `data_size` is the size of the whole data.
+struct McapMessageHead {
+  McapMessage message;
+  std::uint64_t data_size = 0;
+};
+
 // The container layer of an MCAP file (https://mcap.dev/spec): schemas, channels, and where every message is.
 //
 // Indexing: when the Footer points at a summary section (and use_summary), the summary's Schema, Channel,
@@ -88,6 +95,14 @@ class McapFileReader {
   // problem is also added to problems().
   McapMessage read_message(const McapMessageRef& ref) const;
   std::vector<std::uint8_t> read_message_bytes(const McapMessageRef& ref) const;
+  // Like read_message() but only the first `max_bytes` of the data are sure to be there (a ROS header), which in an
+  // uncompressed chunk are read in place: the chunk's CRC is checked once, streamed through a small buffer, and its
+  // records are not kept (a small message is read whole this way with max_bytes = SIZE_MAX). A compressed chunk is
+  // decoded (through the cache) and the whole data given.
+  McapMessageHead read_message_head(const McapMessageRef& ref, std::size_t max_bytes) const;
+  // Decodes the chunk at `chunk_offset` into the cache, for a read_message() soon after (McapChunkPrefetcher).
+  // Throws like read_message() when it is damaged, without adding a problem: that read reports it.
+  void prefetch_chunk(std::uint64_t chunk_offset) const { chunk_records(chunk_offset); }
   McapAttachment read_attachment(const McapAttachmentIndex& index) const;  // throws ParseError (also on bad CRC)
   McapMetadata read_metadata(const McapMetadataIndex& index) const;        // throws ParseError
 
@@ -110,8 +125,27 @@ class McapFileReader {
   void resolve_channels();
   void finish();
 
+  // Where an uncompressed chunk's records are in the file, once its CRC has been checked.
+  struct PlainChunk {
+    std::uint64_t records_at = 0;
+    std::uint64_t size = 0;
+    std::string error;  // set when the chunk failed its check: read_message_head throws it again
+  };
+  struct ChunkHead {
+    McapChunkHeader header;
+    std::uint64_t records_at = 0;  // file offset of the records
+    bool complete = false;         // false: the header did not fit in (or is damaged within) the bytes read
+  };
+  ChunkHead read_chunk_head(std::uint64_t chunk_offset, std::uint64_t record_length) const;
+  std::uint64_t chunk_record_length(std::uint64_t chunk_offset) const;  // checked against the file
+  // nullopt for a compressed (or odd) chunk; throws ParseError when the uncompressed chunk fails its CRC.
+  std::optional<PlainChunk> plain_chunk(std::uint64_t chunk_offset) const;
+
   Records chunk_records(std::uint64_t chunk_offset) const;  // through the cache
   Records decode_chunk(std::span<const std::uint8_t> content, std::uint64_t chunk_offset) const;
+  // Throws ParseError naming the chunk when its records do not match the stored CRC (0: none stored).
+  void check_chunk_crc(const McapChunkHeader& h, std::span<const std::uint8_t> records,
+                       std::uint64_t chunk_offset) const;
   // Walks a decoded chunk's records: schemas and channels are added, and messages too when `messages` is true.
   void walk_chunk(const std::vector<std::uint8_t>& records, std::uint64_t chunk_offset, bool messages);
   void add_schema(McapSchema schema, const McapRecordPlace& place);
@@ -137,6 +171,8 @@ class McapFileReader {
   mutable std::vector<std::string> problems_;
   mutable std::unordered_set<std::string> problem_set_;
   mutable McapChunkCache cache_;
+  mutable std::mutex plain_mutex_;
+  mutable std::unordered_map<std::uint64_t, std::optional<PlainChunk>> plain_chunks_;
   mutable std::atomic<std::uint64_t> decodes_{0};
 };
 

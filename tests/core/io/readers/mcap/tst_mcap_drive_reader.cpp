@@ -13,6 +13,7 @@
 #include "io/readers/mcap/mcap_payload_loader.h"
 #include "mcap_writer.h"
 #include "ros_message_writer.h"
+#include "test_support.h"
 
 #include <QTemporaryDir>
 #include <QtTest>
@@ -630,6 +631,22 @@ class TestMcapDriveReader : public QObject {
     QCOMPARE(d.frames.size(), before);
     for (const auto& f : d.frames) QVERIFY(f.offset < cut_chunk.offset);
     QVERIFY(same_points(load_point_cloud(*frames_of(d, kLidar)[0]), sweep_points(0)));
+  }
+
+  void recording_without_sensor_data_is_not_a_drive() {
+    // The MCAP project's conformance file: ten messages on one topic of an unknown schema, nothing to view.
+    const fs::path file = fs::path(dc::test::shared_data_dir()) / "mcap-conformance/TenMessages/TenMessages.mcap";
+    if (!fs::exists(file)) QSKIP("../shared/data/mcap-conformance is not there");
+    try {
+      McapDriveReader().read(file, {});
+      QFAIL("a recording without point clouds or images was read as a drive");
+    } catch (const ParseError& e) {
+      const std::string what = e.what();
+      QVERIFY2(what.find(file.string()) != std::string::npos, e.what());
+      QVERIFY2(what.find("no point cloud or image messages to index (10 messages on 1 topic: example)") !=
+                   std::string::npos,
+               e.what());
+    }
   }
 
   void damaged_chunk_and_bad_header() {

@@ -2,6 +2,7 @@
 // random access decodes a chunk once; truncated, bit-flipped and unknown-record files are read as far as they
 // can be, with the damage reported; a file that is not MCAP throws.
 #include "dc/core/io/parse_error.h"
+#include "io/readers/mcap/mcap_chunk_prefetcher.h"
 #include "io/readers/mcap/mcap_file_reader.h"
 #include "mcap_writer.h"
 #include "test_support.h"
@@ -13,6 +14,8 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <map>
 #include <numeric>
 #include <random>
 #include <thread>
@@ -317,6 +320,98 @@ class TstMcapFile : public QObject {
     for (auto& th : threads) th.join();
     QCOMPARE(wrong.load(), 0);
     QCOMPARE(reader->chunk_decodes(), std::uint64_t(written.chunks.size()));
+  }
+
+  void message_heads_of_uncompressed_chunks_are_read_in_place() {
+    QTemporaryDir dir;
+    const fs::path path = fs::path(dir.path().toStdString()) / "drive.mcap";
+    for (const auto compression : {McapWriterCompression::none, McapWriterCompression::zstd}) {
+      auto msgs = make_messages(600, 13, 400);
+      write_file(path, options(compression, true, true, true, 4096), msgs);
+      const auto order = log_time_order(msgs);
+      const auto reader = open_reader(path);
+      for (std::size_t i = 0; i < reader->messages().size(); ++i) {
+        const auto& want = msgs[order[i]].data;
+        const McapMessageHead head = reader->read_message_head(reader->messages()[i], 16);
+        QCOMPARE(head.data_size, std::uint64_t(want.size()));
+        QCOMPARE(head.message.log_time, msgs[order[i]].log_time);
+        QCOMPARE(head.message.sequence, msgs[order[i]].sequence);
+        // At least the 16 bytes asked for, exactly those bytes of the data.
+        QVERIFY(head.message.data.size() >= std::min<std::size_t>(16, want.size()));
+        QVERIFY(std::equal(head.message.data.begin(), head.message.data.end(), want.begin()));
+        const McapMessageHead whole =
+            reader->read_message_head(reader->messages()[i], std::numeric_limits<std::size_t>::max());
+        QVERIFY(std::equal(whole.message.data.begin(), whole.message.data.end(), want.begin(), want.end()));
+      }
+      if (compression == McapWriterCompression::none) {
+        // Uncompressed: no chunk was decoded or kept, and the heads are only what was asked for.
+        QCOMPARE(reader->chunk_decodes(), std::uint64_t(0));
+        QVERIFY(reader->read_message_head(reader->messages()[0], 16).message.data.size() <= 16);
+      } else {
+        QVERIFY(reader->chunk_decodes() > 0);  // compressed: decoded through the cache, whole data given
+      }
+    }
+  }
+
+  void message_heads_of_a_damaged_uncompressed_chunk_throw() {
+    QTemporaryDir dir;
+    const fs::path path = fs::path(dir.path().toStdString()) / "drive.mcap";
+    auto msgs = make_messages(300, 9, 1500);
+    const Written w = write_file(path, options(McapWriterCompression::none, true, true, true, 8192), msgs);
+    const auto& bad = w.chunks[1];
+    std::string bytes = read_bytes(path);
+    bytes[bad.offset + bad.length - 30] ^= 0x20;  // in the records, after every message's head
+    write_bytes(path, bytes);
+    const auto reader = open_reader(path);
+    const std::string where = "Chunk record at byte " + std::to_string(bad.offset);
+    int thrown = 0, read = 0;
+    for (int pass = 0; pass < 2; ++pass)  // the second pass finds the failed check remembered
+      for (const auto& ref : reader->messages()) {
+        try {
+          reader->read_message_head(ref, 8);
+          ++read;
+          QVERIFY(ref.chunk_offset != bad.offset);
+        } catch (const ParseError& e) {
+          QVERIFY2(std::string(e.what()).find(where + ": uncompressed CRC mismatch") != std::string::npos, e.what());
+          QCOMPARE(ref.chunk_offset, bad.offset);
+          ++thrown;
+        }
+      }
+    QCOMPARE(thrown, 2 * int(bad.message_count));
+    QCOMPARE(read, 2 * int(msgs.size() - bad.message_count));
+    QVERIFY(any_problem(*reader, {where, "CRC mismatch"}));
+  }
+
+  void prefetched_chunks_are_decoded_once() {
+    QTemporaryDir dir;
+    const fs::path path = fs::path(dir.path().toStdString()) / "drive.mcap";
+    auto msgs = make_messages(2000, 21, 600);
+    const Written written = write_file(path, options(McapWriterCompression::zstd, true, true, true, 4096), msgs);
+    const auto order = log_time_order(msgs);
+    // Workers ahead of a reader walking every message in log time order, with a window of one chunk, a few, all.
+    for (const std::size_t window : {std::size_t(0), std::size_t(20'000), std::size_t(1) << 30}) {
+      for (const unsigned threads : {1u, 3u}) {
+        const auto reader = open_reader(path);
+        std::vector<std::uint64_t> chunk_order;
+        std::map<std::uint64_t, std::size_t> index;
+        for (const auto& ref : reader->messages())
+          if (index.emplace(ref.chunk_offset, chunk_order.size()).second) chunk_order.push_back(ref.chunk_offset);
+        int wrong = 0;
+        {
+          McapChunkPrefetcher prefetcher(*reader, chunk_order, window, threads);
+          for (std::size_t i = 0; i < reader->messages().size(); ++i) {
+            const auto& ref = reader->messages()[i];
+            prefetcher.reached(index.at(ref.chunk_offset));
+            const McapMessage m = reader->read_message(ref);
+            const auto& want = msgs[order[i]].data;
+            if (!std::equal(m.data.begin(), m.data.end(), want.begin(), want.end())) ++wrong;
+          }
+        }
+        QCOMPARE(wrong, 0);
+        // Chunks the walk returns to are still cached (the window keeps the prefetched ones within the cache).
+        QCOMPARE(reader->chunk_decodes(), std::uint64_t(written.chunks.size()));
+      }
+    }
   }
 
   void truncated_file_reads_what_is_before_the_cut() {
