@@ -22,6 +22,9 @@ constexpr double kSideViewRange_m = 25.0;
 constexpr int kSideViewPoints = 30;
 constexpr double kSideViewCos = 0.7;
 constexpr double kMaxPersonLength_m = 2.5;  // a cyclist with its bicycle at most
+// m/s: a vehicle slower than this takes its heading from its shape (as a standing one), only the direction from its
+// motion: the centers of a parked car seen from changing angles wander by a metre or two, sideways as often as not.
+constexpr double kSlowVehicleSpeed = 2.0;
 constexpr std::size_t kSmoothWindow = 3;            // samples on each side for a moving track's smoothed centers
 constexpr double kSizePercentile = 0.8;      // of a track's visible extents: its size, merged frames left out
 constexpr double kMostlySeen = 0.8;          // a visible extent under this share of the class's size says nothing
@@ -222,6 +225,7 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
   // Detection centers of a parked car wander as the ego passes it (a front view grows away from the sensor, a side
   // view does not); boxes of one size refitted at the standing heading do not. A track moves only if those move too.
   bool moving = speed > settings_.moving_speed_mps;
+  double refitted_speed = speed;
   if (moving) {
     const Eigen::Vector2d typical = ObjectClassifier::typical_size(category);
     const auto& l = base_is_length ? on_base : across_base;
@@ -230,8 +234,10 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
     const double sw = std::max(typical.y(), percentile(w, kSizePercentile));
     std::vector<Eigen::Vector2d> refitted(n);
     for (std::size_t k = 0; k < n; ++k) refitted[k] = OutlineProjection(obs[k].box, standing_yaw).box_center(sl, sw);
-    moving = speed_of(refitted) > settings_.moving_speed_mps;
+    refitted_speed = speed_of(refitted);
+    moving = refitted_speed > settings_.moving_speed_mps;
   }
+  const bool slow_vehicle = moving && !is_person(category) && std::min(speed, refitted_speed) < kSlowVehicleSpeed;
 
   // Heading per detection. Moving: the direction of motion. Standing: the one orientation above.
   std::vector<double> yaw(n);
@@ -249,7 +255,12 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
       snap_to_shape(k);
     }
   };
-  if (moving) {
+  if (slow_vehicle) {
+    // The standing orientation, facing the way the track went from its first detections to its last.
+    const Eigen::Vector2d went = centers[n - 1] - centers[0];
+    const Eigen::Vector2d facing(std::cos(standing_yaw), std::sin(standing_yaw));
+    std::fill(yaw.begin(), yaw.end(), went.dot(facing) < 0 ? standing_yaw + std::numbers::pi : standing_yaw);
+  } else if (moving) {
     headings_from_motion();
     // A vehicle seen from the side shows its whole length; a "vehicle" never seen longer than a bicycle from the
     // side is a person (a cyclist seen from behind looks as wide as a small car's rear).
@@ -315,7 +326,7 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
         }
         const Eigen::Vector2d v = (m * stp - st * sp) / det;
         smoothed[k] = (sp - v * st) / m;
-        if (v.norm() > settings_.moving_speed_mps) yaw[k] = std::atan2(v.y(), v.x()), snap_to_shape(k);
+        if (!slow_vehicle && v.norm() > settings_.moving_speed_mps) yaw[k] = std::atan2(v.y(), v.x()), snap_to_shape(k);
       }
       if (pass == 0) refit();
       else centers = smoothed;

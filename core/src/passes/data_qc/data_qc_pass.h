@@ -9,7 +9,7 @@ namespace dc::core {
 class DataQcPass : public Pass {
  public:
   std::string name() const override { return "data-qc"; }
-  std::string version() const override { return "1"; }
+  std::string version() const override { return "2"; }  // 2: clock-offset check
   std::string summary() const override;
   std::vector<ParamSpec> parameters() const override;
   PassResult run(const PassContext& context) const override;

@@ -260,6 +260,40 @@ class TestAutolabel : public QObject {
     for (const auto& [track, names] : categories) QCOMPARE(names, std::set<std::string>{"Car"});
   }
 
+  // A parked car whose detected centers wander sideways (0.6 m/s, as partial views from a passing ego do) is slow:
+  // its heading comes from its shape (length along x), not from the sideways "motion"; a car creeping forward at
+  // 1.2 m/s faces the way it goes.
+  void trackerSlowVehicleKeepsItsShapeHeading() {
+    const auto car = [](Eigen::Vector2d c) {
+      Detection d;
+      d.center = {c.x(), c.y(), 0.8};
+      d.length = 4.2, d.width = 1.8, d.height = 1.5;
+      d.category = "Car";
+      d.score = 0.9;
+      d.points = 200;
+      for (double sx : {-0.5, 0.5})
+        for (double sy : {-0.5, 0.5}) d.outline.push_back(c + Eigen::Vector2d(sx * 4.2, sy * 1.8));
+      return d;
+    };
+    const AutolabelSettings settings;
+    MultiObjectTracker tracker(settings);
+    for (int s = 0; s < 30; ++s)
+      tracker.add_sample(s, 0.1 * s, {car({20, -2 - 0.06 * s}), car({-10 - 0.12 * s, 6})});
+    int wandering = 0, creeping = 0;
+    for (const TrackedBox& b : tracker.finish()) {
+      QVERIFY(b.moving);
+      if (b.box.center.x() > 0) {
+        ++wandering;
+        QVERIFY2(std::abs(std::sin(b.box.yaw)) < 0.05, qPrintable(QString("yaw %1").arg(b.box.yaw)));
+      } else {
+        ++creeping;
+        QVERIFY2(std::cos(b.box.yaw) < -0.99, qPrintable(QString("yaw %1").arg(b.box.yaw)));  // towards -x
+      }
+    }
+    QCOMPARE(wandering, 30);
+    QCOMPARE(creeping, 30);
+  }
+
   // Shapes of the kind the lidar sees, classified as a person would: a car's side, a car's rear (grown 4.2 m away
   // from the sensor), a pedestrian, a wall too long for any class, a low curb-like cluster.
   void classesFromSize() {
@@ -339,12 +373,13 @@ class TestAutolabel : public QObject {
           truths["Car"], recall("Car"), truths["Pedestrian"], recall("Pedestrian"), truths["Cyclist"],
           recall("Cyclist"), precision, auto_near, id_purity);
     QVERIFY(truths["Car"] > 50);
-    // Just below the figures measured on this drive (0.818, 0.990, 0.563, 0.758, 0.955): a drop shows.
-    QVERIFY(recall("Car") >= 0.80);
+    // Just below the figures measured on this drive (0.920, 0.990, 0.563, 0.798, 0.925): a drop shows. (Purity was
+    // 0.955 while slow parked cars had sideways headings: their boxes, now matched, are split over two tracks.)
+    QVERIFY(recall("Car") >= 0.90);
     QVERIFY(recall("Pedestrian") >= 0.97);
     QVERIFY(recall("Cyclist") >= 0.54);
-    QVERIFY(precision >= 0.74);
-    QVERIFY(id_purity >= 0.94);
+    QVERIFY(precision >= 0.78);
+    QVERIFY(id_purity >= 0.91);
   }
 
   // Real KITTI object frames (no timestamps: no tracking): every labeled object within 40 m that is hardly

@@ -149,7 +149,7 @@ class TestDataQc : public QObject {
     const Pass* pass = find_pass("data-qc");
     QVERIFY(pass);
     QCOMPARE(pass->name(), std::string("data-qc"));
-    QCOMPARE(pass->version(), std::string("1"));
+    QCOMPARE(pass->version(), std::string("2"));
     std::set<std::string> names;
     for (const auto& p : pass->parameters()) {
       QVERIFY2(!p.doc.empty(), p.name.c_str());
