@@ -956,6 +956,9 @@ void MainWindow::rebuild_camera_views() {
     v->set_caption(QString::fromStdString(name));
     v->set_options(options_);
     connect(v, &widgets::CameraView::box_selected, this, &MainWindow::on_box_selected);
+    connect(v, &widgets::CameraView::box_edit_preview, this, &MainWindow::on_box_edit_preview);
+    connect(v, &widgets::CameraView::box_edit_finished, this, &MainWindow::on_box_edit_finished);
+    v->set_editing_enabled(point_view_->editing_enabled());
     camera_splitter_->addWidget(v);
     camera_views_.push_back(v);
   }

@@ -106,6 +106,7 @@ void MainWindow::update_label_editor_target() {
   label_editor_->set_target(editable ? catalog_.get() : nullptr, editable ? session_ : nullptr,
                             editable ? drive_id_ : std::nullopt);
   point_view_->set_editing_enabled(editable);
+  for (auto* v : camera_views_) v->set_editing_enabled(editable);
 }
 
 void MainWindow::set_new_box_class(const QString& category) {
@@ -171,6 +172,8 @@ void MainWindow::on_box_edit_preview(int index, const core::BoxLabel& box) {
   auto boxes = shown_data_->labels;
   boxes[static_cast<std::size_t>(index)] = box;
   for (auto* v : camera_views_) v->set_boxes(boxes);
+  // A drag in a camera view is previewed in the 3D view too (the 3D view previews its own drags).
+  if (qobject_cast<widgets::CameraView*>(sender())) point_view_->set_box(index, box);
   inspector_->show_box(box, points_inside(box));
 }
 

@@ -418,6 +418,121 @@ class TestLabelEditing : public QObject {
     QVERIFY(dc::test::label_tables(catalog_file_) == before_propagate);
     QCOMPARE(window.undo_stack()->count(), commands);
   }
+
+  // The same edits in the camera view: the selected box's handles drag on the plane through its centre, the box
+  // follows the lidar-frame point under the cursor (an independent pinhole ray from the camera's calibration), the
+  // 3D view previews it, every drag is one stored revision, and Ctrl+Z takes them back.
+  void cameraHandlesMoveTurnAndUndo() {
+    dc::app::MainWindow window(QString::fromStdString(catalog_file_.string()));
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
+    QVERIFY(window.open_single_drive());
+    QVERIFY(wait_shown(window, 0));
+    auto* camera = window.camera_views().front();
+    QVERIFY(camera->editing_enabled());
+    const auto model = window.session()->camera_model(0, window.session()->camera_sensors().front());
+    QVERIFY(model);
+    const Eigen::Matrix3d K = model->intrinsics.K;
+    const Eigen::Isometry3d T_lidar_from_cam = model->T_cam_from_lidar.inverse();
+    // The point on the plane z = `z` seen at a widget pixel: the view's zoom and pan give the image pixel, the
+    // pinhole model of the calibration the ray.
+    const auto on_plane_under = [&](QPoint widget_px, double z) {
+      const QPointF img = camera->widget_to_image(QPointF(widget_px));
+      const Eigen::Vector3d ray_cam((img.x() - K(0, 2)) / K(0, 0), (img.y() - K(1, 2)) / K(1, 1), 1);
+      const Eigen::Vector3d o = T_lidar_from_cam.translation(), d = T_lidar_from_cam.linear() * ray_cam;
+      return Eigen::Vector3d(o + (z - o.z()) / d.z() * d);
+    };
+
+    // The widest box in the image whose handles are all in front of the camera and inside the view.
+    int index = -1;
+    double widest = 0;
+    for (int i = 0; i < static_cast<int>(camera->boxes().size()); ++i) {
+      const QRectF r = camera->projected_box_rect(i);
+      if (r.isNull() || r.width() <= widest || camera->box_at_image_point(r.center()) != i) continue;
+      QTest::mouseClick(camera, Qt::LeftButton, {}, camera->image_to_widget(r.center()).toPoint());
+      if (camera->selected_box() != i) continue;
+      bool all_in = true;
+      for (const auto& h : camera->handle_widget_points()) all_in = all_in && h && camera->rect().contains(h->toPoint());
+      if (all_in) index = i, widest = r.width();
+    }
+    QVERIFY2(index >= 0, "no box with all its handles in the camera view");
+    QTest::mouseClick(camera, Qt::LeftButton, {},
+                      camera->image_to_widget(camera->projected_box_rect(index).center()).toPoint());
+    QCOMPARE(camera->selected_box(), index);
+    const BoxLabel original = camera->boxes()[static_cast<std::size_t>(index)];
+    QCOMPARE(window.selected_label_id(), original.id);
+    const auto start = dc::test::label_tables(catalog_file_);
+
+    // Handles are drawn: magenta resize squares and a green knob near their positions.
+    const QImage shot = camera->render_to_image();
+    shot.save(QString::fromStdString((work_ / "handles_camera.png").string()));
+    if (qEnvironmentVariableIsSet("DC_SCREENSHOT_DIR"))
+      shot.save(qEnvironmentVariable("DC_SCREENSHOT_DIR") + "/label_handles_camera.png");
+    auto handles = camera->handle_widget_points();
+    QCOMPARE(handles.size(), std::size_t(10));
+    QRect around;
+    for (const auto& h : handles) around |= QRect(h->toPoint(), QSize(1, 1));
+    around = around.adjusted(-10, -10, 10, 10);
+    QVERIFY(color_pixels(shot, qRgb(255, 0, 220), around).first > 20);
+    QVERIFY(color_pixels(shot, qRgb(0, 255, 0), around).first > 5);
+
+    // Drag the centre mark: the box moves by the difference of the plane points under press and release.
+    const QPoint press = handles[0]->toPoint(), release = press + QPoint(36, 6);
+    QTest::mousePress(camera, Qt::LeftButton, {}, press);
+    for (int k = 1; k <= 5; ++k) QTest::mouseMove(camera, press + (release - press) * k / 6);
+    QCOMPARE(window.point_view()->boxes()[static_cast<std::size_t>(index)].center.x(),
+             camera->boxes()[static_cast<std::size_t>(index)].center.x());  // previewed in 3D
+    QTest::mouseMove(camera, release);
+    QTest::mouseRelease(camera, Qt::LeftButton, {}, release);
+    const Eigen::Vector3d shift = on_plane_under(release, original.center.z()) - on_plane_under(press, original.center.z());
+    QVERIFY(shift.head<2>().norm() > 0.3);
+    dc::core::Catalog catalog(catalog_file_);
+    auto& labels = catalog.label_repository();
+    const BoxLabel moved = *labels.find(original.id);
+    QCOMPARE(moved.revision, original.revision + 1);
+    QVERIFY(moved.source == dc::core::LabelSource::Manual);
+    QVERIFY2(std::abs(moved.center.x() - (original.center.x() + shift.x())) < 1e-6 &&
+                 std::abs(moved.center.y() - (original.center.y() + shift.y())) < 1e-6,
+             qPrintable(QString("moved to %1 %2, expected %3 %4")
+                            .arg(moved.center.x()).arg(moved.center.y())
+                            .arg(original.center.x() + shift.x()).arg(original.center.y() + shift.y())));
+    QCOMPARE(moved.center.z(), original.center.z());
+    QCOMPARE(moved.yaw, original.yaw);
+    QCOMPARE(window.point_view()->boxes()[static_cast<std::size_t>(index)].center, moved.center);
+
+    // Turn it with the knob: the yaw changes by the angle the cursor's plane point sweeps about the centre.
+    QCOMPARE(camera->selected_box(), index);
+    handles = camera->handle_widget_points();
+    const QPoint knob = handles[9]->toPoint(), turned = knob + QPoint(-14, 10);
+    QTest::mousePress(camera, Qt::LeftButton, {}, knob);
+    for (int k = 1; k <= 6; ++k) QTest::mouseMove(camera, knob + (turned - knob) * k / 6);
+    QTest::mouseRelease(camera, Qt::LeftButton, {}, turned);
+    const Eigen::Vector2d a = on_plane_under(knob, moved.center.z()).head<2>() - moved.center.head<2>();
+    const Eigen::Vector2d b = on_plane_under(turned, moved.center.z()).head<2>() - moved.center.head<2>();
+    const double swept = std::atan2(b.y(), b.x()) - std::atan2(a.y(), a.x());
+    const BoxLabel rotated = *labels.find(original.id);
+    QCOMPARE(rotated.revision, original.revision + 2);
+    QVERIFY(std::abs(swept) > 0.02);
+    QVERIFY2(std::abs(wrap(rotated.yaw - (original.yaw + swept))) < 1e-6,
+             qPrintable(QString("yaw %1, expected %2").arg(rotated.yaw).arg(wrap(original.yaw + swept))));
+    QCOMPARE(rotated.center, moved.center);
+
+    // A plain drag elsewhere still pans the image and edits nothing.
+    const QPointF pan_from(8, camera->height() - 8);
+    const QPointF before_pan = camera->widget_to_image(pan_from);
+    drag(camera, pan_from.toPoint(), pan_from.toPoint() + QPoint(20, 0));
+    QVERIFY(camera->widget_to_image(pan_from).x() < before_pan.x() - 1);
+    QCOMPARE(labels.find(original.id)->revision, original.revision + 2);
+
+    // Ctrl+Z twice: the rows are exactly as before.
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    QVERIFY(dc::test::label_tables(catalog_file_) == start);
+    QCOMPARE(camera->boxes()[static_cast<std::size_t>(index)].center, original.center);
+  }
 };
 
 int main(int argc, char** argv) {

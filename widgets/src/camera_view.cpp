@@ -1,5 +1,6 @@
 #include "dc/widgets/camera_view.h"
 
+#include "box_drag.h"
 #include "box_edges.h"
 #include "dc/core/io/kitti_box_conversion.h"
 
@@ -11,6 +12,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <opencv2/calib3d.hpp>
 #include <opencv2/core.hpp>
 
 namespace dc::widgets {
@@ -24,6 +26,12 @@ constexpr double kNearPlane = 0.1;  // meters; box edges are clipped here, as pr
 constexpr double kMinZoom = 0.05, kMaxZoom = 40;
 constexpr int kClickSlopPx = 4;
 const QColor kSelectedColor(255, 255, 255);
+// Handles look as in the 3D view: magenta squares to resize, a green knob to turn, and a white centre mark to move.
+const QColor kHandleColor(255, 0, 220);
+const QColor kKnobColor(0, 255, 0);
+constexpr double kHandleRadiusPx = 4.5;  // drawn half-size, widget pixels
+constexpr double kHandlePickPx = 9;      // a press this close to a handle grabs it
+constexpr double kKnobOffset_m = 1.0;    // knob distance in front of the front face
 const QColor kHighlightColor(0xff, 0xd5, 0x4f);  // the timeline's playhead color: "this is where you jumped"
 
 // Color-map position for a depth: near is the hot end, depth_max and beyond the cold end. Both ends of turbo (and
@@ -216,6 +224,16 @@ struct CameraView::Impl {
   QPointF offset;  // widget position of image point (0, 0)
   QPoint press_pos, last_pos;
   bool dragging = false, dragged = false;
+  // Handle editing: the handle held, the box when it was grabbed and the plane point grabbed.
+  bool editing = false;
+  BoxHandle held;
+  BoxLabel held_start;
+  Eigen::Vector2d grab = Eigen::Vector2d::Zero();
+
+  std::vector<BoxHandle> handles() const;  // centre first, then resize_and_rotate_handles()
+  std::optional<QPointF> image_point_of(const Eigen::Vector3d& p_lidar) const;  // Qt image coordinates
+  std::optional<Eigen::Vector3d> on_plane(const QPointF& opencv_image_point, double z) const;
+  void paint_handles(QPainter& p) const;
 
   void rebuild_dots();
   void fit_to(const QSize& widget_size);
@@ -326,6 +344,87 @@ void CameraView::Impl::paint_overlays(QPainter& p, const QTransform& image_to_ta
     p.setPen(pen);
     const auto& edges = projected_boxes[static_cast<std::size_t>(selected)].edges;
     p.drawLines(edges.data(), static_cast<int>(edges.size()));
+  }
+  p.restore();
+}
+
+std::vector<BoxHandle> CameraView::Impl::handles() const {
+  std::vector<BoxHandle> out{{BoxHandle::Kind::Body, 0, 0}};
+  for (const BoxHandle& h : resize_and_rotate_handles()) out.push_back(h);
+  return out;
+}
+
+std::optional<QPointF> CameraView::Impl::image_point_of(const Eigen::Vector3d& p_lidar) const {
+  // Through project_points, so handles sit where the box edges (and the lidar points) are drawn.
+  dc::core::PointCloud one;
+  const Eigen::Vector3d c = T_cam_from_lidar * p_lidar;
+  if (c.z() < kNearPlane || intrinsics.width <= 0) return std::nullopt;
+  one.xyzi = {static_cast<float>(c.x()), static_cast<float>(c.y()), static_cast<float>(c.z()), 0.f};
+  const double margin = 0.5 * std::max(intrinsics.width, intrinsics.height);
+  dc::core::CameraIntrinsics canvas = intrinsics;
+  canvas.K(0, 2) += margin;
+  canvas.K(1, 2) += margin;
+  canvas.width = intrinsics.width + static_cast<int>(2 * margin) + 1;
+  canvas.height = intrinsics.height + static_cast<int>(2 * margin) + 1;
+  const auto proj = dc::core::project_points(one, Eigen::Isometry3d::Identity(), canvas, false);
+  if (!proj.valid[0]) return std::nullopt;
+  return to_qt(proj.u[0] - margin, proj.v[0] - margin);
+}
+
+std::optional<Eigen::Vector3d> CameraView::Impl::on_plane(const QPointF& image_point, double z) const {
+  const auto& K = intrinsics.K;
+  if (K(0, 0) == 0 || K(1, 1) == 0) return std::nullopt;
+  Eigen::Vector3d ray((image_point.x() - K(0, 2)) / K(0, 0), (image_point.y() - K(1, 2)) / K(1, 1), 1);
+  if (std::any_of(intrinsics.distortion.begin(), intrinsics.distortion.end(), [](double k) { return k != 0; })) {
+    cv::Matx33d k_cv;
+    for (int r = 0; r < 3; ++r)
+      for (int c = 0; c < 3; ++c) k_cv(r, c) = K(r, c);
+    std::vector<cv::Point2d> in{{image_point.x(), image_point.y()}}, out;
+    cv::undistortPoints(in, out, k_cv, std::vector<double>(intrinsics.distortion.begin(), intrinsics.distortion.end()));
+    ray = {out[0].x, out[0].y, 1};
+  }
+  const Eigen::Isometry3d T_lidar_from_cam = T_cam_from_lidar.inverse();
+  const Eigen::Vector3d origin = T_lidar_from_cam.translation();
+  const Eigen::Vector3d dir = T_lidar_from_cam.linear() * ray;
+  if (std::abs(dir.z()) < 1e-12) return std::nullopt;
+  const double t = (z - origin.z()) / dir.z();
+  if (t <= 0) return std::nullopt;
+  return origin + t * dir;
+}
+
+void CameraView::Impl::paint_handles(QPainter& p) const {
+  if (!editing || selected < 0 || selected >= static_cast<int>(boxes.size())) return;
+  const BoxLabel& box = boxes[static_cast<std::size_t>(selected)];
+  const QTransform to_widget = view();
+  p.save();
+  p.setRenderHint(QPainter::Antialiasing, true);
+  const auto front = image_point_of(handle_position(box, {BoxHandle::Kind::Resize, 1, 0}, kKnobOffset_m));
+  for (const BoxHandle& h : handles()) {
+    const auto at = image_point_of(handle_position(box, h, kKnobOffset_m));
+    if (!at) continue;
+    const QPointF w = to_widget.map(*at);
+    const double r = kHandleRadiusPx;
+    switch (h.kind) {
+      case BoxHandle::Kind::Body:
+        p.setPen(QPen(kSelectedColor, 2));
+        p.drawLine(w - QPointF(r + 2, 0), w + QPointF(r + 2, 0));
+        p.drawLine(w - QPointF(0, r + 2), w + QPointF(0, r + 2));
+        break;
+      case BoxHandle::Kind::Rotate:
+        if (front) {
+          p.setPen(QPen(kKnobColor, 1.5));
+          p.drawLine(to_widget.map(*front), w);
+        }
+        p.setPen(QPen(Qt::black, 1));
+        p.setBrush(kKnobColor);
+        p.drawEllipse(w, r + 1, r + 1);
+        break;
+      default:
+        p.setPen(QPen(Qt::black, 1));
+        p.setBrush(kHandleColor);
+        p.drawRect(QRectF(w - QPointF(r, r), QSizeF(2 * r, 2 * r)));
+        break;
+    }
   }
   p.restore();
 }
@@ -577,6 +676,31 @@ void CameraView::zoom_at(double factor, const QPointF& widget_anchor) {
   update();
 }
 
+void CameraView::set_editing_enabled(bool on) {
+  impl_->editing = on;
+  update();
+}
+
+bool CameraView::editing_enabled() const {
+  return impl_->editing;
+}
+
+std::vector<std::optional<QPointF>> CameraView::handle_widget_points() const {
+  const auto& d = *impl_;
+  std::vector<std::optional<QPointF>> out;
+  if (!d.editing || d.image.isNull() || d.selected < 0 || d.selected >= static_cast<int>(d.boxes.size())) return out;
+  const BoxLabel& box = d.boxes[static_cast<std::size_t>(d.selected)];
+  for (const BoxHandle& h : d.handles()) {
+    const auto at = d.image_point_of(handle_position(box, h, kKnobOffset_m));
+    out.push_back(at ? std::optional<QPointF>(d.view().map(*at)) : std::nullopt);
+  }
+  return out;
+}
+
+std::optional<Eigen::Vector3d> CameraView::lidar_point_on_plane(const QPointF& image_point, double z) const {
+  return impl_->on_plane(image_point, z);
+}
+
 void CameraView::select_box(int index) {
   if (index < -1 || index >= static_cast<int>(impl_->boxes.size())) index = -1;
   if (index == impl_->selected) return;
@@ -600,6 +724,7 @@ void CameraView::paintEvent(QPaintEvent*) {
   p.drawImage(QPointF(0, 0), d.image);
   p.resetTransform();
   d.paint_overlays(p, d.view());
+  d.paint_handles(p);
   d.paint_legend(p, rect());
   d.paint_frame(p, rect());
 }
@@ -616,16 +741,46 @@ void CameraView::wheelEvent(QWheelEvent* event) {
 }
 
 void CameraView::mousePressEvent(QMouseEvent* event) {
-  impl_->press_pos = impl_->last_pos = event->position().toPoint();
-  impl_->dragging = event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton;
-  impl_->dragged = false;
+  auto& d = *impl_;
+  d.press_pos = d.last_pos = event->position().toPoint();
+  d.dragged = false;
+  d.held = {};
+  if (event->button() == Qt::LeftButton) {
+    // The nearest handle of the selected box within reach, grabbed on the plane through the box centre.
+    const auto points = handle_widget_points();
+    const auto kinds = d.handles();
+    double best = kHandlePickPx;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      if (!points[i]) continue;
+      const double dist = std::hypot(points[i]->x() - event->position().x(), points[i]->y() - event->position().y());
+      if (dist > best) continue;
+      const BoxLabel& box = d.boxes[static_cast<std::size_t>(d.selected)];
+      const auto grab = lidar_point_on_plane(widget_to_image(event->position()), box.center.z());
+      if (!grab) continue;
+      best = dist;
+      d.held = kinds[i];
+      d.held_start = box;
+      d.grab = grab->head<2>();
+    }
+  }
+  d.dragging = d.held.kind == BoxHandle::Kind::None &&
+               (event->button() == Qt::LeftButton || event->button() == Qt::MiddleButton);
   event->accept();
 }
 
 void CameraView::mouseMoveEvent(QMouseEvent* event) {
   auto& d = *impl_;
   const QPoint pos = event->position().toPoint();
-  if (d.dragging) {
+  if (d.held.kind != BoxHandle::Kind::None && d.selected >= 0 && d.selected < static_cast<int>(d.boxes.size())) {
+    if (const auto now = lidar_point_on_plane(widget_to_image(event->position()), d.held_start.center.z())) {
+      d.dragged = true;
+      const BoxLabel box = dragged_box(d.held_start, d.held, d.grab, now->head<2>());
+      d.boxes[static_cast<std::size_t>(d.selected)] = box;
+      d.projected_boxes = project_boxes(d.boxes, d.T_cam_from_lidar, d.intrinsics);
+      update();
+      emit box_edit_preview(d.selected, box);
+    }
+  } else if (d.dragging) {
     if ((pos - d.press_pos).manhattanLength() > kClickSlopPx) d.dragged = true;
     if (d.dragged) {
       d.offset += pos - d.last_pos;
@@ -639,6 +794,19 @@ void CameraView::mouseMoveEvent(QMouseEvent* event) {
 
 void CameraView::mouseReleaseEvent(QMouseEvent* event) {
   auto& d = *impl_;
+  if (d.held.kind != BoxHandle::Kind::None) {
+    d.held = {};
+    const int index = d.selected;
+    if (d.dragged && index >= 0 && index < static_cast<int>(d.boxes.size())) {
+      const BoxLabel& box = d.boxes[static_cast<std::size_t>(index)];
+      const BoxLabel& start = d.held_start;
+      if (box.center != start.center || box.yaw != start.yaw || box.length != start.length ||
+          box.width != start.width)
+        emit box_edit_finished(index, box);
+    }
+    event->accept();
+    return;
+  }
   if (event->button() == Qt::LeftButton && !d.dragged && !d.image.isNull())
     select_box(box_at_image_point(widget_to_image(event->position())));
   d.dragging = false;

@@ -15,6 +15,7 @@
 #include <QTransform>
 #include <QWidget>
 #include <memory>
+#include <optional>
 #include <opencv2/core/mat.hpp>
 #include <vector>
 
@@ -24,7 +25,9 @@ namespace dc::widgets {
 // boxes projected as wireframes and their 2D boxes where the label has one (KITTI object).
 //
 // Mouse: wheel zooms around the cursor, drag pans, double-click fits the image to the window, a click on a box
-// selects it. Image coordinates follow OpenCV: pixel (u, v) has its centre at (u, v).
+// selects it. With editing enabled the selected box shows handles, dragged on the plane through its centre as in
+// the 3D view: the centre mark moves it, corners and face middles resize it, the knob in front turns it.
+// Image coordinates follow OpenCV: pixel (u, v) has its centre at (u, v).
 class CameraView : public QWidget {
   Q_OBJECT
  public:
@@ -70,6 +73,16 @@ class CameraView : public QWidget {
   int selected_box() const;
   int box_at_image_point(const QPointF& image_point) const;  // innermost box under the point, -1 when none
 
+  void set_editing_enabled(bool on);
+  bool editing_enabled() const;
+  // Widget positions of the selected box's handles while editing: [0] the centre (move), then the 4 corners
+  // (front-left, front-right, back-left, back-right), the 4 face middles (front, back, left, right) and the
+  // rotation knob; nullopt for a handle behind the camera. Empty without a selection or editing.
+  std::vector<std::optional<QPointF>> handle_widget_points() const;
+  // Where the viewing ray through an image point (OpenCV pixel coordinates) meets the plane z = `z` of the lidar
+  // frame; nullopt when it runs parallel to it or away from it. Distortion is undone first.
+  std::optional<Eigen::Vector3d> lidar_point_on_plane(const QPointF& image_point, double z) const;
+
   QSize image_size() const;
   double zoom() const;  // widget pixels per image pixel
   QPointF widget_to_image(const QPointF& widget_point) const;
@@ -87,6 +100,10 @@ class CameraView : public QWidget {
 
  signals:
   void box_selected(int index);
+  // While a handle is dragged: the box as it would be (index into boxes()).
+  void box_edit_preview(int index, const dc::core::BoxLabel& box);
+  // On release after a drag that changed the box.
+  void box_edit_finished(int index, const dc::core::BoxLabel& box);
 
  protected:
   void paintEvent(QPaintEvent* event) override;
