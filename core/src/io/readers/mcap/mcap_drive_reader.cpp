@@ -62,7 +62,7 @@ struct Fix {
 struct DynamicEdge {
   Eigen::Isometry3d first = Eigen::Isometry3d::Identity();
   bool constant = true;
-  std::vector<std::pair<TimestampNs, Eigen::Quaterniond>> rotations;  // kept only for pose-orientation edges
+  std::vector<std::pair<TimestampNs, Eigen::Isometry3d>> motion;  // kept only for world <- body edges (poses)
 };
 
 struct CameraInfoTopic {
@@ -145,6 +145,7 @@ class McapDriveParser {
   void sensor_message(Topic& topic, const McapMessageRef& ref, const McapMessage& m, std::uint64_t data_size);
   void tf_message(const Topic& topic, const McapMessageRef& ref, const McapMessage& m);
   void camera_info_message(const Topic& topic, const McapMessageRef& ref, const McapMessage& m);
+  const DynamicEdge* body_motion(std::string* source) const;
   std::optional<Eigen::Quaterniond> body_orientation(TimestampNs t, std::string* source) const;
 
   fs::path file_;
@@ -265,7 +266,7 @@ void McapDriveParser::read_messages() {
   }
   progress_(total, total, "read " + file_.filename().string());
   for (auto& [edge, e] : dynamic_edges_)  // in log time order so far; looked up by stamp
-    std::stable_sort(e.rotations.begin(), e.rotations.end(),
+    std::stable_sort(e.motion.begin(), e.motion.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
 
   for (const auto& [chunk, entry] : unreadable_) {
@@ -370,7 +371,7 @@ void McapDriveParser::tf_message(const Topic& topic, const McapMessageRef& ref, 
     else if (e.constant && !near(e.first, t.T_parent_from_child))
       e.constant = false;
     if (is_world_frame(t.parent_frame) && is_body_frame(t.child_frame))
-      e.rotations.emplace_back(t.stamp_ns, Eigen::Quaterniond(t.T_parent_from_child.linear()));
+      e.motion.emplace_back(t.stamp_ns, t.T_parent_from_child);
   }
 }
 
@@ -484,24 +485,29 @@ void McapDriveParser::build_calibration() {
   if (!calib.cameras.empty() || !calib.extrinsics.empty()) drive_.calibrations.push_back(std::move(calib));
 }
 
-// The body's orientation in the world at t: the /tf edge map|odom|world <- base_link|base_footprint nearest in
-// time (map preferred, as the better-localized frame).
-std::optional<Eigen::Quaterniond> McapDriveParser::body_orientation(TimestampNs t, std::string* source) const {
-  const DynamicEdge* best = nullptr;
+// The /tf edge map|odom|world <- base_link|base_footprint that moves the body (map preferred, as the
+// better-localized frame); null when the recording has none.
+const DynamicEdge* McapDriveParser::body_motion(std::string* source) const {
   for (const char* world : {"map", "odom", "world"})
     for (const char* body : {"base_link", "base_footprint"}) {
       const auto it = dynamic_edges_.find({world, body});
-      if (!best && it != dynamic_edges_.end() && !it->second.rotations.empty()) {
-        best = &it->second;
-        *source = std::string(world) + " <- " + body;
+      if (it != dynamic_edges_.end() && !it->second.motion.empty()) {
+        if (source) *source = std::string(world) + " <- " + body;
+        return &it->second;
       }
     }
+  return nullptr;
+}
+
+// The body's orientation in the world at t: body_motion()'s transform nearest in time.
+std::optional<Eigen::Quaterniond> McapDriveParser::body_orientation(TimestampNs t, std::string* source) const {
+  const DynamicEdge* best = body_motion(source);
   if (!best) return std::nullopt;
-  const auto& r = best->rotations;
+  const auto& r = best->motion;
   auto it = std::lower_bound(r.begin(), r.end(), t, [](const auto& a, TimestampNs v) { return a.first < v; });
-  if (it == r.end()) return r.back().second;
-  if (it != r.begin() && t - std::prev(it)->first <= it->first - t) return std::prev(it)->second;
-  return it->second;
+  if (it == r.end()) it = std::prev(r.end());
+  else if (it != r.begin() && t - std::prev(it)->first <= it->first - t) it = std::prev(it);
+  return Eigen::Quaterniond(it->second.linear());
 }
 
 // Poses. With a NavSatFix topic: one pose per fix, positioned by the KITTI OXTS convention (Mercator with the
@@ -509,7 +515,9 @@ std::optional<Eigen::Quaterniond> McapDriveParser::body_orientation(TimestampNs 
 // orientation comes from the Odometry message nearest in time when there is an Odometry topic (its pose is the
 // body in a local ENU frame), else from the /tf edge map/odom -> base_link nearest in time, else it is the identity
 // (a receiver alone has no heading). Without NavSatFix, an Odometry topic gives the poses from its own pose, made
-// relative to the first one. The first topic of a kind (by topic name) is used.
+// relative to the first one. Without either, the /tf edge map|odom <- base_link gives them the same way (a robot's
+// localization alone); its forward speed is the central difference of its positions along the body's x axis.
+// The first topic of a kind (by topic name) is used.
 void McapDriveParser::build_poses() {
   const Topic* fix_topic = nullptr;
   const Topic* odo_topic = nullptr;
@@ -558,6 +566,20 @@ void McapDriveParser::build_poses() {
     }
     finish_counted("fix", "fixes without a usable position left out of the poses");
     return;
+  }
+  if (odo.empty()) {
+    // Poses from /tf: the same shape as Odometry's, speed from the motion itself.
+    if (const DynamicEdge* e = body_motion(nullptr)) {
+      const auto& m = e->motion;
+      for (std::size_t i = 0; i < m.size(); ++i) {
+        const std::size_t a = i > 0 ? i - 1 : i, b = i + 1 < m.size() ? i + 1 : i;
+        double speed = 0;
+        if (b > a && m[b].first > m[a].first)
+          speed = (m[b].second.translation() - m[a].second.translation()).dot(m[i].second.linear().col(0)) /
+                  (1e-9 * static_cast<double>(m[b].first - m[a].first));
+        odo.push_back({m[i].first, m[i].second, speed});
+      }
+    }
   }
   if (!odo.empty()) {
     const Eigen::Isometry3d T_first_inverse = odo.front().T.inverse();

@@ -54,6 +54,7 @@ struct Options {
   bool bad_header = false;  // one extra lidar message whose bytes end inside the header
   bool tf_on_tf = false;     // the fixed transforms on /tf every sweep (no /tf_static), with odom <- base_link
   bool odometry = true;
+  bool fix = true;
 };
 
 // What the tests expect, written down independently of the reader.
@@ -153,7 +154,7 @@ Written write_recording(const fs::path& file, const Options& o) {
   const auto lidar = channel(RosMessageKind::PointCloud2, "/lidar/points");
   const auto front = channel(RosMessageKind::Image, "/cam_front/image_raw");
   const auto side = channel(RosMessageKind::CompressedImage, "/cam_side/image_raw/compressed");
-  const auto fix = channel(RosMessageKind::NavSatFix, "/gps/fix");
+  const auto fix = o.fix ? channel(RosMessageKind::NavSatFix, "/gps/fix") : std::uint16_t(0);
   const auto odom = o.odometry ? channel(RosMessageKind::Odometry, "/odom") : std::uint16_t(0);
   std::uint16_t front_info = 0, side_info = 0, tf_static = 0;
   if (o.camera_info) {
@@ -243,7 +244,7 @@ Written write_recording(const fs::path& file, const Options& o) {
     nav.latitude = fd.lat;
     nav.longitude = fd.lon;
     nav.altitude = fd.alt;
-    add(fix, nav.header.stamp_ns, kLogLag, ros.nav_sat_fix(nav));
+    if (o.fix) add(fix, nav.header.stamp_ns, kLogLag, ros.nav_sat_fix(nav));
 
     if (!o.odometry) {
       add(diag, t, kLogLag, {0, 1, 0, 0, 0, 0, 0, 0});
@@ -607,6 +608,32 @@ class TestMcapDriveReader : public QObject {
       QVERIFY(std::abs(p.yaw - fix_at(i).yaw) < 1e-9);
       QVERIFY(std::abs(p.roll) < 1e-12 && std::abs(p.pitch) < 1e-12);
       QCOMPARE(p.forward_velocity_mps, 0.0);  // no Odometry, no speed
+    }
+  }
+
+  void poses_from_tf_alone() {
+    // Neither NavSatFix nor Odometry: the odom <- base_link edge on /tf gives the poses, relative to the first,
+    // with the absolute heading, and the forward speed of the motion (3 m per 0.1 s along x, seen along the
+    // body's heading).
+    Options o;
+    o.tf_on_tf = true;
+    o.odometry = false;
+    o.fix = false;
+    const Drive d = read(write_recording(path("tf_poses.mcap"), o).file);
+    QCOMPARE(d.poses.size(), std::size_t(kSweeps));
+    const auto body = [](int i) {
+      Eigen::Isometry3d T = Eigen::Isometry3d::Identity();
+      T.translation() = Eigen::Vector3d(3.0 * i, 0, 0);
+      T.linear() = Eigen::AngleAxisd(fix_at(i).yaw, Eigen::Vector3d::UnitZ()).toRotationMatrix();
+      return T;
+    };
+    for (int i = 0; i < kSweeps; ++i) {
+      const Pose& p = d.poses[static_cast<std::size_t>(i)];
+      QCOMPARE(p.timestamp_ns, kT0 + i * kPeriod + 2'000'000);
+      const Eigen::Matrix4d want = (body(0).inverse() * body(i)).matrix();
+      QVERIFY2((p.T_world_from_imu.matrix() - want).cwiseAbs().maxCoeff() < 1e-9, qPrintable(QString::number(i)));
+      QVERIFY(std::abs(p.yaw - fix_at(i).yaw) < 1e-9);
+      QVERIFY(std::abs(p.forward_velocity_mps - 30.0 * std::cos(fix_at(i).yaw)) < 1e-6);
     }
   }
 
