@@ -1,10 +1,13 @@
-// MCAP container (the tolerant reader): McapFileReader::open, with and without the summary, then every message,
-// attachment and metadata record read back, as ingest and the sample loader do.
+// MCAP container (the tolerant reader): McapFileReader::open, with and without the summary, then every message
+// (whole, and its head as indexing reads it), attachment and metadata record read back, as ingest and the sample
+// loader do.
 #include "dc/core/io/parse_error.h"
 #include "fuzz_support.h"
 #include "io/readers/mcap/mcap_file_reader.h"
 
+#include <algorithm>
 #include <limits>
+#include <optional>
 
 using dc::core::ParseError;
 
@@ -21,9 +24,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       return 0;  // not MCAP at all: the same without the summary
     }
     for (const auto& ref : reader->messages()) {
+      std::optional<dc::core::McapMessage> whole;
       try {
-        const dc::core::McapMessage m = reader->read_message(ref);
-        (void)m.data.size();
+        whole = reader->read_message(ref);
+      } catch (const ParseError&) {
+      }
+      // The head read in place (uncompressed chunks) must agree with the whole message read through the cache.
+      try {
+        const dc::core::McapMessageHead head = reader->read_message_head(ref, 16);
+        if (whole && (head.data_size != whole->data.size() || head.message.data.size() > whole->data.size() ||
+                      !std::equal(head.message.data.begin(), head.message.data.end(), whole->data.begin())))
+          __builtin_trap();
       } catch (const ParseError&) {
       }
     }

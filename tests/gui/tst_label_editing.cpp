@@ -116,6 +116,14 @@ class TestLabelEditing : public QObject {
   Q_OBJECT
   fs::path work_, catalog_file_;
 
+  // Shows the window, opens the catalog's drive and waits for its first sample.
+  static bool show_first_sample(dc::app::MainWindow& window) {
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window)) return false;
+    window.activateWindow();
+    return QTest::qWaitForWindowActive(&window) && window.open_single_drive() && wait_shown(window, 0);
+  }
+
   void drag(QWidget* w, QPoint from, QPoint to, Qt::KeyboardModifiers modifiers = {}) {
     QTest::mousePress(w, Qt::LeftButton, modifiers, from);
     for (int k = 1; k <= 6; ++k) QTest::mouseMove(w, from + (to - from) * k / 6);
@@ -143,12 +151,7 @@ class TestLabelEditing : public QObject {
 
   void dragMoveRotateCreateDeleteAndUndo() {
     dc::app::MainWindow window(QString::fromStdString(catalog_file_.string()));
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
-    QVERIFY(window.open_single_drive());
-    QVERIFY(wait_shown(window, 0));
+    QVERIFY(show_first_sample(window));
     auto* view = window.point_view();
 
     // A click on a box in the camera view selects it everywhere.
@@ -425,12 +428,7 @@ class TestLabelEditing : public QObject {
   void cameraHandlesMoveTurnAndUndo() {
     dc::app::MainWindow window(QString::fromStdString(catalog_file_.string()));
     window.resize(1400, 900);
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    window.activateWindow();
-    QVERIFY(QTest::qWaitForWindowActive(&window));
-    QVERIFY(window.open_single_drive());
-    QVERIFY(wait_shown(window, 0));
+    QVERIFY(show_first_sample(window));
     auto* camera = window.camera_views().front();
     QVERIFY(camera->editing_enabled());
     const auto model = window.session()->camera_model(0, window.session()->camera_sensors().front());

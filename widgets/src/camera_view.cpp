@@ -113,6 +113,16 @@ bool clip_to_frustum(Eigen::Vector3d& a, Eigen::Vector3d& b, const dc::core::Cam
   return true;
 }
 
+// The camera with its image widened by `margin` pixels on every side: points just outside the image project too.
+dc::core::CameraIntrinsics widened(const dc::core::CameraIntrinsics& intrinsics, double margin) {
+  dc::core::CameraIntrinsics canvas = intrinsics;
+  canvas.K(0, 2) += margin;
+  canvas.K(1, 2) += margin;
+  canvas.width = intrinsics.width + static_cast<int>(2 * margin) + 1;
+  canvas.height = intrinsics.height + static_cast<int>(2 * margin) + 1;
+  return canvas;
+}
+
 struct ProjectedBox {
   std::vector<QLineF> edges;  // Qt image coordinates (pixel centres at +0.5)
   QRectF bounds;
@@ -155,11 +165,7 @@ std::vector<ProjectedBox> project_boxes(const std::vector<BoxLabel>& boxes, cons
       }
     }
   }
-  dc::core::CameraIntrinsics canvas = intrinsics;
-  canvas.K(0, 2) += margin;
-  canvas.K(1, 2) += margin;
-  canvas.width = intrinsics.width + static_cast<int>(2 * margin) + 1;
-  canvas.height = intrinsics.height + static_cast<int>(2 * margin) + 1;
+  const dc::core::CameraIntrinsics canvas = widened(intrinsics, margin);
   const auto proj = dc::core::project_points(endpoints, Eigen::Isometry3d::Identity(), canvas, false);
   for (const auto& [box, first] : segment_owner) {
     if (!proj.valid[first] || !proj.valid[first + 1]) continue;
@@ -361,11 +367,7 @@ std::optional<QPointF> CameraView::Impl::image_point_of(const Eigen::Vector3d& p
   if (c.z() < kNearPlane || intrinsics.width <= 0) return std::nullopt;
   one.xyzi = {static_cast<float>(c.x()), static_cast<float>(c.y()), static_cast<float>(c.z()), 0.f};
   const double margin = 0.5 * std::max(intrinsics.width, intrinsics.height);
-  dc::core::CameraIntrinsics canvas = intrinsics;
-  canvas.K(0, 2) += margin;
-  canvas.K(1, 2) += margin;
-  canvas.width = intrinsics.width + static_cast<int>(2 * margin) + 1;
-  canvas.height = intrinsics.height + static_cast<int>(2 * margin) + 1;
+  const dc::core::CameraIntrinsics canvas = widened(intrinsics, margin);
   const auto proj = dc::core::project_points(one, Eigen::Isometry3d::Identity(), canvas, false);
   if (!proj.valid[0]) return std::nullopt;
   return to_qt(proj.u[0] - margin, proj.v[0] - margin);

@@ -8,6 +8,7 @@
 #include "io/readers/mcap/mcap_decompressor.h"
 
 #include <algorithm>
+#include <limits>
 #include <cstdio>
 #include <cstring>
 #include <set>
@@ -687,18 +688,18 @@ void McapFileReader::check_chunk_crc(const McapChunkHeader& h, std::span<const s
                                        ", computed " + std::to_string(crc) + ")");
 }
 
-std::uint64_t McapFileReader::chunk_record_length(std::uint64_t chunk_offset) const {
-  const McapRecordPlace where = place(mcap_op::chunk, chunk_offset);
+std::uint64_t McapFileReader::record_length(std::uint64_t at, std::uint8_t opcode, std::uint64_t max_length) const {
+  const McapRecordPlace where = place(opcode, at);
   const std::uint64_t size = file_.size();
-  if (chunk_offset > size || size - chunk_offset < kMcapRecordPrefixSize)
+  if (at > size || size - at < kMcapRecordPrefixSize)
     throw ParseError(file_.path(), where.describe() + ": past the end of the file");
   std::array<std::uint8_t, kMcapRecordPrefixSize> prefix{};
-  file_.read(chunk_offset, prefix);
+  file_.read(at, prefix);
   const std::uint64_t len = le64(prefix.data() + 1);
-  if (prefix[0] != mcap_op::chunk)
+  if (prefix[0] != opcode)
     throw ParseError(file_.path(),
                      where.describe() + ": the record there is a " + mcap_opcode_name(prefix[0]) + " record");
-  if (len > size - chunk_offset - kMcapRecordPrefixSize || len > kMaxChunkRecord)
+  if (len > size - at - kMcapRecordPrefixSize || len > max_length)
     throw ParseError(file_.path(), where.describe() + ": length " + std::to_string(len) +
                                        " runs past the end of the file or over the limit");
   return len;
@@ -736,7 +737,7 @@ std::optional<McapFileReader::PlainChunk> McapFileReader::plain_chunk(std::uint6
     }
   }
   std::optional<PlainChunk> plain;
-  const ChunkHead head = read_chunk_head(chunk_offset, chunk_record_length(chunk_offset));
+  const ChunkHead head = read_chunk_head(chunk_offset, record_length(chunk_offset, mcap_op::chunk, kMaxChunkRecord));
   const McapChunkHeader& h = head.header;
   if (head.complete && h.compression.empty() && h.compressed_size == h.uncompressed_size) {
     plain = PlainChunk{head.records_at, h.compressed_size, {}};
@@ -765,7 +766,7 @@ std::optional<McapFileReader::PlainChunk> McapFileReader::plain_chunk(std::uint6
 
 McapFileReader::Records McapFileReader::chunk_records(std::uint64_t chunk_offset) const {
   return cache_.get(chunk_offset, [&] {
-    const std::uint64_t len = chunk_record_length(chunk_offset);
+    const std::uint64_t len = record_length(chunk_offset, mcap_op::chunk, kMaxChunkRecord);
     // An uncompressed chunk's records are read straight into their own buffer (no second copy).
     const ChunkHead head = read_chunk_head(chunk_offset, len);
     const McapChunkHeader& h = head.header;
@@ -836,18 +837,7 @@ McapMessage McapFileReader::read_message(const McapMessageRef& ref) const {
     std::shared_ptr<const std::vector<std::uint8_t>> storage;
     std::uint64_t at = ref.record_offset;
     if (ref.chunk_offset == kMcapNotInChunk) {
-      const McapRecordPlace where = place(mcap_op::message, at);
-      const std::uint64_t size = file_.size();
-      if (at > size || size - at < kMcapRecordPrefixSize)
-        throw ParseError(file_.path(), where.describe() + ": past the end of the file");
-      std::array<std::uint8_t, kMcapRecordPrefixSize> prefix{};
-      file_.read(at, prefix);
-      const std::uint64_t len = le64(prefix.data() + 1);
-      if (prefix[0] != mcap_op::message)
-        throw ParseError(file_.path(),
-                         where.describe() + ": the record there is a " + mcap_opcode_name(prefix[0]) + " record");
-      if (len > size - at - kMcapRecordPrefixSize)
-        throw ParseError(file_.path(), where.describe() + ": runs past the end of the file");
+      const std::uint64_t len = record_length(at, mcap_op::message, std::numeric_limits<std::uint64_t>::max());
       storage = std::make_shared<const std::vector<std::uint8_t>>(file_.read(at + kMcapRecordPrefixSize, len));
       at = 0;
     } else {

@@ -137,7 +137,8 @@ class McapFileReader {
     bool complete = false;         // false: the header did not fit in (or is damaged within) the bytes read
   };
   ChunkHead read_chunk_head(std::uint64_t chunk_offset, std::uint64_t record_length) const;
-  std::uint64_t chunk_record_length(std::uint64_t chunk_offset) const;  // checked against the file
+  // The length of the record at file offset `at`, which must have `opcode` and fit in the file and `max_length`.
+  std::uint64_t record_length(std::uint64_t at, std::uint8_t opcode, std::uint64_t max_length) const;
   // nullopt for a compressed (or odd) chunk; throws ParseError when the uncompressed chunk fails its CRC.
   std::optional<PlainChunk> plain_chunk(std::uint64_t chunk_offset) const;
 
