@@ -232,6 +232,7 @@ int cmd_labels(const Options& o, const std::string& name, std::optional<std::int
     for (const auto& l : labels)
       arr.push_back({{"id", l.id}, {"revision", l.revision}, {"source", core::to_string(l.source)},
                      {"name", l.source_name}, {"run_id", l.run_id ? json(*l.run_id) : json()}, {"class", l.category},
+                     {"source_class", l.source_category.empty() ? json() : json(l.source_category)},
                      {"track_id", l.track_id}, {"sample_key", l.frame_index},
                      {"center", {l.center.x(), l.center.y(), l.center.z()}},
                      {"size", {l.length, l.width, l.height}}, {"yaw", l.yaw},
@@ -239,15 +240,15 @@ int cmd_labels(const Options& o, const std::string& name, std::optional<std::int
     print_json(arr);
     return kOk;
   }
-  std::printf("%8s %4s %-7s %6s %-12s %-8s %7s %24s %20s %7s  %s\n", "ID", "REV", "SOURCE", "RUN", "CLASS", "TRACK",
-              "SAMPLE", "CENTER x y z (m)", "SIZE l w h (m)", "YAW", "REVIEW");
+  std::printf("%8s %4s %-7s %6s %-12s %-8s %7s %24s %20s %7s  %-10s %s\n", "ID", "REV", "SOURCE", "RUN", "CLASS",
+              "TRACK", "SAMPLE", "CENTER x y z (m)", "SIZE l w h (m)", "YAW", "REVIEW", "DATASET CLASS");
   for (const auto& l : labels)
-    std::printf("%8lld %4d %-7s %6s %-12s %-8s %7lld %8.2f %7.2f %7.2f %6.2f %6.2f %6.2f %7.3f  %s\n",
+    std::printf("%8lld %4d %-7s %6s %-12s %-8s %7lld %8.2f %7.2f %7.2f %6.2f %6.2f %6.2f %7.3f  %-10s %s\n",
                 static_cast<long long>(l.id), l.revision, core::to_string(l.source),
                 l.run_id ? std::to_string(*l.run_id).c_str() : "-", printable(l.category).c_str(),
                 l.track_id.empty() ? "-" : printable(l.track_id).c_str(), static_cast<long long>(l.frame_index),
                 l.center.x(), l.center.y(), l.center.z(), l.length, l.width, l.height, l.yaw,
-                core::to_string(l.review));
+                core::to_string(l.review), l.source_category.empty() ? "-" : printable(l.source_category).c_str());
   return kOk;
 }
 

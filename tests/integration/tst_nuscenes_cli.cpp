@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <fstream>
+#include <map>
 
 using nlohmann::json;
 namespace fs = std::filesystem;
@@ -46,6 +48,39 @@ private slots:
     r = cli({"--json", "query", "label-source:gt"});
     QVERIFY2(r.exit_code == 0, r.err.c_str());
     QCOMPARE(json::parse(r.out)["count"].get<int>(), 3);
+  }
+
+  // `labels --json` shows each box's nuScenes category as the dataset names it (source_class), the one its
+  // instance has in the tables the generator wrote (read here directly).
+  void labelsShowTheDatasetClass() {
+    const fs::path version = work_ / "nuscenes" / "v1.0-synthetic";
+    auto read = [](const fs::path& file) {
+      std::ifstream in(file);
+      return json::parse(in);
+    };
+    std::map<std::string, std::string> category, of_instance;
+    for (const auto& c : read(version / "category.json")) category[c["token"]] = c["name"];
+    for (const auto& i : read(version / "instance.json"))
+      of_instance[i["token"]] = category.at(i["category_token"].get<std::string>());
+    const std::size_t boxes = read(version / "sample_annotation.json").size();
+
+    auto r = cli({"--json", "drives"});
+    const std::string drive = json::parse(r.out)[0]["name"].get<std::string>();
+    r = cli({"--json", "labels", drive, "--source", "gt"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    const json labels = json::parse(r.out);
+    QCOMPARE(labels.size(), boxes);
+    QVERIFY(boxes > 0);
+    for (const auto& l : labels) {
+      const std::string track = l["track_id"].get<std::string>();
+      QVERIFY2(of_instance.count(track), track.c_str());
+      QVERIFY(l["source_class"].is_string());
+      QCOMPARE(l["source_class"].get<std::string>(), of_instance.at(track));
+    }
+    r = cli({"labels", drive, "--source", "gt"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    QVERIFY(r.out.find("DATASET CLASS") != std::string::npos);
+    QVERIFY(r.out.find(of_instance.at(labels[0]["track_id"].get<std::string>())) != std::string::npos);
   }
 
   // A pass runs on a scene whose root is "<folder>#<scene token>" (the folder exists, the root string does not).

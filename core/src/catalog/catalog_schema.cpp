@@ -340,6 +340,11 @@ ALTER TABLE frames ADD COLUMN inner_offset INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE frames ADD COLUMN log_time_ns INTEGER;
 ALTER TABLE frames ADD COLUMN publish_time_ns INTEGER;
 )sql",
+      // 11: a label's class as its dataset names it (nuScenes "vehicle.bus.rigid" beside the project's "Truck");
+      // NULL when the source has no class of its own (KITTI, predictions) and for labels stored before this version.
+      R"sql(
+ALTER TABLE labels ADD COLUMN source_category TEXT;
+)sql",
   };
   return migrations;
 }

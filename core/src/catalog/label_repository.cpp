@@ -19,7 +19,7 @@ namespace {
 const char* kLabelColumns =
     "SELECT id, frame_idx, timestamp_ns, cx, cy, cz, length, width, height, yaw, category, track_id, score, source, "
     "review, revision, deleted, run_id, truncated, truncation_state, occlusion, alpha, bbox_left, bbox_top, "
-    "bbox_right, bbox_bottom, source_name FROM labels ";
+    "bbox_right, bbox_bottom, source_name, source_category FROM labels ";
 
 BoxLabel label_from_row(const SqliteStatement& q) {
   BoxLabel l;
@@ -45,6 +45,7 @@ BoxLabel label_from_row(const SqliteStatement& q) {
   l.alpha = q.is_null(21) ? -10 : q.real(21);
   for (int i = 0; i < 4; ++i) l.bbox2d[i] = q.is_null(22 + i) ? -1 : q.real(22 + i);
   l.source_name = q.text(26);
+  l.source_category = q.is_null(27) ? std::string() : q.text(27);
   return l;
 }
 
@@ -52,6 +53,7 @@ nlohmann::json to_json(const BoxLabel& l) {
   return nlohmann::json{{"frame_index", l.frame_index}, {"timestamp_ns", l.timestamp_ns},
           {"center", {l.center.x(), l.center.y(), l.center.z()}},
           {"size", {l.length, l.width, l.height}}, {"yaw", l.yaw}, {"category", l.category},
+          {"source_category", l.source_category},
           {"track_id", l.track_id}, {"score", l.score}, {"source", to_string(l.source)},
           {"source_name", l.source_name},
           {"review", to_string(l.review)}, {"revision", l.revision}, {"deleted", l.deleted},
@@ -70,6 +72,7 @@ BoxLabel from_json(std::int64_t id, const nlohmann::json& j) {
   l.length = j.at("size")[0], l.width = j.at("size")[1], l.height = j.at("size")[2];
   l.yaw = j.at("yaw");
   l.category = j.at("category");
+  l.source_category = j.value("source_category", "");  // revisions stored before version 11 have none
   l.track_id = j.at("track_id");
   l.score = j.at("score");
   l.source = label_source_from_string(j.at("source"));
@@ -86,8 +89,9 @@ BoxLabel from_json(std::int64_t id, const nlohmann::json& j) {
   return l;
 }
 
-// The stored fields of a box, review, bookkeeping and time aside (a box's time is its lidar frame's: a corrected
-// timestamp is not an edit of the box).
+// The stored fields of a box, review, bookkeeping, time and the dataset's class name aside (a box's time is its
+// lidar frame's: a corrected timestamp is not an edit of the box; nor is the dataset's name of a class the box
+// already has, which labels stored before catalog version 11 lack).
 bool same_box(const BoxLabel& a, const BoxLabel& b) {
   return a.frame_index == b.frame_index && a.center == b.center &&
          a.length == b.length && a.width == b.width && a.height == b.height && a.yaw == b.yaw &&
@@ -98,7 +102,7 @@ bool same_box(const BoxLabel& a, const BoxLabel& b) {
 }
 
 void bind_box(SqliteStatement& s, const BoxLabel& l) {
-  // ?2.. ?25 in the order of the UPDATE / INSERT statements below.
+  // ?2.. ?29 in the order of the UPDATE / INSERT statements below.
   s.bind(2, l.frame_index).bind(3, l.timestamp_ns).bind(4, l.center.x()).bind(5, l.center.y()).bind(6, l.center.z())
       .bind(7, l.length).bind(8, l.width).bind(9, l.height).bind(10, l.yaw).bind(11, l.category).bind(12, l.track_id)
       .bind(13, l.score).bind(14, std::string(to_string(l.source))).bind(15, std::string(to_string(l.review)))
@@ -117,12 +121,16 @@ void bind_box(SqliteStatement& s, const BoxLabel& l) {
     s.bind_null(20);
   s.bind(21, l.occlusion).bind(22, l.alpha).bind(23, l.bbox2d[0]).bind(24, l.bbox2d[1]).bind(25, l.bbox2d[2])
       .bind(26, l.bbox2d[3]).bind(27, wall_clock_ns()).bind(28, l.source_name);
+  if (l.source_category.empty())
+    s.bind_null(29);
+  else
+    s.bind(29, l.source_category);
 }
 
 constexpr const char* kBoxColumnList =
     "frame_idx, timestamp_ns, cx, cy, cz, length, width, height, yaw, category, track_id, score, source, review, "
     "revision, deleted, run_id, truncated, truncation_state, occlusion, alpha, bbox_left, bbox_top, bbox_right, "
-    "bbox_bottom, updated_ns, source_name";
+    "bbox_bottom, updated_ns, source_name, source_category";
 
 }  // namespace
 
@@ -169,7 +177,7 @@ std::vector<BoxLabel> LabelRepository::history(std::int64_t label_id) const {
 namespace {
 std::string insert_sql() {
   return std::string("INSERT INTO labels (drive_id, ") + kBoxColumnList +
-         ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28)";
+         ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27,?28,?29)";
 }
 
 std::int64_t insert_box(SqliteDatabase& db, SqliteStatement& insert, std::int64_t drive_id, const BoxLabel& label) {
@@ -223,7 +231,7 @@ void LabelRepository::write_revision(const BoxLabel& current, const BoxLabel& ne
   keep.bind(1, current.id).bind(2, current.revision).bind(3, to_json(current).dump()).bind(4, wall_clock_ns()).run();
   SqliteStatement update(db_, std::string("UPDATE labels SET (") + kBoxColumnList +
                                   ") = (?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,"
-                                  "?23,?24,?25,?26,?27,?28) WHERE id = ?1");
+                                  "?23,?24,?25,?26,?27,?28,?29) WHERE id = ?1");
   update.bind(1, current.id);
   BoxLabel stored = next;
   stored.revision = current.revision + 1;
@@ -291,6 +299,7 @@ GroundTruthChanges LabelRepository::replace_ground_truth(std::int64_t drive_id, 
   GroundTruthChanges changes;
   SqliteStatement insert(db_, insert_sql());
   SqliteStatement retime(db_, "UPDATE labels SET timestamp_ns = ?2 WHERE id = ?1");
+  SqliteStatement name_class(db_, "UPDATE labels SET source_category = ?2 WHERE id = ?1");
   for (const auto& incoming : labels) {
     // The same object: same frame and class; same track id when there are tracks, else the nearest center (1 m).
     BoxLabel* best = nullptr;
@@ -316,6 +325,10 @@ GroundTruthChanges LabelRepository::replace_ground_truth(std::int64_t drive_id, 
     }
     matched[best->id] = true;
     if (same_box(*best, incoming) && !best->deleted) {
+      if (best->source_category != incoming.source_category) {
+        if (incoming.source_category.empty()) name_class.bind(1, best->id).bind_null(2).run();
+        else name_class.bind(1, best->id).bind(2, incoming.source_category).run();
+      }
       if (best->timestamp_ns != incoming.timestamp_ns) {
         retime.bind(1, best->id).bind(2, incoming.timestamp_ns).run();
         ++changes.retimed;

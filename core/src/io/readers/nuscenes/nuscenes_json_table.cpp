@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -21,11 +22,14 @@ constexpr std::size_t kMaxArrayNumbers = 64;   // a 3 x 3 intrinsic is the large
 constexpr std::size_t kMaxArrayStrings = 256;  // attribute_tokens lists a few
 constexpr std::size_t kCancelCheckEvery = 4096;
 
-int hex_digit(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
+// Lowercase hex digit values, -1 for every other byte: a token is decoded without a branch per character.
+constexpr std::array<std::int8_t, 256> kHexValue = [] {
+  std::array<std::int8_t, 256> t{};
+  for (auto& v : t) v = -1;
+  for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
+  return t;
+}();
 
 const char* type_name(JsonValue::Type t) {
   switch (t) {
@@ -47,14 +51,15 @@ Token TokenPool::make(std::string_view text) {
   Token t;
   if (text.empty()) return t;
   if (text.size() == 32) {
-    bool hex = true;
     std::uint64_t words[2] = {0, 0};
-    for (std::size_t i = 0; i < 32 && hex; ++i) {
-      const int d = hex_digit(text[i]);
-      if (d < 0) hex = false;
-      else words[i / 16] = (words[i / 16] << 4) | static_cast<std::uint64_t>(d);
-    }
-    if (hex) {
+    int invalid = 0;  // any -1 sets the sign bit
+    for (std::size_t w = 0; w < 2; ++w)
+      for (std::size_t i = 0; i < 16; ++i) {
+        const int d = kHexValue[static_cast<unsigned char>(text[w * 16 + i])];
+        invalid |= d;
+        words[w] = (words[w] << 4) | static_cast<std::uint64_t>(d & 15);
+      }
+    if (invalid >= 0) {
       t.kind = 1;
       t.hi = words[0];
       t.lo = words[1];

@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <string_view>
 #include <system_error>
 #include <unordered_map>
 #include <unordered_set>
@@ -47,8 +48,10 @@ std::optional<TimestampNs> ns_from_us(std::int64_t us) {
 class ProblemCount {
 public:
   ProblemCount(fs::path file, std::string what) : file_(std::move(file)), what_(std::move(what)) {}
-  void add(const std::string& example) {
-    if (count_++ == 0) first_ = example;
+  // `example` makes the first record's description: called once, so millions of records cost a count each.
+  template <class Example>
+  void add(Example&& example) {
+    if (count_++ == 0) first_ = std::string(example());
   }
   void report(std::vector<IngestError>& out, const std::string& drive) const {
     if (count_ > 0)
@@ -155,29 +158,34 @@ Drive SceneBuilder::build(const SceneRecord& scene, const std::vector<std::uint3
     const SampleDataRecord& sd = t_.sample_data.rows[row];
     const CalibratedSensorRecord* cs = t_.calibrated_sensor.find(sd.calibrated_sensor);
     if (!cs) {
-      no_calibration.add("sample_data " + tok(sd.token) + " -> calibrated_sensor " + tok(sd.calibrated_sensor));
+      no_calibration.add(
+          [&] { return "sample_data " + tok(sd.token) + " -> calibrated_sensor " + tok(sd.calibrated_sensor); });
       continue;
     }
     const SensorRecord* sensor = t_.sensor.find(cs->sensor);
     if (!sensor) {
-      no_sensor.add("sample_data " + tok(sd.token) + ": calibrated_sensor " + tok(cs->token) + " -> sensor " +
-                    tok(cs->sensor));
+      no_sensor.add([&] {
+        return "sample_data " + tok(sd.token) + ": calibrated_sensor " + tok(cs->token) + " -> sensor " +
+               tok(cs->sensor);
+      });
       continue;
     }
     SensorKind kind;
-    if (sensor->modality == "lidar") kind = SensorKind::Lidar;
-    else if (sensor->modality == "camera") kind = SensorKind::Camera;
+    if (sensor->modality == "lidar")
+      kind = SensorKind::Lidar;
+    else if (sensor->modality == "camera")
+      kind = SensorKind::Camera;
     else {
-      other_modality.add(sensor->channel + " (modality '" + sensor->modality + "')");
+      other_modality.add([&] { return sensor->channel + " (modality '" + sensor->modality + "')"; });
       continue;
     }
     if (sensor->channel.empty() || sensor->channel == kEgoPoseSensor) {
-      other_modality.add("sensor " + tok(sensor->token) + " with channel '" + sensor->channel + "'");
+      other_modality.add([&] { return "sensor " + tok(sensor->token) + " with channel '" + sensor->channel + "'"; });
       continue;
     }
     const auto t = ns_from_us(sd.timestamp_us);
     if (!t) {
-      bad_time.add("sample_data " + tok(sd.token) + ": " + std::to_string(sd.timestamp_us));
+      bad_time.add([&] { return "sample_data " + tok(sd.token) + ": " + std::to_string(sd.timestamp_us); });
       continue;
     }
     channels[sensor->channel].push_back({&sd, cs, *t});
@@ -256,20 +264,27 @@ void SceneBuilder::read_frames(Drive& d, const std::map<std::string, std::vector
 void SceneBuilder::read_payload(Drive& d, const Item& item, SensorKind kind, Frame& f, ProblemCount& missing,
                                 ProblemCount& outside) const {
   const std::string& name = item.sd->filename;
-  const fs::path rel(name);
-  bool escapes = name.empty() || rel.is_absolute();
-  for (const auto& part : rel)
-    if (part == "..") escapes = true;
+  // The name's components are checked on its text: this runs for every frame, and splitting a path into
+  // components allocates for each.
+  bool escapes = name.empty() || name.front() == '/';
+  bool normal = true;  // no "." or empty component: root / name is lexically normal already (the root is)
+  for (std::size_t start = 0; !escapes && start <= name.size();) {
+    const std::size_t end = std::min(name.find('/', start), name.size());
+    const std::string_view part = std::string_view(name).substr(start, end - start);
+    escapes = part == "..";
+    normal = normal && !part.empty() && part != ".";
+    start = end + 1;
+  }
   if (escapes) {
-    outside.add("sample_data " + tok(item.sd->token) + ": '" + name + "'");
+    outside.add([&] { return "sample_data " + tok(item.sd->token) + ": '" + name + "'"; });
     return;
   }
-  const fs::path file = (dataroot_ / rel).lexically_normal();
+  const fs::path file = normal ? dataroot_ / name : (dataroot_ / name).lexically_normal();
   if (const auto problem = file_problem(file)) {
-    if (exists_any(file) && *problem != "broken symbolic link")
+    if (*problem != "not found" && *problem != "broken symbolic link" && exists_any(file))
       error(d, file, *problem + " (sample_data " + tok(item.sd->token) + "); frame kept without payload");
     else
-      missing.add(name + ", sample_data " + tok(item.sd->token));
+      missing.add([&] { return name + ", sample_data " + tok(item.sd->token); });
     return;
   }
   std::error_code ec;
@@ -365,13 +380,13 @@ void SceneBuilder::read_poses(Drive& d, const std::map<std::string, std::vector<
     for (const Item& item : items) {
       const EgoPoseRecord* ep = t_.ego_pose.find(item.sd->ego_pose);
       if (!ep) {
-        dangling.add("sample_data " + tok(item.sd->token) + " -> ego_pose " + tok(item.sd->ego_pose));
+        dangling.add([&] { return "sample_data " + tok(item.sd->token) + " -> ego_pose " + tok(item.sd->ego_pose); });
         continue;
       }
       const auto t = ns_from_us(ep->timestamp_us);
       const auto T = isometry_of(ep->translation, ep->rotation);
       if (!t || !T) {
-        bad.add("ego_pose " + tok(ep->token));
+        bad.add([&] { return "ego_pose " + tok(ep->token); });
         continue;
       }
       if (poses.count(*t)) continue;
@@ -409,18 +424,18 @@ void SceneBuilder::read_labels(Drive& d, const std::vector<std::uint32_t>& annot
     const AnnotationRecord& a = t_.sample_annotation.rows[row];
     auto key = key_of_sample_.find(a.sample);
     if (key == key_of_sample_.end()) {
-      no_keyframe.add("sample_annotation " + tok(a.token) + " -> sample " + tok(a.sample));
+      no_keyframe.add([&] { return "sample_annotation " + tok(a.token) + " -> sample " + tok(a.sample); });
       continue;
     }
     if (!key->second.T_global_from_ego || !key->second.T_ego_from_lidar) {
-      no_pose.add("sample_annotation " + tok(a.token) + " in sample " + tok(a.sample));
+      no_pose.add([&] { return "sample_annotation " + tok(a.token) + " in sample " + tok(a.sample); });
       continue;
     }
     const auto rotation = nuscenes_quaternion(a.rotation);
     bool size_ok = true;
     for (double s : a.size) size_ok = size_ok && s > 0 && s < 1000;
     if (!rotation || !size_ok) {
-      bad_box.add("sample_annotation " + tok(a.token));
+      bad_box.add([&] { return "sample_annotation " + tok(a.token); });
       continue;
     }
     NuScenesBox box;
@@ -435,19 +450,25 @@ void SceneBuilder::read_labels(Drive& d, const std::vector<std::uint32_t>& annot
 
     std::string category;
     if (const InstanceRecord* instance = t_.instance.find(a.instance)) {
-      if (const NamedRecord* c = t_.category.find(instance->category)) category = c->name;
-      else no_category.add("instance " + tok(instance->token) + " -> category " + tok(instance->category));
+      if (const NamedRecord* c = t_.category.find(instance->category))
+        category = c->name;
+      else
+        no_category.add([&] { return "instance " + tok(instance->token) + " -> category " + tok(instance->category); });
     } else {
-      no_instance.add("sample_annotation " + tok(a.token) + " -> instance " + tok(a.instance));
+      no_instance.add([&] { return "sample_annotation " + tok(a.token) + " -> instance " + tok(a.instance); });
     }
     bool without_rider = false;
     for (const Token& at : a.attributes) {
-      if (const NamedRecord* attribute = t_.attribute.find(at)) without_rider |= attribute->name == "cycle.without_rider";
-      else no_attribute.add("sample_annotation " + tok(a.token) + " -> attribute " + tok(at));
+      if (const NamedRecord* attribute = t_.attribute.find(at))
+        without_rider |= attribute->name == "cycle.without_rider";
+      else
+        no_attribute.add([&] { return "sample_annotation " + tok(a.token) + " -> attribute " + tok(at); });
     }
     if (!a.visibility.empty()) {
-      if (const NamedRecord* v = t_.visibility.find(a.visibility)) label.occlusion = occlusion_of(v->name);
-      else no_visibility.add("sample_annotation " + tok(a.token) + " -> visibility " + tok(a.visibility));
+      if (const NamedRecord* v = t_.visibility.find(a.visibility))
+        label.occlusion = occlusion_of(v->name);
+      else
+        no_visibility.add([&] { return "sample_annotation " + tok(a.token) + " -> visibility " + tok(a.visibility); });
     }
     label.category = project_category_from_nuscenes(category, without_rider);
     label.source_category = category;
@@ -480,16 +501,18 @@ std::vector<Drive> read_version(const fs::path& version_dir, const fs::path& dat
   for (std::size_t i = 0; i < t.sample.rows.size(); ++i) {
     const SampleRecord& s = t.sample.rows[i];
     auto it = t.scene.index.find(s.scene);
-    if (it == t.scene.index.end()) sample_without_scene.add("sample " + t.pool.text(s.token) + " -> scene " +
-                                                            t.pool.text(s.scene));
-    else scene_of_sample[i] = static_cast<int>(it->second);
+    if (it == t.scene.index.end())
+      sample_without_scene.add([&] { return "sample " + t.pool.text(s.token) + " -> scene " + t.pool.text(s.scene); });
+    else
+      scene_of_sample[i] = static_cast<int>(it->second);
   }
   std::vector<std::vector<std::uint32_t>> data_of_scene(t.scene.rows.size()), boxes_of_scene(t.scene.rows.size());
   for (std::size_t i = 0; i < t.sample_data.rows.size(); ++i) {
     const SampleDataRecord& sd = t.sample_data.rows[i];
     auto it = t.sample.index.find(sd.sample);
     if (it == t.sample.index.end())
-      data_without_sample.add("sample_data " + t.pool.text(sd.token) + " -> sample " + t.pool.text(sd.sample));
+      data_without_sample.add(
+          [&] { return "sample_data " + t.pool.text(sd.token) + " -> sample " + t.pool.text(sd.sample); });
     else if (scene_of_sample[it->second] >= 0)
       data_of_scene[static_cast<std::size_t>(scene_of_sample[it->second])].push_back(static_cast<std::uint32_t>(i));
   }
@@ -497,7 +520,8 @@ std::vector<Drive> read_version(const fs::path& version_dir, const fs::path& dat
     const AnnotationRecord& a = t.sample_annotation.rows[i];
     auto it = t.sample.index.find(a.sample);
     if (it == t.sample.index.end())
-      box_without_sample.add("sample_annotation " + t.pool.text(a.token) + " -> sample " + t.pool.text(a.sample));
+      box_without_sample.add(
+          [&] { return "sample_annotation " + t.pool.text(a.token) + " -> sample " + t.pool.text(a.sample); });
     else if (scene_of_sample[it->second] >= 0)
       boxes_of_scene[static_cast<std::size_t>(scene_of_sample[it->second])].push_back(static_cast<std::uint32_t>(i));
   }

@@ -367,6 +367,36 @@ private slots:
     QVERIFY_THROWS_EXCEPTION(ParseError, load_point_cloud(*b_lidar[1]));
   }
 
+  // File names are taken apart on their text: "./" and doubled slashes name the file under the root; an absolute
+  // name (even of a file under the root) or one with a ".." component is outside it, and its frame has no payload.
+  void fileNameForms() {
+    QTemporaryDir tmp;
+    Dataset d = make_dataset();
+    const fs::path root = make_root(tmp, d);  // payloads at the plain names
+    d.record(d.sample_data, "lA1")["filename"] = "./sweeps/LIDAR_TOP/a1.pcd.bin";
+    d.record(d.sample_data, "lA2")["filename"] = "sweeps//LIDAR_TOP/./a2.pcd.bin";
+    d.record(d.sample_data, "cA1")["filename"] = fs::absolute(root / "samples/CAM_FRONT/a1.jpg").string();
+    d.record(d.sample_data, "lB1")["filename"] = "sweeps/LIDAR_TOP/../LIDAR_TOP/b1.pcd.bin";
+    d.write(root / "v1.0-mini");
+    const auto drives = read_root(root);
+    const Drive& a = *drive_named(drives, "scene-0061");
+    const Drive& b = *drive_named(drives, "scene-0103");
+    const std::string errors = all_errors(a) + all_errors(b);
+    const auto lidar = frames_of(a, "LIDAR_TOP");
+    QCOMPARE(lidar.size(), std::size_t(4));
+    QCOMPARE(lidar[1]->file, (fs::absolute(root) / "sweeps/LIDAR_TOP/a1.pcd.bin").lexically_normal().string());
+    QCOMPARE(lidar[2]->file, (fs::absolute(root) / "sweeps/LIDAR_TOP/a2.pcd.bin").lexically_normal().string());
+    QCOMPARE(lidar[2]->size, std::uint64_t(40));
+    const auto cameras = frames_of(a, "CAM_FRONT");
+    QCOMPARE(cameras.size(), std::size_t(2));
+    QVERIFY(cameras[1]->file.empty());
+    QVERIFY2(has_error(a, "sample_data.json", {"cA1", "leave the dataset root"}), errors.c_str());
+    const auto b_lidar = frames_of(b, "LIDAR_TOP");
+    QCOMPARE(b_lidar.size(), std::size_t(2));
+    QVERIFY(b_lidar[1]->file.empty());
+    QVERIFY2(has_error(b, "sample_data.json", {"lB1", "leave the dataset root"}), errors.c_str());
+  }
+
   void badValuesAreReported() {
     QTemporaryDir tmp;
     Dataset d = make_dataset();
