@@ -246,7 +246,11 @@ BoxLabel LabelRepository::update(const BoxLabel& edited) {
   if (edited.revision != current->revision)
     throw CatalogError("label " + std::to_string(edited.id) + " was changed meanwhile (revision " +
                        std::to_string(current->revision) + ", edit based on " + std::to_string(edited.revision) + ")");
-  write_revision(*current, edited);
+  BoxLabel next = edited;
+  // A new class leaves the dataset's own class name behind: it described the old one.
+  if (next.category != current->category && next.source_category == current->source_category)
+    next.source_category.clear();
+  write_revision(*current, next);
   tx.commit();
   return *find(edited.id);
 }

@@ -73,6 +73,24 @@ private slots:
     QVERIFY(!history[3].deleted);
   }
 
+  void newClassDropsTheDatasetClass() {
+    Catalog c(dc::test::fresh_work_dir("labels_class") / "c.sqlite");
+    c.store_drive(one_sweep_drive());
+    const auto drive = c.drives()[0].id;
+    LabelRepository& labels = c.label_repository();
+    BoxLabel bus = car(10);
+    bus.category = "Truck";
+    bus.source_category = "vehicle.bus.rigid";
+    const std::int64_t id = labels.insert(drive, bus);
+    BoxLabel moved = *labels.find(id);
+    moved.center.x() = 12;
+    QCOMPARE(labels.update(moved).source_category, std::string("vehicle.bus.rigid"));  // a move keeps it
+    BoxLabel recast = *labels.find(id);
+    recast.category = "Van";
+    QCOMPARE(labels.update(recast).source_category, std::string());
+    QCOMPARE(labels.history(id)[1].source_category, std::string("vehicle.bus.rigid"));  // the old revision keeps it
+  }
+
   void runIdAndSourceFilter() {
     Catalog c(dc::test::fresh_work_dir("labels_run") / "c.sqlite");
     c.store_drive(one_sweep_drive());
