@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
   const int frames = argc > 2 ? std::atoi(argv[2]) : 330;
   fs::remove_all(work);
   fs::create_directories(work);
-  std::printf("index workers besides the reading thread: %u\n", dc::core::McapChunkPrefetcher::default_threads());
+  std::printf("chunk decoding workers while indexing: %u\n", dc::core::McapChunkPrefetcher::default_threads());
   std::vector<std::pair<std::string, Figures>> rows;
   std::vector<std::string> compressions = {"none", "lz4", "zstd"};
   if (argc > 3) compressions = {argv[3]};

@@ -42,8 +42,7 @@ void McapChunkPrefetcher::reached(std::size_t index) {
 }
 
 unsigned McapChunkPrefetcher::default_threads() {
-  const unsigned cores = std::thread::hardware_concurrency();
-  return cores > 1 ? cores - 1 : 0;
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 bool McapChunkPrefetcher::may_take_locked(std::size_t index) const {

@@ -25,7 +25,8 @@ class McapChunkPrefetcher {
   // The consumer has come to chunk_offsets[index].
   void reached(std::size_t index);
 
-  // Workers worth starting for indexing on this machine (its cores but one; 0 on a single core).
+  // Workers worth starting for indexing on this machine: one per core, as the reading thread mostly waits for them
+  // (it decodes a chunk itself only when no worker has taken it yet).
   static unsigned default_threads();
 
  private:
