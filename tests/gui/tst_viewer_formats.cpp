@@ -7,12 +7,16 @@
 #include "main_window.h"
 
 #include "dc/core/catalog/catalog.h"
+#include "dc/widgets/box_edit_form.h"
 #include "dc/widgets/camera_view.h"
+#include "dc/widgets/inspector_panel.h"
 #include "dc/widgets/point_cloud_view.h"
 #include "dc/widgets/surface_format.h"
 
 #include <QApplication>
 #include <QImage>
+#include <QLabel>
+#include <QRegularExpression>
 #include <QTest>
 
 #include <filesystem>
@@ -76,6 +80,22 @@ private slots:
     QVERIFY2(camera->projected_point_count() > 100,
              qPrintable(QString("%1 points in the image").arg(camera->projected_point_count())));
     QVERIFY(camera->points_inside_image());
+    // The inspector shows a selected ground-truth box's class in its dataset: nuScenes' category, none elsewhere.
+    int gt = -1;
+    for (int i = 0; i < static_cast<int>(view->boxes().size()) && gt < 0; ++i)
+      if (view->boxes()[static_cast<std::size_t>(i)].source == dc::core::LabelSource::GroundTruth) gt = i;
+    if (format == "nuscenes") QVERIFY(gt >= 0);
+    if (gt >= 0) {
+      view->select_box(gt);
+      const auto* dataset_class = window.inspector()->box_form()->findChild<QLabel*>("boxDatasetClass");
+      QVERIFY(dataset_class);
+      const QString text = dataset_class->text();
+      if (format == "nuscenes")
+        QVERIFY2(QRegularExpression("^(vehicle|human|movable_object|static_object|animal)(\\.|$)").match(text).hasMatch(),
+                 qPrintable(text));
+      else
+        QVERIFY2(text.isEmpty(), qPrintable(text));
+    }
     save(view->render_to_image(), "viewer_" + format.toStdString() + "_3d.png");
     save(camera->render_to_image(), "viewer_" + format.toStdString() + "_camera.png");
     window.close();

@@ -55,6 +55,10 @@ BoxEditForm::BoxEditForm(QWidget* parent) : QWidget(parent) {
   track_->setPlaceholderText(tr("none"));
   points_ = new QLabel(this);
   points_->setObjectName("boxPointsInside");
+  dataset_class_ = new QLabel(this);
+  dataset_class_->setObjectName("boxDatasetClass");
+  dataset_class_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  dataset_class_->setToolTip(tr("The box's class in the dataset it came from (a nuScenes category), when it differs"));
 
   auto row3 = [this](QDoubleSpinBox* a, QDoubleSpinBox* b, QDoubleSpinBox* c) {
     auto* w = new QWidget(this);
@@ -70,6 +74,7 @@ BoxEditForm::BoxEditForm(QWidget* parent) : QWidget(parent) {
   form->addRow(tr("Yaw"), yaw_);
   form->addRow(tr("Class"), class_);
   form->addRow(tr("Track"), track_);
+  form->addRow(tr("Dataset class"), dataset_class_);
   form->addRow(tr("Points inside"), points_);
 
   for (auto* s : {x_, y_, z_, length_, width_, height_, yaw_})
@@ -94,6 +99,7 @@ void BoxEditForm::show_box(const dc::core::BoxLabel& box, int points_inside) {
   if (class_->findText(category) < 0) class_->addItem(category);
   class_->setCurrentText(category);
   track_->setText(QString::fromStdString(box.track_id));
+  dataset_class_->setText(QString::fromStdString(box.source_category));
   filling_ = false;
   set_points_inside(points_inside);
   setEnabled(true);
@@ -106,6 +112,7 @@ void BoxEditForm::set_points_inside(int points) {
 void BoxEditForm::clear_box() {
   box_.reset();
   points_->clear();
+  dataset_class_->clear();
   setEnabled(false);
 }
 

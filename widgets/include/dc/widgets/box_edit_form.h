@@ -39,6 +39,7 @@ class BoxEditForm : public QWidget {
   QComboBox* class_;
   QLineEdit* track_;
   QLabel* points_;
+  QLabel* dataset_class_;  // the class name in the dataset the box came from (nuScenes' category); read-only
   bool filling_ = false;
 };
 
