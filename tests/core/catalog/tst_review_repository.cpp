@@ -1,5 +1,6 @@
 // Review states with reviewer and time, next/previous unreviewed sample against a brute-force scan of the rows,
 // per-track bulk review, review sessions across reopening the catalog, and migrating a version 7 catalog.
+#include "raw_sql_db.h"
 #include "test_support.h"
 
 #include "dc/core/catalog/catalog.h"
@@ -68,46 +69,9 @@ Finding finding(std::int64_t key, const std::string& check, TimestampNs start = 
   return f;
 }
 
-// Direct SQL on the catalog file, independent of the repositories.
-class RawDb {
- public:
-  explicit RawDb(const std::filesystem::path& file) { sqlite3_open(file.c_str(), &db_); }
-  ~RawDb() { sqlite3_close(db_); }
-  void exec(const std::string& sql) {
-    char* error = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-      const std::string message = error ? error : "?";
-      sqlite3_free(error);
-      QFAIL(("SQL failed: " + message + " in " + sql).c_str());
-    }
-  }
-  // Every row of a query as text cells.
-  std::vector<std::vector<std::string>> rows(const std::string& sql) {
-    std::vector<std::vector<std::string>> out;
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return out;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      std::vector<std::string> row;
-      for (int i = 0; i < sqlite3_column_count(st); ++i) {
-        const auto* text = sqlite3_column_text(st, i);
-        row.push_back(text ? reinterpret_cast<const char*>(text) : "NULL");
-      }
-      out.push_back(std::move(row));
-    }
-    sqlite3_finalize(st);
-    return out;
-  }
-  std::string one(const std::string& sql) {
-    const auto r = rows(sql);
-    return r.empty() || r[0].empty() ? std::string("<none>") : r[0][0];
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
 
 // Brute force: which sample positions have an unreviewed item in scope, read straight from the tables.
-std::vector<bool> positions_with_unreviewed(RawDb& raw, std::int64_t drive, const ReviewScope& scope) {
+std::vector<bool> positions_with_unreviewed(dc::test::RawSqlDb& raw, std::int64_t drive, const ReviewScope& scope) {
   const auto samples = raw.rows(
       "SELECT fr.idx, sa.timestamp_ns FROM samples sa JOIN frames fr ON fr.id = "
       "sa.lidar_frame_id WHERE sa.drive_id = " +
@@ -167,7 +131,7 @@ class TestReviewRepository : public QObject {
     const TimestampNs before = now_ns();
     const ReviewRecord r = reviews.set_label_review(label, ReviewState::Accepted, "alice");
     const TimestampNs after = now_ns();
-    RawDb raw(file);
+    dc::test::RawSqlDb raw(file);
     const auto row =
         raw.rows("SELECT review, reviewer, reviewed_ns, revision FROM labels WHERE id = " + std::to_string(label));
     QCOMPARE(row.at(0).at(0), std::string("accepted"));
@@ -239,7 +203,7 @@ class TestReviewRepository : public QObject {
       const auto id = c.finding_repository().add(drive, f);
       if (pick(3) == 0) c.review_repository().set_finding_review(id, states[1 + pick(3)], "t");
     }
-    RawDb raw(file);
+    dc::test::RawSqlDb raw(file);
     std::vector<ReviewScope> scopes(7);
     scopes[1].source = LabelSource::Auto;
     scopes[2].source = LabelSource::Model;
@@ -315,7 +279,7 @@ class TestReviewRepository : public QObject {
       labels.insert(drive, box(k, LabelSource::GroundTruth, "1"));
     }
     labels.remove(auto_track_1.back());  // a deleted box is not part of the track any more
-    RawDb raw(file);
+    dc::test::RawSqlDb raw(file);
     const std::string snapshot_sql = "SELECT id, review, reviewer, revision FROM labels ORDER BY id";
     const auto before = raw.rows(snapshot_sql);
 
@@ -410,7 +374,7 @@ class TestReviewRepository : public QObject {
     QCOMPARE(all.size(), std::size_t(2));
     QCOMPARE(all[0].name, std::string("first-pass"));
     QCOMPARE(all[1].name, std::string("findings"));
-    RawDb raw(file);
+    dc::test::RawSqlDb raw(file);
     QCOMPARE(raw.one("SELECT count(*) FROM review_sessions"), std::string("2"));
     QCOMPARE(raw.one("SELECT scope FROM review_sessions WHERE name = 'findings'"), std::string(R"({"check":"gap"})"));
   }
@@ -419,10 +383,10 @@ class TestReviewRepository : public QObject {
     const auto file = dc::test::fresh_work_dir("review_migrate") / "c.sqlite";
     {
       // A version 7 catalog: the first seven migrations, with rows reviewed before reviewers were recorded.
-      RawDb raw(file);
-      raw.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (7);");
-      for (int i = 0; i < 7; ++i) raw.exec(catalog_migrations().at(static_cast<std::size_t>(i)));
-      raw.exec(
+      dc::test::RawSqlDb raw(file);
+      QVERIFY(raw.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (7);"));
+      for (int i = 0; i < 7; ++i) QVERIFY(raw.exec(catalog_migrations().at(static_cast<std::size_t>(i))));
+      QVERIFY(raw.exec(
           "INSERT INTO drives (id, name, format, root, ingested_ns) VALUES (1, 'v7_drive_0001_sync', "
           "'kitti-raw', '/r', 1);"
           "INSERT INTO sensors (id, drive_id, name, kind) VALUES (1, 1, 'velodyne_points', 'lidar');"
@@ -435,7 +399,7 @@ class TestReviewRepository : public QObject {
           "'3', 'auto', 'accepted', 2);"
           "INSERT INTO label_revisions (label_id, revision, data, replaced_ns) VALUES (1, 1, '{}', 5);"
           "INSERT INTO findings (id, drive_id, check_name, severity, start_ns, end_ns, message, review, "
-          "sample_key) VALUES (1, 1, 'c1', 'warning', 1000, 1000, 'few points', 'rejected', 5);");
+          "sample_key) VALUES (1, 1, 'c1', 'warning', 1000, 1000, 'few points', 'rejected', 5);"));
       QCOMPARE(raw.one("SELECT count(*) FROM pragma_table_info('labels') WHERE name = 'reviewer'"), std::string("0"));
     }
     Catalog c(file);
@@ -454,7 +418,7 @@ class TestReviewRepository : public QObject {
     QCOMPARE(findings[0].review, ReviewState::Rejected);
     QCOMPARE(findings[0].message, std::string("few points"));
     QCOMPARE(c.samples(1).size(), std::size_t(2));
-    RawDb raw(file);
+    dc::test::RawSqlDb raw(file);
     QCOMPARE(raw.one("SELECT count(*) FROM label_revisions"), std::string("1"));
     // The new parts work on the migrated file; earlier reviews now count as reviewed.
     QCOMPARE(c.review_repository().count_unreviewed(1, ReviewScope{}), std::int64_t(0));

@@ -6,6 +6,7 @@
 #include "dc/core/catalog/label_repository.h"
 #include "dc/core/io/reader_registry.h"
 #include "dc/synth/drive_generator.h"
+#include "raw_sql_db.h"
 #include "test_support.h"
 
 #include "catalog/catalog_schema.h"
@@ -30,43 +31,6 @@ nlohmann::json read_json(const fs::path& file) {
   return nlohmann::json::parse(in);
 }
 
-class RawDb {
-public:
-  explicit RawDb(const fs::path& file) { sqlite3_open(file.c_str(), &db_); }
-  ~RawDb() { sqlite3_close(db_); }
-  RawDb(const RawDb&) = delete;
-  RawDb& operator=(const RawDb&) = delete;
-  bool exec(const std::string& sql) {
-    char* error = nullptr;
-    const bool ok = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) == SQLITE_OK;
-    if (!ok) qWarning("SQL failed: %s in %s", error ? error : "?", sql.c_str());
-    sqlite3_free(error);
-    return ok;
-  }
-  // Every row of a query as text cells ("NULL" for null).
-  std::vector<std::vector<std::string>> rows(const std::string& sql) {
-    std::vector<std::vector<std::string>> out;
-    sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) return out;
-    while (sqlite3_step(st) == SQLITE_ROW) {
-      std::vector<std::string> row;
-      for (int i = 0; i < sqlite3_column_count(st); ++i) {
-        const auto* text = sqlite3_column_text(st, i);
-        row.push_back(text ? reinterpret_cast<const char*>(text) : "NULL");
-      }
-      out.push_back(std::move(row));
-    }
-    sqlite3_finalize(st);
-    return out;
-  }
-  std::string one(const std::string& sql) {
-    const auto r = rows(sql);
-    return r.empty() || r[0].empty() ? std::string("<none>") : r[0][0];
-  }
-
-private:
-  sqlite3* db_ = nullptr;
-};
 
 }  // namespace
 
@@ -141,7 +105,7 @@ private slots:
     }
     QCOMPARE(seen, names_used_);
     // The names are in the new column itself.
-    RawDb raw(file);
+    dc::test::RawSqlDb raw(file);
     std::set<std::string> stored;
     for (const auto& row : raw.rows("SELECT DISTINCT source_category FROM labels")) stored.insert(row[0]);
     QCOMPARE(stored, names_used_);
@@ -164,7 +128,7 @@ private slots:
     plain.source_category.clear();
     plain.source = LabelSource::Manual;
     const std::int64_t id = c.label_repository().insert(drive_id, plain);
-    RawDb raw(catalog_file("revisions.sqlite"));
+    dc::test::RawSqlDb raw(catalog_file("revisions.sqlite"));
     QCOMPARE(raw.one("SELECT source_category IS NULL FROM labels WHERE id = " + std::to_string(id)), std::string("1"));
     QCOMPARE(c.label_repository().find(id)->source_category, std::string());
   }
@@ -194,7 +158,7 @@ private slots:
     const fs::path file = catalog_file("v10.sqlite");
     {
       // A version 10 catalog: the first ten migrations, with one ground truth box stored before the column existed.
-      RawDb raw(file);
+      dc::test::RawSqlDb raw(file);
       QVERIFY(raw.exec("CREATE TABLE schema_version (version INTEGER NOT NULL); "
                        "INSERT INTO schema_version VALUES (10);"));
       for (int i = 0; i < 10; ++i) QVERIFY(raw.exec(catalog_migrations().at(static_cast<std::size_t>(i))));
@@ -218,7 +182,7 @@ private slots:
     QCOMPARE(l->track_id, std::string("abc"));
     QCOMPARE(l->review, ReviewState::Accepted);
     {
-      RawDb raw(file);
+      dc::test::RawSqlDb raw(file);
       QCOMPARE(raw.one("SELECT source_category IS NULL FROM labels WHERE id = 1"), std::string("1"));
     }
     // The migrated file takes the new column: an edit stores it, the old state (without it) is the revision.
@@ -228,7 +192,7 @@ private slots:
     const auto history = c.label_repository().history(1);
     QCOMPARE(history.size(), std::size_t(2));
     QCOMPARE(history[0].source_category, std::string());
-    RawDb raw(file);
+    dc::test::RawSqlDb raw(file);
     QCOMPARE(raw.one("SELECT source_category FROM labels WHERE id = 1"), std::string("vehicle.car"));
   }
 };
