@@ -1,5 +1,6 @@
 #include "test_support.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include <QProcess>
@@ -89,6 +90,15 @@ bool box_contains(const dc::core::BoxLabel& box, const Eigen::Vector3d& p_lidar)
   constexpr double kEps = 1e-9;
   return std::abs(along) <= box.length / 2 + kEps && std::abs(across) <= box.width / 2 + kEps &&
          std::abs(d.z()) <= box.height / 2 + kEps;
+}
+
+std::vector<const dc::core::Frame*> frames_of(const dc::core::Drive& d, const std::string& sensor) {
+  std::vector<const dc::core::Frame*> out;
+  for (const auto& f : d.frames)
+    if (f.sensor == sensor) out.push_back(&f);
+  std::sort(out.begin(), out.end(),
+            [](const dc::core::Frame* a, const dc::core::Frame* b) { return a->index < b->index; });
+  return out;
 }
 
 }  // namespace dc::test

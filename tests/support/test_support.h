@@ -1,5 +1,6 @@
 #pragma once
 #include "dc/core/model/box_label.h"
+#include "dc/core/model/drive.h"
 
 #include <QProcessEnvironment>
 #include <QString>
@@ -42,5 +43,8 @@ void copy_tree(const std::filesystem::path& from, const std::filesystem::path& t
 // Brute-force reference for "is this lidar point inside this box" (faces inclusive, 1e-9 m slack for rounding),
 // written independently of the product's dc::gpu::points_in_boxes so tests can check against it.
 bool box_contains(const dc::core::BoxLabel& box, const Eigen::Vector3d& p_lidar);
+
+// The frames of one sensor of a drive, by index (pointers into d.frames).
+std::vector<const dc::core::Frame*> frames_of(const dc::core::Drive& d, const std::string& sensor);
 
 }  // namespace dc::test

@@ -51,6 +51,23 @@ std::string unknown_opcode(std::uint8_t opcode, std::uint64_t at, std::uint64_t 
 }
 
 // Messages in log_time order; equal times in file order (the record holding the message, then its place inside).
+// The message of a Message record's content (`r` at its start, its bytes owned by `storage`), checked against the
+// index entry that led to it.
+McapMessage indexed_message(McapByteReader& r, const McapMessageRef& ref, std::shared_ptr<const void> storage) {
+  const McapMessageHeader h = parse_mcap_message_header(r);
+  if (h.channel_id != ref.channel_id || h.log_time != ref.log_time)
+    r.fail("holds channel " + std::to_string(h.channel_id) + " at log_time " + std::to_string(h.log_time) +
+           ", the index says channel " + std::to_string(ref.channel_id) + " at " + std::to_string(ref.log_time));
+  McapMessage m;
+  m.channel_id = h.channel_id;
+  m.sequence = h.sequence;
+  m.log_time = h.log_time;
+  m.publish_time = h.publish_time;
+  m.data = r.rest();
+  m.storage = std::move(storage);
+  return m;
+}
+
 bool before(const McapMessageRef& a, const McapMessageRef& b) {
   if (a.log_time != b.log_time) return a.log_time < b.log_time;
   const std::uint64_t fa = a.chunk_offset != kMcapNotInChunk ? a.chunk_offset : a.record_offset;
@@ -713,14 +730,8 @@ McapFileReader::ChunkHead McapFileReader::read_chunk_head(std::uint64_t chunk_of
   const auto bytes = file_.read(content_at, std::min<std::uint64_t>(record_length, 4096));
   McapByteReader r(bytes, place(mcap_op::chunk, chunk_offset));
   try {
-    McapChunkHeader& h = head.header;
-    h.message_start_time = r.u64("message_start_time");
-    h.message_end_time = r.u64("message_end_time");
-    h.uncompressed_size = r.u64("uncompressed_size");
-    h.uncompressed_crc = r.u32("uncompressed_crc");
-    h.compression = r.string("compression");
-    h.compressed_size = r.u64("records length");
-    head.complete = h.compressed_size <= record_length - r.position();
+    head.header = parse_mcap_chunk_fields(r);
+    head.complete = head.header.compressed_size <= record_length - r.position();
   } catch (const ParseError&) {
     head.complete = false;  // the general path parses it again and reports what is wrong
   }
@@ -813,18 +824,9 @@ McapMessageHead McapFileReader::read_message_head(const McapMessageRef& ref, std
         file_.read(at + kMcapRecordPrefixSize,
                    std::min<std::uint64_t>(len, kMcapMessageFixedSize + std::min<std::uint64_t>(max_bytes, len))));
     McapByteReader r(*bytes, where);
-    const McapMessageHeader h = parse_mcap_message_header(r);
-    if (h.channel_id != ref.channel_id || h.log_time != ref.log_time)
-      r.fail("holds channel " + std::to_string(h.channel_id) + " at log_time " + std::to_string(h.log_time) +
-             ", the index says channel " + std::to_string(ref.channel_id) + " at " + std::to_string(ref.log_time));
     McapMessageHead head;
+    head.message = indexed_message(r, ref, std::move(bytes));
     head.data_size = len - kMcapMessageFixedSize;
-    head.message.channel_id = h.channel_id;
-    head.message.sequence = h.sequence;
-    head.message.log_time = h.log_time;
-    head.message.publish_time = h.publish_time;
-    head.message.data = r.rest();
-    head.message.storage = std::move(bytes);
     return head;
   } catch (const ParseError& e) {
     add_problem_text(e.what());
@@ -863,18 +865,7 @@ McapMessage McapFileReader::read_message(const McapMessageRef& ref) const {
       content = Bytes(bytes).subspan(at + kMcapRecordPrefixSize, len);
     }
     McapByteReader r(content, where);
-    const McapMessageHeader h = parse_mcap_message_header(r);
-    if (h.channel_id != ref.channel_id || h.log_time != ref.log_time)
-      r.fail("holds channel " + std::to_string(h.channel_id) + " at log_time " + std::to_string(h.log_time) +
-             ", the index says channel " + std::to_string(ref.channel_id) + " at " + std::to_string(ref.log_time));
-    McapMessage m;
-    m.channel_id = h.channel_id;
-    m.sequence = h.sequence;
-    m.log_time = h.log_time;
-    m.publish_time = h.publish_time;
-    m.data = r.rest();
-    m.storage = std::move(storage);
-    return m;
+    return indexed_message(r, ref, std::move(storage));
   } catch (const ParseError& e) {
     add_problem_text(e.what());
     throw;

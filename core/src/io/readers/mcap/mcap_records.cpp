@@ -85,7 +85,7 @@ McapMessageHeader parse_mcap_message_header(McapByteReader& r) {
   return m;
 }
 
-McapChunkHeader parse_mcap_chunk_header(McapByteReader& r) {
+McapChunkHeader parse_mcap_chunk_fields(McapByteReader& r) {
   McapChunkHeader c;
   c.message_start_time = r.u64("message_start_time");
   c.message_end_time = r.u64("message_end_time");
@@ -93,6 +93,11 @@ McapChunkHeader parse_mcap_chunk_header(McapByteReader& r) {
   c.uncompressed_crc = r.u32("uncompressed_crc");
   c.compression = r.string("compression");
   c.compressed_size = r.u64("records length");
+  return c;
+}
+
+McapChunkHeader parse_mcap_chunk_header(McapByteReader& r) {
+  const McapChunkHeader c = parse_mcap_chunk_fields(r);
   if (c.compressed_size > r.remaining())
     r.fail("records need " + std::to_string(c.compressed_size) + " bytes, only " + std::to_string(r.remaining()) +
            " left");

@@ -171,6 +171,8 @@ McapSchema parse_mcap_schema(McapByteReader& r);
 McapChannel parse_mcap_channel(McapByteReader& r);
 McapMessageHeader parse_mcap_message_header(McapByteReader& r);  // the data is r.rest() afterwards
 McapChunkHeader parse_mcap_chunk_header(McapByteReader& r);      // the records are the next compressed_size bytes
+// The same fields without checking that the records follow (for a Chunk whose header alone was read).
+McapChunkHeader parse_mcap_chunk_fields(McapByteReader& r);
 McapMessageIndex parse_mcap_message_index(McapByteReader& r);
 McapChunkIndex parse_mcap_chunk_index(McapByteReader& r);
 McapAttachment parse_mcap_attachment(McapByteReader& r);  // crc not checked here

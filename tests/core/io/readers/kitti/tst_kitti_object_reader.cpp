@@ -15,13 +15,7 @@ namespace {
 
 fs::path split_dir() { return dc::test::shared_data_dir() / "kitti-object" / "training"; }
 
-std::vector<const Frame*> frames_of(const Drive& d, const std::string& sensor) {
-  std::vector<const Frame*> out;
-  for (const auto& f : d.frames)
-    if (f.sensor == sensor) out.push_back(&f);
-  std::sort(out.begin(), out.end(), [](const Frame* a, const Frame* b) { return a->index < b->index; });
-  return out;
-}
+using dc::test::frames_of;
 
 std::vector<const BoxLabel*> labels_of(const Drive& d, std::int64_t frame) {
   std::vector<const BoxLabel*> out;

@@ -22,13 +22,7 @@ const char* kSensorNames[] = {"image_00", "image_01", "image_02", "image_03", "v
 fs::path date_dir() { return dc::test::shared_data_dir() / "kitti-raw" / "2011_09_26"; }
 fs::path drive_dir() { return date_dir() / kDriveName; }
 
-std::vector<const Frame*> frames_of(const Drive& d, const std::string& sensor) {
-  std::vector<const Frame*> out;
-  for (const auto& f : d.frames)
-    if (f.sensor == sensor) out.push_back(&f);
-  std::sort(out.begin(), out.end(), [](const Frame* a, const Frame* b) { return a->index < b->index; });
-  return out;
-}
+using dc::test::frames_of;
 
 const IngestError* find_error(const Drive& d, const std::string& path_suffix) {
   for (const auto& e : d.errors)

@@ -278,13 +278,7 @@ QByteArray errors_of(const Drive& d) {
   return QByteArray::fromStdString(s);
 }
 
-std::vector<const Frame*> frames_of(const Drive& d, const std::string& sensor) {
-  std::vector<const Frame*> out;
-  for (const auto& f : d.frames)
-    if (f.sensor == sensor) out.push_back(&f);
-  std::sort(out.begin(), out.end(), [](const Frame* a, const Frame* b) { return a->index < b->index; });
-  return out;
-}
+using dc::test::frames_of;
 
 Drive read(const fs::path& file) { return McapDriveReader().read_single(file); }
 

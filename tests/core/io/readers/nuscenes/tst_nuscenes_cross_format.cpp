@@ -32,13 +32,7 @@ constexpr Pair kSensors[] = {{"velodyne_points", "LIDAR_TOP", "velo"},
                              {"image_02", "CAM_FRONT", "cam2"},
                              {"image_03", "CAM_FRONT_RIGHT", "cam3"}};
 
-std::vector<const Frame*> frames_of(const Drive& d, const std::string& sensor) {
-  std::vector<const Frame*> out;
-  for (const auto& f : d.frames)
-    if (f.sensor == sensor) out.push_back(&f);
-  std::sort(out.begin(), out.end(), [](const Frame* a, const Frame* b) { return a->index < b->index; });
-  return out;
-}
+using dc::test::frames_of;
 
 std::vector<const BoxLabel*> labels_at(const Drive& d, std::int64_t frame) {
   std::vector<const BoxLabel*> out;

@@ -155,13 +155,7 @@ const Drive* drive_named(const std::vector<Drive>& drives, const std::string& na
   return nullptr;
 }
 
-std::vector<const Frame*> frames_of(const Drive& d, const std::string& sensor) {
-  std::vector<const Frame*> out;
-  for (const auto& f : d.frames)
-    if (f.sensor == sensor) out.push_back(&f);
-  std::sort(out.begin(), out.end(), [](const Frame* a, const Frame* b) { return a->index < b->index; });
-  return out;
-}
+using dc::test::frames_of;
 
 std::string all_errors(const Drive& d) {
   std::string s;
