@@ -207,6 +207,31 @@ private slots:
     QVERIFY(no_partial_folder(target.parent_path()));
   }
 
+  // A payload that disappeared after ingest: the export fails naming the file, and nothing is left under the target
+  // name (payloads are placed by worker threads; their failure must still stop the export before it commits).
+  void vanishedPayloadFailsNamingIt() {
+    const fs::path copy = work_ / "vanish" / "training";
+    fs::create_directories(copy);
+    fs::copy(source_, copy, fs::copy_options::recursive);
+    const std::string catalog = (work_ / "vanish" / "catalog.sqlite").string();
+    auto r = dc::test::run_cli_on(catalog, {"--quiet", "ingest", copy.string()});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    r = dc::test::run_cli_on(catalog, {"--quiet", "collection", "create", "all", "--query", "sample>=0"});
+    QVERIFY2(r.exit_code == 0, r.err.c_str());
+    fs::path gone;
+    for (const auto& e : fs::directory_iterator(copy / "velodyne")) gone = std::max(gone, e.path());
+    QVERIFY(fs::remove(gone));
+    for (const char* mode : {"--copy", "--quiet"}) {
+      const fs::path target = work_ / "vanish" / (std::string("out") + mode);
+      r = dc::test::run_cli_on(catalog, {"--quiet", "export", "all", "--format", "kitti-object", "--out",
+                                         target.string(), mode});
+      QCOMPARE(r.exit_code, 1);
+      QVERIFY2(r.err.find(gone.filename().string()) != std::string::npos, r.err.c_str());
+      QVERIFY(!fs::exists(target));
+      QVERIFY(no_partial_folder(target.parent_path()));
+    }
+  }
+
   // (f) An existing non-empty target is refused and left alone.
   void nonEmptyTargetRefused() {
     const std::string before = dc::test::read_text(out_ / "manifest.json");

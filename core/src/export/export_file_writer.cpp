@@ -85,25 +85,22 @@ void copy_file_contents(const fs::path& from, const fs::path& to) {
 }
 
 void ExportFileWriter::place(const fs::path& source, const std::string& rel) {
-  const fs::path target = root_ / rel;
-  placed_source_ = source;
-  std::error_code ec;
-  if (placement_ == PayloadPlacement::LinkOrCopy) {
-    fs::create_hard_link(source, target, ec);
-    if (!ec) {
-      ++linked;
-      payload_bytes += fs::file_size(target, ec);
-      return;
-    }
-  }
-  copy_file_contents(source, target);
-  ++copied;
-  payload_bytes += fs::file_size(target, ec);
+  (void)rel;  // named by the done(rel, ...) that follows
+  pending_ = Job{0, source, std::nullopt};
 }
 
-void ExportFileWriter::write(const std::string& rel, const std::string& bytes) {
-  const fs::path file = root_ / rel;
-  placed_source_.reset();
+void ExportFileWriter::write(const std::string& rel, std::string bytes) {
+  (void)rel;
+  pending_ = Job{0, std::nullopt, std::move(bytes)};
+}
+
+void ExportFileWriter::write_unlisted(const std::string& rel, const std::string& bytes) {
+  write_bytes(root_ / rel, bytes);
+  std::lock_guard lock(mutex_);
+  ++written;
+}
+
+void ExportFileWriter::write_bytes(const fs::path& file, const std::string& bytes) {
   Descriptor out{::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)};
   if (out.fd < 0) throw std::runtime_error("cannot create " + file.string() + ": " + std::strerror(errno));
   for (std::size_t off = 0; off < bytes.size();) {
@@ -112,7 +109,26 @@ void ExportFileWriter::write(const std::string& rel, const std::string& bytes) {
     if (w < 0) throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
     off += static_cast<std::size_t>(w);
   }
-  ++written;
+  if (::close(out.fd) != 0) {
+    out.fd = -1;
+    throw std::runtime_error("cannot write " + file.string() + ": " + std::strerror(errno));
+  }
+  out.fd = -1;
+}
+
+// On a worker thread.
+void ExportFileWriter::place_now(const fs::path& source, const fs::path& target) {
+  std::error_code ec;
+  bool was_linked = false;
+  if (placement_ == PayloadPlacement::LinkOrCopy) {
+    fs::create_hard_link(source, target, ec);
+    was_linked = !ec;
+  }
+  if (!was_linked) copy_file_contents(source, target);
+  const std::uint64_t size = fs::file_size(target, ec);
+  std::lock_guard lock(mutex_);
+  ++(was_linked ? linked : copied);
+  payload_bytes += ec ? 0 : size;
 }
 
 void ExportFileWriter::make_folders(const std::string& rel) {
@@ -125,7 +141,7 @@ ExportFileWriter::ExportFileWriter(const fs::path& root, PayloadPlacement placem
                                    double total_files, ChecksumCache* checksums)
     : checksums_(checksums), root_(root), placement_(placement), progress_(progress), total_(total_files) {
   const unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-  for (unsigned i = 0; i < n; ++i) workers_.emplace_back([this] { hash_worker(); });
+  for (unsigned i = 0; i < n; ++i) workers_.emplace_back([this] { worker(); });
 }
 
 ExportFileWriter::~ExportFileWriter() {
@@ -138,28 +154,49 @@ ExportFileWriter::~ExportFileWriter() {
   for (auto& w : workers_) w.join();
 }
 
-void ExportFileWriter::hash_worker() {
+void ExportFileWriter::worker() {
   for (;;) {
-    std::size_t index = 0;
+    Job job;
     fs::path file;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stop_ || !queue_.empty(); });
       if (queue_.empty()) return;
-      index = queue_.front();
+      job = std::move(queue_.front());
       queue_.pop_front();
-      file = root_ / files_[index]["path"].get<std::string>();
+      file = root_ / files_[job.index]["path"].get<std::string>();
     }
     std::string hash;
     std::exception_ptr failure;
     try {
-      hash = Sha256::of_file(file);
+      if (job.bytes) {
+        write_bytes(file, *job.bytes);
+        Sha256 sha;
+        sha.update(job.bytes->data(), job.bytes->size());
+        hash = sha.hex_digest();
+      } else if (job.source) {
+        place_now(*job.source, file);
+        // A placed file has its source's bytes: a hash the cache knows for that source is the file's.
+        std::optional<ChecksumCache::Key> key;
+        if (checksums_) key = ChecksumCache::key_of(*job.source);
+        std::optional<std::string> known;
+        if (key) {
+          std::lock_guard lock(mutex_);
+          known = checksums_->find(*key);
+          if (!known) learn_[job.index] = *key;
+        }
+        hash = known ? *known : Sha256::of_file(file);
+      }
     } catch (...) {
       failure = std::current_exception();
     }
     {
       std::lock_guard lock(mutex_);
-      hashes_[index] = std::move(hash);
+      if (job.bytes) {
+        queued_bytes_ -= job.bytes->size();
+        if (!failure) ++written;
+      }
+      hashes_[job.index] = std::move(hash);
       if (failure && !failure_) failure_ = failure;
     }
     wake_.notify_all();
@@ -168,36 +205,34 @@ void ExportFileWriter::hash_worker() {
 
 void ExportFileWriter::done(const std::string& rel, const nlohmann::json& source, const nlohmann::json& drive,
                             const nlohmann::json& timestamp_ns) {
-  // A placed file has its source's bytes: a hash the cache knows for that source is the file's.
-  std::optional<ChecksumCache::Key> key;
-  if (placed_source_ && checksums_) key = ChecksumCache::key_of(*placed_source_);
-  placed_source_.reset();
-  const std::optional<std::string> known = key ? checksums_->find(*key) : std::nullopt;
+  if (!pending_) throw std::logic_error("export: " + rel + " was neither placed nor written");
   {
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
+    if (failure_) std::rethrow_exception(failure_);
+    // Written bytes wait in memory for a worker: hold the exporter back while too many do.
+    wake_.wait(lock, [this] { return queued_bytes_ < kMaxQueuedBytes || failure_; });
+    if (failure_) std::rethrow_exception(failure_);
     files_.push_back({{"path", rel}, {"sha256", ""}, {"source", source}, {"drive", drive},
                       {"timestamp_ns", timestamp_ns}});
-    const std::size_t index = files_.size() - 1;
-    if (known) {
-      hashes_[index] = *known;
-    } else {
-      queue_.push_back(index);
-      if (key) learn_[index] = *key;
-    }
+    pending_->index = files_.size() - 1;
+    if (pending_->bytes) queued_bytes_ += pending_->bytes->size();
+    queue_.push_back(std::move(*pending_));
   }
+  pending_.reset();
   wake_.notify_one();
   progress_(++done_, total_, rel);
   if (progress_.cancelled()) throw Cancelled();
 }
 
-const nlohmann::json& ExportFileWriter::files() {
+nlohmann::json ExportFileWriter::take_files() {
   std::unique_lock lock(mutex_);
   wake_.wait(lock, [this] { return hashes_.size() == files_.size() || failure_; });
   if (failure_) std::rethrow_exception(failure_);
   for (auto& [index, hash] : hashes_) files_[index]["sha256"] = hash;
   for (const auto& [index, key] : learn_) checksums_->insert(key, hashes_[index]);
   learn_.clear();
-  return files_;
+  hashes_.clear();
+  return std::move(files_);
 }
 
 }  // namespace dc::core

@@ -3,6 +3,7 @@
 #include "dc/core/io/kitti_box_conversion.h"
 #include "dc/core/model/time_stamp.h"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 
@@ -17,10 +18,11 @@ std::string e12(double v) {
 }
 
 // KITTI's two decimals; "-0.00" would differ from the source's "0.00" for no reason.
+// (printf's %.2f by to_chars: the same text at a fraction of the cost; room for any double.)
 std::string f2(double v) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  std::string s = buf;
+  char buf[400];
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 2);
+  std::string s(buf, r.ptr);
   return s == "-0.00" ? "0.00" : s;
 }
 

@@ -200,8 +200,8 @@ ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, con
                               {"sample_key", ref.key},
                               {"timestamp_ns", sample.timestamp_ns},
                               {"split", is_val ? "val" : "train"},
-                              {"calibration", calib_entry},
-                              {"labels", provenance}});
+                              {"calibration", calib_entry}});
+    sample_entries.back()["labels"] = std::move(provenance);
   }
 
   for (const auto& [set_name, names] : {std::pair{"train", &train}, std::pair{"val", &val}}) {
@@ -212,7 +212,7 @@ ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, con
     out.done(rel, nullptr, nullptr, nullptr);
   }
 
-  const json manifest = {
+  json manifest = {
       {"format", "kitti-object"},
       {"created_ns", std::chrono::duration_cast<std::chrono::nanoseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
@@ -228,9 +228,11 @@ ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, con
                                   {"boxes", result.outside_view}}},
       {"split", {{"train_fraction", options.train_fraction}, {"seed", options.seed}, {"group_by", "drive"},
                  {"train", train.size()}, {"val", val.size()}}},
-      {"samples", sample_entries},
-      {"files", out.files()}};
-  out.write("manifest.json", manifest.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  };
+  // Moved in, not copied: a long export's lists are large.
+  manifest["samples"] = std::move(sample_entries);
+  manifest["files"] = out.take_files();
+  out.write_unlisted("manifest.json", manifest.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 
   staging.commit();
   checksums.save();

@@ -441,11 +441,11 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
                              {"collection_samples", plan.sample_keys},
                              {"sensors", sensors},
                              {"skipped_sensors", skipped},
-                             {"tracklets", tracklets.size()},
-                             {"labels", labels}});
+                             {"tracklets", tracklets.size()}});
+    drive_entries.back()["labels"] = std::move(labels);
   }
 
-  const json manifest = {
+  json manifest = {
       {"format", "kitti-raw"},
       {"created_ns", std::chrono::duration_cast<std::chrono::nanoseconds>(
                          std::chrono::system_clock::now().time_since_epoch())
@@ -460,9 +460,11 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
                        {"dates", calibrations}}},
       {"split", {{"train_fraction", options.train_fraction}, {"seed", options.seed}, {"group_by", "drive"},
                  {"train", train_folders}, {"val", val_folders}}},
-      {"drives", drive_entries},
-      {"files", out.files()}};
-  out.write("manifest.json", manifest.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  };
+  // Moved in, not copied: a long export's lists are large.
+  manifest["drives"] = std::move(drive_entries);
+  manifest["files"] = out.take_files();
+  out.write_unlisted("manifest.json", manifest.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 
   staging.commit();
   checksums.save();

@@ -3,7 +3,7 @@
 #include "io/boost_xml_archive.h"
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
 #include <tuple>
 
 namespace dc::core {
@@ -21,20 +21,27 @@ auto group_key(const BoxLabel& b) {
                          track_order(b.track_id), b.track_id.empty() ? b.id : 0, b.frame_index);
 }
 
+// printf's %.17g, without printf's cost (the XML of a long drive holds hundreds of thousands of numbers).
 std::string number(double v) {
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
+  const auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, 17);
+  return std::string(buf, r.ptr);
 }
 
 
 }  // namespace
 
 std::vector<ExportTracklet> group_into_tracklets(std::vector<BoxLabel> boxes) {
-  std::sort(boxes.begin(), boxes.end(), [](const BoxLabel& a, const BoxLabel& b) { return group_key(a) < group_key(b); });
+  // Keys computed once per box, not once per comparison.
+  using Key = decltype(group_key(boxes.front()));
+  std::vector<std::pair<Key, std::size_t>> order;
+  order.reserve(boxes.size());
+  for (std::size_t i = 0; i < boxes.size(); ++i) order.emplace_back(group_key(boxes[i]), i);
+  std::sort(order.begin(), order.end());
   std::vector<ExportTracklet> out;
   const BoxLabel* previous = nullptr;
-  for (const BoxLabel& b : boxes) {
+  for (const auto& [key, i] : order) {
+    const BoxLabel& b = boxes[i];
     const bool continues = previous && !b.track_id.empty() && previous->track_id == b.track_id &&
                            previous->source == b.source && previous->source_name == b.source_name &&
                            previous->run_id == b.run_id && previous->frame_index + 1 == b.frame_index &&
