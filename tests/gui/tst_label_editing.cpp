@@ -422,10 +422,11 @@ class TestLabelEditing : public QObject {
     QCOMPARE(window.undo_stack()->count(), commands);
   }
 
-  // The same edits in the camera view: the selected box's handles drag on the plane through its centre, the box
-  // follows the lidar-frame point under the cursor (an independent pinhole ray from the camera's calibration), the
-  // 3D view previews it, every drag is one stored revision, and Ctrl+Z takes them back.
-  void cameraHandlesMoveTurnAndUndo() {
+  // The same edits in the camera view: the selected box's handles drag on the plane through its centre (the height
+  // handle on an upright plane), the box follows the lidar-frame point under the cursor (an independent pinhole ray
+  // from the camera's calibration), the 3D view previews it, every drag is one stored revision, and Ctrl+Z takes
+  // them back.
+  void cameraHandlesMoveTurnRaiseAndUndo() {
     dc::app::MainWindow window(QString::fromStdString(catalog_file_.string()));
     window.resize(1400, 900);
     QVERIFY(show_first_sample(window));
@@ -470,7 +471,7 @@ class TestLabelEditing : public QObject {
     if (qEnvironmentVariableIsSet("DC_SCREENSHOT_DIR"))
       shot.save(qEnvironmentVariable("DC_SCREENSHOT_DIR") + "/label_handles_camera.png");
     auto handles = camera->handle_widget_points();
-    QCOMPARE(handles.size(), std::size_t(10));
+    QCOMPARE(handles.size(), std::size_t(11));
     QRect around;
     for (const auto& h : handles) around |= QRect(h->toPoint(), QSize(1, 1));
     around = around.adjusted(-10, -10, 10, 10);
@@ -518,16 +519,40 @@ class TestLabelEditing : public QObject {
              qPrintable(QString("yaw %1, expected %2").arg(rotated.yaw).arg(wrap(original.yaw + swept))));
     QCOMPARE(rotated.center, moved.center);
 
+    // Raise it with the top-face handle: the top follows the cursor on the upright plane through the handle that
+    // faces the camera, the bottom stays.
+    handles = camera->handle_widget_points();
+    const Eigen::Vector3d top = rotated.center + Eigen::Vector3d(0, 0, rotated.height / 2);
+    const QPoint grip = handles[10]->toPoint(), raised = grip + QPoint(0, -24);
+    const auto on_upright_under = [&](QPoint widget_px) {
+      const QPointF img = camera->widget_to_image(QPointF(widget_px));
+      const Eigen::Vector3d ray_cam((img.x() - K(0, 2)) / K(0, 0), (img.y() - K(1, 2)) / K(1, 1), 1);
+      const Eigen::Vector3d o = T_lidar_from_cam.translation(), d = T_lidar_from_cam.linear() * ray_cam;
+      const Eigen::Vector3d n(top.x() - o.x(), top.y() - o.y(), 0);
+      return Eigen::Vector3d(o + n.dot(top - o) / n.dot(d) * d);
+    };
+    QTest::mousePress(camera, Qt::LeftButton, {}, grip);
+    for (int k = 1; k <= 6; ++k) QTest::mouseMove(camera, grip + (raised - grip) * k / 6);
+    QTest::mouseRelease(camera, Qt::LeftButton, {}, raised);
+    const double rise = on_upright_under(raised).z() - on_upright_under(grip).z();
+    const BoxLabel taller = *labels.find(original.id);
+    QCOMPARE(taller.revision, original.revision + 3);
+    QVERIFY(rise > 0.2);
+    QVERIFY2(std::abs(taller.height - (rotated.height + rise)) < 1e-6,
+             qPrintable(QString("height %1, expected %2").arg(taller.height).arg(rotated.height + rise)));
+    QVERIFY(std::abs((taller.center.z() - taller.height / 2) - (rotated.center.z() - rotated.height / 2)) < 1e-9);
+    QCOMPARE(taller.center.head<2>(), rotated.center.head<2>());
+    QCOMPARE(taller.yaw, rotated.yaw);
+
     // A plain drag elsewhere still pans the image and edits nothing.
     const QPointF pan_from(8, camera->height() - 8);
     const QPointF before_pan = camera->widget_to_image(pan_from);
     drag(camera, pan_from.toPoint(), pan_from.toPoint() + QPoint(20, 0));
     QVERIFY(camera->widget_to_image(pan_from).x() < before_pan.x() - 1);
-    QCOMPARE(labels.find(original.id)->revision, original.revision + 2);
+    QCOMPARE(labels.find(original.id)->revision, original.revision + 3);
 
-    // Ctrl+Z twice: the rows are exactly as before.
-    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
-    QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
+    // Ctrl+Z three times: the rows are exactly as before.
+    for (int k = 0; k < 3; ++k) QTest::keyClick(&window, Qt::Key_Z, Qt::ControlModifier);
     QVERIFY(dc::test::label_tables(catalog_file_) == start);
     QCOMPARE(camera->boxes()[static_cast<std::size_t>(index)].center, original.center);
   }

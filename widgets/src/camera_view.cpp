@@ -235,10 +235,15 @@ struct CameraView::Impl {
   BoxHandle held;
   BoxLabel held_start;
   Eigen::Vector2d grab = Eigen::Vector2d::Zero();
+  double grab_z = 0;  // the height handle's grab height
 
-  std::vector<BoxHandle> handles() const;  // centre first, then resize_and_rotate_handles()
+  std::vector<BoxHandle> handles() const;  // centre, then resize_and_rotate_handles(), then the height handle
   std::optional<QPointF> image_point_of(const Eigen::Vector3d& p_lidar) const;  // Qt image coordinates
+  // The viewing ray through an image point in the lidar frame (origin, direction); distortion undone.
+  std::optional<std::pair<Eigen::Vector3d, Eigen::Vector3d>> ray_of(const QPointF& opencv_image_point) const;
   std::optional<Eigen::Vector3d> on_plane(const QPointF& opencv_image_point, double z) const;
+  // Where the ray meets the upright plane through `anchor` that faces the camera: a height handle's drag.
+  std::optional<Eigen::Vector3d> on_upright(const QPointF& opencv_image_point, const Eigen::Vector3d& anchor) const;
   void paint_handles(QPainter& p) const;
 
   void rebuild_dots();
@@ -357,6 +362,7 @@ void CameraView::Impl::paint_overlays(QPainter& p, const QTransform& image_to_ta
 std::vector<BoxHandle> CameraView::Impl::handles() const {
   std::vector<BoxHandle> out{{BoxHandle::Kind::Body, 0, 0}};
   for (const BoxHandle& h : resize_and_rotate_handles()) out.push_back(h);
+  out.push_back({BoxHandle::Kind::Height, 0, 0});
   return out;
 }
 
@@ -373,7 +379,7 @@ std::optional<QPointF> CameraView::Impl::image_point_of(const Eigen::Vector3d& p
   return to_qt(proj.u[0] - margin, proj.v[0] - margin);
 }
 
-std::optional<Eigen::Vector3d> CameraView::Impl::on_plane(const QPointF& image_point, double z) const {
+std::optional<std::pair<Eigen::Vector3d, Eigen::Vector3d>> CameraView::Impl::ray_of(const QPointF& image_point) const {
   const auto& K = intrinsics.K;
   if (K(0, 0) == 0 || K(1, 1) == 0) return std::nullopt;
   Eigen::Vector3d ray((image_point.x() - K(0, 2)) / K(0, 0), (image_point.y() - K(1, 2)) / K(1, 1), 1);
@@ -386,10 +392,30 @@ std::optional<Eigen::Vector3d> CameraView::Impl::on_plane(const QPointF& image_p
     ray = {out[0].x, out[0].y, 1};
   }
   const Eigen::Isometry3d T_lidar_from_cam = T_cam_from_lidar.inverse();
-  const Eigen::Vector3d origin = T_lidar_from_cam.translation();
-  const Eigen::Vector3d dir = T_lidar_from_cam.linear() * ray;
+  return std::pair{T_lidar_from_cam.translation(), Eigen::Vector3d(T_lidar_from_cam.linear() * ray)};
+}
+
+std::optional<Eigen::Vector3d> CameraView::Impl::on_plane(const QPointF& image_point, double z) const {
+  const auto ray = ray_of(image_point);
+  if (!ray) return std::nullopt;
+  const auto& [origin, dir] = *ray;
   if (std::abs(dir.z()) < 1e-12) return std::nullopt;
   const double t = (z - origin.z()) / dir.z();
+  if (t <= 0) return std::nullopt;
+  return origin + t * dir;
+}
+
+std::optional<Eigen::Vector3d> CameraView::Impl::on_upright(const QPointF& image_point,
+                                                            const Eigen::Vector3d& anchor) const {
+  const auto ray = ray_of(image_point);
+  if (!ray) return std::nullopt;
+  const auto& [origin, dir] = *ray;
+  Eigen::Vector3d n = anchor - origin;
+  n.z() = 0;
+  if (n.norm() < 1e-9) return std::nullopt;
+  const double denom = n.dot(dir);
+  if (std::abs(denom) < 1e-12) return std::nullopt;
+  const double t = n.dot(anchor - origin) / denom;
   if (t <= 0) return std::nullopt;
   return origin + t * dir;
 }
@@ -421,6 +447,10 @@ void CameraView::Impl::paint_handles(QPainter& p) const {
         p.setBrush(kKnobColor);
         p.drawEllipse(w, r + 1, r + 1);
         break;
+      case BoxHandle::Kind::Height:  // a square with a stalk up: drag it up or down
+        p.setPen(QPen(kHandleColor, 1.5));
+        p.drawLine(w - QPointF(0, r), w - QPointF(0, 3 * r));
+        [[fallthrough]];
       default:
         p.setPen(QPen(Qt::black, 1));
         p.setBrush(kHandleColor);
@@ -757,12 +787,16 @@ void CameraView::mousePressEvent(QMouseEvent* event) {
       const double dist = std::hypot(points[i]->x() - event->position().x(), points[i]->y() - event->position().y());
       if (dist > best) continue;
       const BoxLabel& box = d.boxes[static_cast<std::size_t>(d.selected)];
-      const auto grab = lidar_point_on_plane(widget_to_image(event->position()), box.center.z());
+      const QPointF image_point = widget_to_image(event->position());
+      const bool height = kinds[i].kind == BoxHandle::Kind::Height;
+      const auto grab = height ? d.on_upright(image_point, handle_position(box, kinds[i], kKnobOffset_m))
+                               : d.on_plane(image_point, box.center.z());
       if (!grab) continue;
       best = dist;
       d.held = kinds[i];
       d.held_start = box;
       d.grab = grab->head<2>();
+      d.grab_z = grab->z();
     }
   }
   d.dragging = d.held.kind == BoxHandle::Kind::None &&
@@ -774,9 +808,14 @@ void CameraView::mouseMoveEvent(QMouseEvent* event) {
   auto& d = *impl_;
   const QPoint pos = event->position().toPoint();
   if (d.held.kind != BoxHandle::Kind::None && d.selected >= 0 && d.selected < static_cast<int>(d.boxes.size())) {
-    if (const auto now = lidar_point_on_plane(widget_to_image(event->position()), d.held_start.center.z())) {
+    const QPointF image_point = widget_to_image(event->position());
+    const bool height = d.held.kind == BoxHandle::Kind::Height;
+    const auto now = height ? d.on_upright(image_point, handle_position(d.held_start, d.held, kKnobOffset_m))
+                            : d.on_plane(image_point, d.held_start.center.z());
+    if (now) {
       d.dragged = true;
-      const BoxLabel box = dragged_box(d.held_start, d.held, d.grab, now->head<2>());
+      const BoxLabel box = height ? heightened_box(d.held_start, d.grab_z, now->z())
+                                  : dragged_box(d.held_start, d.held, d.grab, now->head<2>());
       d.boxes[static_cast<std::size_t>(d.selected)] = box;
       d.projected_boxes = project_boxes(d.boxes, d.T_cam_from_lidar, d.intrinsics);
       update();
@@ -803,7 +842,7 @@ void CameraView::mouseReleaseEvent(QMouseEvent* event) {
       const BoxLabel& box = d.boxes[static_cast<std::size_t>(index)];
       const BoxLabel& start = d.held_start;
       if (box.center != start.center || box.yaw != start.yaw || box.length != start.length ||
-          box.width != start.width)
+          box.width != start.width || box.height != start.height)
         emit box_edit_finished(index, box);
     }
     event->accept();

@@ -76,8 +76,9 @@ class CameraView : public QWidget {
   void set_editing_enabled(bool on);
   bool editing_enabled() const;
   // Widget positions of the selected box's handles while editing: [0] the centre (move), then the 4 corners
-  // (front-left, front-right, back-left, back-right), the 4 face middles (front, back, left, right) and the
-  // rotation knob; nullopt for a handle behind the camera. Empty without a selection or editing.
+  // (front-left, front-right, back-left, back-right), the 4 face middles (front, back, left, right), the
+  // rotation knob and [10] the middle of the top face (height); nullopt for a handle behind the camera. Empty
+  // without a selection or editing.
   std::vector<std::optional<QPointF>> handle_widget_points() const;
   // Where the viewing ray through an image point (OpenCV pixel coordinates) meets the plane z = `z` of the lidar
   // frame; nullopt when it runs parallel to it or away from it. Distortion is undone first.
