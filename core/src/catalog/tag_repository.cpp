@@ -172,8 +172,10 @@ bool TagRepository::delete_collection(const std::string& name) {
   return db_.changes() > 0;  // collection_samples go with it (ON DELETE CASCADE)
 }
 
-std::vector<QueryHit> TagRepository::select_samples(const CompiledQuery& query) const {
-  SqliteStatement q(db_, query.sql);
+namespace {
+
+std::vector<QueryHit> select_on(const SqliteDatabase& db, const CompiledQuery& query) {
+  SqliteStatement q(db, query.sql);
   for (std::size_t i = 0; i < query.params.size(); ++i)
     std::visit([&](const auto& v) { q.bind(static_cast<int>(i + 1), v); }, query.params[i]);
   std::vector<QueryHit> out;
@@ -181,40 +183,58 @@ std::vector<QueryHit> TagRepository::select_samples(const CompiledQuery& query) 
   return out;
 }
 
-namespace {
-
-// SQLite calls the handler every kStepsPerCall instructions; a non-zero return interrupts the statement.
-constexpr int kStepsPerCall = 1000;
-
-struct StepBudget {
-  sqlite3* db;
-  std::int64_t calls_left;
-  bool exhausted = false;
-  StepBudget(sqlite3* handle, std::int64_t steps) : db(handle), calls_left(steps / kStepsPerCall + 1) {
-    sqlite3_progress_handler(db, kStepsPerCall, &StepBudget::tick, this);
+// Interrupts the connection's statements once `stop` is true: SQLite asks every kStepsPerCall instructions.
+class StopWatcher {
+public:
+  static constexpr int kStepsPerCall = 1000;
+  StopWatcher(sqlite3* db, const std::atomic<bool>& stop) : db_(db), stop_(stop) {
+    sqlite3_progress_handler(db_, kStepsPerCall, &StopWatcher::tick, this);
   }
-  ~StepBudget() { sqlite3_progress_handler(db, 0, nullptr, nullptr); }
-  StepBudget(const StepBudget&) = delete;
-  StepBudget& operator=(const StepBudget&) = delete;
+  ~StopWatcher() { sqlite3_progress_handler(db_, 0, nullptr, nullptr); }
+  StopWatcher(const StopWatcher&) = delete;
+  StopWatcher& operator=(const StopWatcher&) = delete;
+  bool stopped() const { return stopped_; }
+
+private:
   static int tick(void* self) {
-    auto* b = static_cast<StepBudget*>(self);
-    if (--b->calls_left > 0) return 0;
-    b->exhausted = true;
-    return 1;
+    auto* w = static_cast<StopWatcher*>(self);
+    w->stopped_ = w->stop_.load(std::memory_order_relaxed);
+    return w->stopped_ ? 1 : 0;
   }
+  sqlite3* db_;
+  const std::atomic<bool>& stop_;
+  bool stopped_ = false;
 };
+
+std::optional<std::vector<QueryHit>> select_unless(const SqliteDatabase& db, const CompiledQuery& query,
+                                                   const std::atomic<bool>& stop) {
+  if (stop) return std::nullopt;
+  StopWatcher watcher(db.handle(), stop);
+  try {
+    return select_on(db, query);
+  } catch (const CatalogError&) {
+    if (watcher.stopped()) return std::nullopt;
+    throw;
+  }
+}
 
 }  // namespace
 
-std::optional<std::vector<QueryHit>> TagRepository::select_samples_within(const CompiledQuery& query,
-                                                                          std::int64_t step_budget) const {
-  StepBudget budget(db_.handle(), step_budget);
-  try {
-    return select_samples(query);
-  } catch (const CatalogError&) {
-    if (budget.exhausted) return std::nullopt;
-    throw;
-  }
+TagRepository::TagRepository(SqliteDatabase& db) : db_(db) {}
+TagRepository::~TagRepository() = default;
+
+std::vector<QueryHit> TagRepository::select_samples(const CompiledQuery& query) const { return select_on(db_, query); }
+
+std::optional<std::vector<QueryHit>> TagRepository::select_samples_unless(const CompiledQuery& query,
+                                                                          const std::atomic<bool>& stop) const {
+  return select_unless(db_, query, stop);
+}
+
+std::optional<std::vector<QueryHit>> TagRepository::select_samples_apart(const CompiledQuery& query,
+                                                                         const std::atomic<bool>& stop) const {
+  std::lock_guard lock(apart_mutex_);
+  if (!apart_) apart_ = std::make_unique<SqliteDatabase>(db_.file());
+  return select_unless(*apart_, query, stop);
 }
 
 }  // namespace dc::core

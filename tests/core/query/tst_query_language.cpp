@@ -460,19 +460,32 @@ private slots:
     }
   }
 
-  // A query given too little work gives up instead of answering partly; with enough it answers in full.
-  void stepBudgetGivesUpWhole() {
+  // A query told to stop gives up instead of answering partly; otherwise it answers in full, on the catalog's
+  // connection or on one of its own.
+  void stoppedQueryGivesUpWhole() {
     const std::string query = "class:Car count>=3";
     const CompiledQuery scan =
         QueryCompiler::compile_page(QueryParser::parse(query), query, QueryPlan::InSampleOrder, std::nullopt, 1000);
     auto& tags = catalog_->tag_repository();
-    QVERIFY(!tags.select_samples_within(scan, 10).has_value());
-    const auto full = tags.select_samples_within(scan, 1'000'000'000);
+    auto keys = [](const std::vector<QueryHit>& hits) {
+      std::vector<std::pair<std::int64_t, std::int64_t>> out;
+      for (const auto& h : hits) out.emplace_back(h.sample.drive_id, h.sample.key);
+      return out;
+    };
+    const auto expected = tags.select_samples(scan);
+    QVERIFY(!expected.empty());
+    std::atomic<bool> stop{true};
+    QVERIFY(!tags.select_samples_unless(scan, stop).has_value());
+    QVERIFY(!tags.select_samples_apart(scan, stop).has_value());
+    stop = false;
+    const auto full = tags.select_samples_unless(scan, stop);
     QVERIFY(full.has_value());
-    QCOMPARE(full->size(), tags.select_samples(scan).size());
-    QVERIFY(!full->empty());
-    // The budget is gone once the call returns: a later plain query runs to its end.
-    QCOMPARE(tags.select_samples(scan).size(), full->size());
+    QCOMPARE(keys(*full), keys(expected));
+    const auto apart = tags.select_samples_apart(scan, stop);
+    QVERIFY(apart.has_value());
+    QCOMPARE(keys(*apart), keys(expected));
+    // The watch is gone once the call returns: a later plain query runs to its end.
+    QCOMPARE(tags.select_samples(scan).size(), expected.size());
   }
 
   void valuesNeverReachTheSqlText() {

@@ -1,5 +1,8 @@
 #pragma once
+#include <atomic>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,7 +37,8 @@ struct CollectionInfo {
 // Tags on samples and named collections of samples. Both refer to samples by key, so they survive re-ingest.
 class TagRepository {
 public:
-  explicit TagRepository(SqliteDatabase& db) : db_(db) {}
+  explicit TagRepository(SqliteDatabase& db);
+  ~TagRepository();
 
   void tag(const SampleRef& sample, const std::string& tag);
   void untag(const SampleRef& sample, const std::string& tag);
@@ -61,13 +65,20 @@ public:
 
   // Runs a query compiled by QueryCompiler (its SQL is constant fragments; every value is a bound parameter).
   std::vector<QueryHit> select_samples(const CompiledQuery& query) const;
-  // The same, but gives up (nullopt) once SQLite has executed about `step_budget` virtual machine instructions.
-  std::optional<std::vector<QueryHit>> select_samples_within(const CompiledQuery& query,
-                                                             std::int64_t step_budget) const;
+  // The same, but gives up (nullopt) once `stop` is true (looked at every thousand SQLite instructions).
+  std::optional<std::vector<QueryHit>> select_samples_unless(const CompiledQuery& query,
+                                                             const std::atomic<bool>& stop) const;
+  // select_samples_unless on a second connection to the same catalog file, so another thread can run it while
+  // this repository's connection is busy (one such call at a time). Sees committed data only.
+  std::optional<std::vector<QueryHit>> select_samples_apart(const CompiledQuery& query,
+                                                            const std::atomic<bool>& stop) const;
 
 private:
   std::int64_t sample_id(const SampleRef& sample) const;  // throws CatalogError when the sample does not exist
   SqliteDatabase& db_;
+  // select_samples_apart's connection, opened on first use and kept: its page cache stays warm between queries.
+  mutable std::unique_ptr<SqliteDatabase> apart_;
+  mutable std::mutex apart_mutex_;
 };
 
 }  // namespace dc::core
