@@ -22,6 +22,9 @@ constexpr double kSideViewRange_m = 25.0;
 constexpr int kSideViewPoints = 30;
 constexpr double kSideViewCos = 0.7;
 constexpr double kMaxPersonLength_m = 2.5;  // a cyclist with its bicycle at most
+constexpr double kMaxPersonWidth_m = 1.0;   // ... and across (a vehicle's front or back is wider than this)
+constexpr double kMinBicycleDepth_m = 1.2;  // a bicycle seen end-on still shows this much of its length
+constexpr std::size_t kNarrowViews = 3;     // well-seen detections needed to call a "vehicle" a bicycle
 // m/s: a vehicle slower than this takes its heading from its shape (as a standing one), only the direction from its
 // motion: the centers of a parked car seen from changing angles wander by a metre or two, sideways as often as not.
 constexpr double kSlowVehicleSpeed = 2.0;
@@ -275,6 +278,21 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
         side_lengths.push_back(OutlineProjection(obs[k].box, yaw[k]).extents().x());
       }
       if (side_lengths.size() >= 2 && percentile(side_lengths, kSizePercentile) < kMaxPersonLength_m)
+        category = "Pedestrian";
+    }
+    // Seen from ahead or behind, a vehicle shows its width across its motion; a bicycle shows a narrow outline that
+    // reaches back along its length (wheels, frame and rider at different depths). A "vehicle" that, whenever seen
+    // well, is narrow across its motion and a bicycle's length along it, is a person.
+    if (!is_person(category)) {
+      std::vector<double> along, across;
+      for (std::size_t k = 0; k < n; ++k) {
+        const Eigen::Vector2d sight = obs[k].box.center.head<2>() - obs[k].box.sensor;
+        if (sight.norm() > kSideViewRange_m || obs[k].box.points < kSideViewPoints) continue;
+        const Eigen::Vector2d e = OutlineProjection(obs[k].box, yaw[k]).extents();
+        along.push_back(e.x()), across.push_back(e.y());
+      }
+      if (along.size() >= kNarrowViews && percentile(across, kSizePercentile) < kMaxPersonWidth_m &&
+          percentile(along, kSizePercentile) < kMaxPersonLength_m && percentile(along, 1 - kSizePercentile) > kMinBicycleDepth_m)
         category = "Pedestrian";
     }
   } else {

@@ -294,6 +294,43 @@ class TestAutolabel : public QObject {
     QCOMPARE(creeping, 30);
   }
 
+  // Two oncoming objects detected as cars, seen from ahead at 5 m/s: a bicycle (a 1.7 m outline along its motion,
+  // 0.55 m across) becomes a cyclist; a car (its 1.8 m wide front face) stays a car.
+  void trackerHeadOnBicycleIsACyclist() {
+    const auto detection = [](Eigen::Vector2d c, double lo_x, double hi_x, double half_y, Eigen::Vector2d center) {
+      Detection d;
+      d.center = {center.x(), center.y(), 0.8};
+      d.length = 4.2, d.width = 1.8, d.height = 1.6;
+      d.category = "Car";
+      d.score = 0.9;
+      d.points = 120;
+      for (double x : {lo_x, hi_x})
+        for (double sy : {-1.0, 1.0}) d.outline.push_back({c.x() + x, c.y() + sy * half_y});
+      return d;
+    };
+    const AutolabelSettings settings;
+    MultiObjectTracker tracker(settings);
+    for (int s = 0; s < 30; ++s) {
+      const double x = 24 - 0.5 * s;
+      const Eigen::Vector2d bike(x, 1.5), car(x, -3.5);
+      tracker.add_sample(s, 0.1 * s,
+                         {detection(bike, -0.85, 0.85, 0.275, bike + Eigen::Vector2d(1.25, 0)),
+                          detection(car, -2.1, -1.8, 0.9, car)});
+    }
+    int cyclists = 0, cars = 0;
+    for (const TrackedBox& b : tracker.finish()) {
+      if (b.box.center.y() > 0) {
+        QCOMPARE(b.box.category, std::string("Cyclist"));
+        ++cyclists;
+      } else {
+        QCOMPARE(b.box.category, std::string("Car"));
+        ++cars;
+      }
+    }
+    QCOMPARE(cyclists, 30);
+    QCOMPARE(cars, 30);
+  }
+
   // Shapes of the kind the lidar sees, classified as a person would: a car's side, a car's rear (grown 4.2 m away
   // from the sensor), a pedestrian, a wall too long for any class, a low curb-like cluster.
   void classesFromSize() {
