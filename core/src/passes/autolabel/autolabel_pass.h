@@ -12,7 +12,7 @@ namespace dc::core {
 class AutolabelPass : public Pass {
  public:
   std::string name() const override { return "autolabel"; }
-  std::string version() const override { return "5"; }  // 5: narrow oncoming "vehicles" are cyclists
+  std::string version() const override { return "6"; }  // 6: tracks lost for a moment are stitched
   std::string summary() const override;
   std::vector<ParamSpec> parameters() const override;
   PassResult run(const PassContext& context) const override;

@@ -5,6 +5,7 @@
 #include "passes/autolabel/outline_projection.h"
 
 #include <algorithm>
+#include <tuple>
 #include <cmath>
 #include <numbers>
 
@@ -22,6 +23,14 @@ constexpr double kSideViewRange_m = 25.0;
 constexpr int kSideViewPoints = 30;
 constexpr double kSideViewCos = 0.7;
 constexpr double kMaxPersonLength_m = 2.5;  // a cyclist with its bicycle at most
+// Hindsight stitching: a track that ends and one that begins at most this many samples later, of the same kind,
+// whose motions carried across the gap meet within this distance (plus a margin per second of gap) and whose
+// velocities differ by less than this, are one object lost for a moment.
+constexpr int kStitchMaxGap = 10;
+constexpr std::size_t kStitchFitWindow = 5;  // observations the end motions are fitted on
+constexpr double kStitchDistance_m = 1.0;
+constexpr double kStitchDistancePerSecond_m = 1.0;
+constexpr double kStitchSpeedChange = 2.0;
 constexpr double kMaxPersonWidth_m = 1.0;   // ... and across (a vehicle's front or back is wider than this)
 constexpr double kMinBicycleDepth_m = 1.2;  // a bicycle seen end-on still shows this much of its length
 constexpr std::size_t kNarrowViews = 3;     // well-seen detections needed to call a "vehicle" a bicycle
@@ -113,9 +122,78 @@ void MultiObjectTracker::end_track(Track& track) {
   track.observations.clear();  // marks the moved-from entry for removal
 }
 
+void MultiObjectTracker::stitch_tracks() {
+  struct Ends {
+    int first = 0, last = 0;  // steps
+    bool persons = false;
+    Eigen::Vector2d start, end, start_velocity, end_velocity;
+  };
+  const auto time_of = [&](int step) { return steps_[static_cast<std::size_t>(step)].time_s; };
+  // Position and velocity (least squares) of a few observations at one end of a track, at that end.
+  const auto fit = [&](const std::vector<Observation>& obs, std::size_t from, std::size_t to, int at_step) {
+    double st = 0, stt = 0, m = 0;
+    Eigen::Vector2d sp = Eigen::Vector2d::Zero(), stp = Eigen::Vector2d::Zero();
+    const double t0 = time_of(at_step);
+    for (std::size_t i = from; i < to; ++i) {
+      const double t = time_of(obs[i].step) - t0;
+      const Eigen::Vector2d p = obs[i].box.center.head<2>();
+      st += t, stt += t * t, m += 1, sp += p, stp += t * p;
+    }
+    const double det = m * stt - st * st;
+    const Eigen::Vector2d v = det < 1e-12 ? Eigen::Vector2d::Zero() : Eigen::Vector2d((m * stp - st * sp) / det);
+    return std::pair{Eigen::Vector2d((sp - v * st) / m), v};
+  };
+  std::vector<Ends> ends(ended_.size());
+  for (std::size_t i = 0; i < ended_.size(); ++i) {
+    const auto& obs = ended_[i].observations;
+    const std::size_t n = obs.size(), w = std::min(n, kStitchFitWindow);
+    Ends& e = ends[i];
+    e.first = obs.front().step, e.last = obs.back().step;
+    std::size_t persons = 0;
+    for (const auto& o : obs) persons += is_person(o.box.category);
+    e.persons = 2 * persons > n;
+    std::tie(e.start, e.start_velocity) = fit(obs, 0, w, e.first);
+    std::tie(e.end, e.end_velocity) = fit(obs, n - w, n, e.last);
+  }
+  // Every plausible (ended, begun) pair with its mismatch: each track's motion carried across the gap should land
+  // on the other's end; the best pairs are joined first, each track joined at most once at each end.
+  std::vector<std::tuple<double, std::size_t, std::size_t>> pairs;
+  for (std::size_t a = 0; a < ended_.size(); ++a)
+    for (std::size_t b = 0; b < ended_.size(); ++b) {
+      const Ends &ea = ends[a], &eb = ends[b];
+      if (eb.first <= ea.last || eb.first - ea.last > kStitchMaxGap || ea.persons != eb.persons) continue;
+      const double dt = time_of(eb.first) - time_of(ea.last);
+      const double forward = (ea.end + ea.end_velocity * dt - eb.start).norm();
+      const double backward = (eb.start - eb.start_velocity * dt - ea.end).norm();
+      const double mismatch = 0.5 * (forward + backward);
+      if (mismatch > kStitchDistance_m + kStitchDistancePerSecond_m * dt ||
+          (ea.end_velocity - eb.start_velocity).norm() > kStitchSpeedChange)
+        continue;
+      pairs.emplace_back(mismatch, a, b);
+    }
+  std::sort(pairs.begin(), pairs.end());
+  std::vector<std::ptrdiff_t> next(ended_.size(), -1);
+  std::vector<char> has_previous(ended_.size(), 0);
+  for (const auto& [mismatch, a, b] : pairs) {
+    if (next[a] >= 0 || has_previous[b]) continue;
+    next[a] = static_cast<std::ptrdiff_t>(b);
+    has_previous[b] = 1;
+  }
+  for (std::size_t a = 0; a < ended_.size(); ++a) {
+    if (has_previous[a]) continue;  // joined onto the track it continues
+    for (std::ptrdiff_t b = next[a]; b >= 0; b = next[static_cast<std::size_t>(b)]) {
+      auto& from = ended_[static_cast<std::size_t>(b)].observations;
+      ended_[a].observations.insert(ended_[a].observations.end(), from.begin(), from.end());
+      from.clear();
+    }
+  }
+  std::erase_if(ended_, [](const Track& t) { return t.observations.empty(); });
+}
+
 std::vector<TrackedBox> MultiObjectTracker::finish() {
   for (auto& t : live_) end_track(t);
   live_.clear();
+  stitch_tracks();
   std::sort(ended_.begin(), ended_.end(), [](const Track& a, const Track& b) { return a.id < b.id; });
   std::vector<TrackedBox> out;
   int confirmed = 0;

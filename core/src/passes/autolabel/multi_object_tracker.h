@@ -55,6 +55,8 @@ class MultiObjectTracker {
   };
 
   void end_track(Track& track);
+  // Joins ended tracks that continue each other across a short gap (an object lost for a moment).
+  void stitch_tracks();
   void emit_boxes(const Track& track, std::vector<TrackedBox>& out) const;
   // Person tracks that are pieces of a parked vehicle (mostly inside its footprint) become part of its track.
   static void absorb_vehicle_pieces(std::vector<TrackedBox>& out);

@@ -294,6 +294,48 @@ class TestAutolabel : public QObject {
     QCOMPARE(creeping, 30);
   }
 
+  // A car lost for 7 samples (longer than max_misses, so its track ends) and found again where its motion leads
+  // keeps one track id, the gap bridged; a car appearing in the same gap 4 m off that path is another track.
+  void trackerStitchesAcrossAGap() {
+    const auto car = [](Eigen::Vector2d c) {
+      Detection d;
+      d.center = {c.x(), c.y(), 0.8};
+      d.length = 4.2, d.width = 1.8, d.height = 1.5;
+      d.category = "Car";
+      d.score = 0.9;
+      d.points = 200;
+      for (double sx : {-0.5, 0.5})
+        for (double sy : {-0.5, 0.5}) d.outline.push_back(c + Eigen::Vector2d(sx * 4.2, sy * 1.8));
+      return d;
+    };
+    const AutolabelSettings settings;
+    QVERIFY(settings.max_misses < 7);
+    MultiObjectTracker tracker(settings);
+    for (int s = 0; s < 30; ++s) {
+      std::vector<Detection> seen;
+      const Eigen::Vector2d at(5 + 0.8 * s, 2);  // 8 m/s along x
+      if (s < 10 || s > 16) seen.push_back(car(at));
+      if (s >= 12) seen.push_back(car({5 + 0.8 * s, 6 - 0.05 * (s - 12)}));  // another car, 4 m to the side
+      tracker.add_sample(s, 0.1 * s, seen);
+    }
+    std::map<int, std::set<int>> samples_of;
+    std::set<int> other_tracks;
+    int bridged = 0;
+    for (const TrackedBox& b : tracker.finish()) {
+      if (b.box.center.y() < 4) {
+        samples_of[b.track].insert(b.sample);
+        bridged += b.bridged;
+      } else {
+        other_tracks.insert(b.track);
+      }
+    }
+    QCOMPARE(samples_of.size(), std::size_t(1));  // one id for the first car, every sample
+    QCOMPARE(samples_of.begin()->second.size(), std::size_t(30));
+    QCOMPARE(bridged, 7);
+    QCOMPARE(other_tracks.size(), std::size_t(1));
+    QVERIFY(!other_tracks.count(samples_of.begin()->first));
+  }
+
   // Two oncoming objects detected as cars, seen from ahead at 5 m/s: a bicycle (a 1.7 m outline along its motion,
   // 0.55 m across) becomes a cyclist; a car (its 1.8 m wide front face) stays a car.
   void trackerHeadOnBicycleIsACyclist() {
@@ -379,12 +421,18 @@ class TestAutolabel : public QObject {
       std::vector<const BoxLabel*> autos;
       for (const auto& b : result.labels)
         if (b.frame_index == key && b.center.head<2>().norm() < kRange) autos.push_back(&b);
-      auto_near += static_cast<int>(autos.size());
-      std::set<const BoxLabel*> matched;
+      std::set<const BoxLabel*> matched, ignored;
       const PointCloud cloud = load_point_cloud(*session.lidar_frame(s));
       for (const BoxLabel& g : session.labels(s)) {
-        if (g.center.head<2>().norm() >= kRange || points_inside(cloud, g) < 10) continue;
+        if (g.center.head<2>().norm() >= kRange) continue;
         const double iou = g.category == "Car" ? 0.5 : 0.3;
+        if (points_inside(cloud, g) < 10) {
+          // Hardly seen: neither a miss nor, for the box that finds it anyway (bridged over an occlusion), a false
+          // positive, as the eval pass treats reference boxes under min_gt_points.
+          for (const BoxLabel* a : autos)
+            if (a->category == g.category && bev_iou(*a, g) >= iou) ignored.insert(a);
+          continue;
+        }
         ++truths[g.category];
         for (const BoxLabel* a : autos)
           if (a->category == g.category && !matched.count(a) && bev_iou(*a, g) >= iou) {
@@ -395,6 +443,8 @@ class TestAutolabel : public QObject {
           }
       }
       auto_matched += static_cast<int>(matched.size());
+      for (const BoxLabel* a : matched) ignored.erase(a);
+      auto_near += static_cast<int>(autos.size() - ignored.size());
     }
     const auto recall = [&](const char* c) { return double(found[c]) / std::max(1, truths[c]); };
     const double precision = double(auto_matched) / std::max(1, auto_near);
@@ -410,11 +460,11 @@ class TestAutolabel : public QObject {
           truths["Car"], recall("Car"), truths["Pedestrian"], recall("Pedestrian"), truths["Cyclist"],
           recall("Cyclist"), precision, auto_near, id_purity);
     QVERIFY(truths["Car"] > 50);
-    // Just below the figures measured on this drive (0.920, 0.990, 0.563, 0.798, 0.925): a drop shows. (Purity was
+    // Just below the figures measured on this drive (0.938, 0.990, 0.803, 0.798, 0.918): a drop shows. (Purity was
     // 0.955 while slow parked cars had sideways headings: their boxes, now matched, are split over two tracks.)
-    QVERIFY(recall("Car") >= 0.90);
+    QVERIFY(recall("Car") >= 0.92);
     QVERIFY(recall("Pedestrian") >= 0.97);
-    QVERIFY(recall("Cyclist") >= 0.54);
+    QVERIFY(recall("Cyclist") >= 0.78);
     QVERIFY(precision >= 0.78);
     QVERIFY(id_purity >= 0.91);
   }
