@@ -23,6 +23,12 @@ constexpr double kSideViewRange_m = 25.0;
 constexpr int kSideViewPoints = 30;
 constexpr double kSideViewCos = 0.7;
 constexpr double kMaxPersonLength_m = 2.5;  // a cyclist with its bicycle at most
+// A track that goes from faster than walking to standing (or back) between two windows of this many observations,
+// each a steady motion (centers within this RMS of a straight line), followed two objects: a cyclist passing a
+// parked car, say. Nothing brakes from 3 m/s to a standstill within a second.
+constexpr std::size_t kBreakWindow = 8;
+constexpr double kBreakSteadiness_m = 0.3;
+constexpr double kStandingSpeed = 0.8;
 // Hindsight stitching: a track that ends and one that begins at most this many samples later, of the same kind,
 // whose motions carried across the gap meet within this distance (plus a margin per second of gap) and whose
 // velocities differ by less than this, are one object lost for a moment.
@@ -122,6 +128,44 @@ void MultiObjectTracker::end_track(Track& track) {
   track.observations.clear();  // marks the moved-from entry for removal
 }
 
+std::vector<MultiObjectTracker::Track> MultiObjectTracker::split_at_motion_breaks(Track track) const {
+  // The velocity of a window of observations (least squares over time) and how far they lie from that line (RMS).
+  const auto motion = [&](std::size_t from, std::size_t to) {
+    const auto& obs = track.observations;
+    double st = 0, stt = 0, m = 0;
+    Eigen::Vector2d sp = Eigen::Vector2d::Zero(), stp = Eigen::Vector2d::Zero();
+    for (std::size_t i = from; i < to; ++i) {
+      const double t = steps_[static_cast<std::size_t>(obs[i].step)].time_s;
+      const Eigen::Vector2d p = obs[i].box.center.head<2>();
+      st += t, stt += t * t, m += 1, sp += p, stp += t * p;
+    }
+    const double det = m * stt - st * st;
+    if (det < 1e-12) return std::pair{Eigen::Vector2d(Eigen::Vector2d::Zero()), 1e9};
+    const Eigen::Vector2d v = (m * stp - st * sp) / det, p0 = (sp - v * st) / m;
+    double ss = 0;
+    for (std::size_t i = from; i < to; ++i)
+      ss += (obs[i].box.center.head<2>() - p0 - v * steps_[static_cast<std::size_t>(obs[i].step)].time_s).squaredNorm();
+    return std::pair{v, std::sqrt(ss / m)};
+  };
+  const std::size_t n = track.observations.size();
+  std::size_t best = 0;
+  double best_jump = 0;
+  for (std::size_t k = kBreakWindow; k + kBreakWindow <= n; ++k) {
+    const auto [before, before_rms] = motion(k - kBreakWindow, k);
+    const auto [after, after_rms] = motion(k, k + kBreakWindow);
+    if (before_rms > kBreakSteadiness_m || after_rms > kBreakSteadiness_m) continue;
+    const double slow = std::min(before.norm(), after.norm()), fast = std::max(before.norm(), after.norm());
+    if (slow < kStandingSpeed && fast > kMaxWalkingSpeed && fast - slow > best_jump) best = k, best_jump = fast - slow;
+  }
+  if (best == 0) return {std::move(track)};
+  Track rest = track;  // the same id until confirmed tracks are numbered
+  rest.observations.erase(rest.observations.begin(), rest.observations.begin() + static_cast<std::ptrdiff_t>(best));
+  track.observations.resize(best);
+  std::vector<Track> out = split_at_motion_breaks(std::move(track));
+  for (auto& t : split_at_motion_breaks(std::move(rest))) out.push_back(std::move(t));
+  return out;
+}
+
 void MultiObjectTracker::stitch_tracks() {
   struct Ends {
     int first = 0, last = 0;  // steps
@@ -193,8 +237,14 @@ void MultiObjectTracker::stitch_tracks() {
 std::vector<TrackedBox> MultiObjectTracker::finish() {
   for (auto& t : live_) end_track(t);
   live_.clear();
+  std::vector<Track> pieces;
+  for (auto& t : ended_)
+    for (auto& piece : split_at_motion_breaks(std::move(t))) pieces.push_back(std::move(piece));
+  ended_ = std::move(pieces);
   stitch_tracks();
-  std::sort(ended_.begin(), ended_.end(), [](const Track& a, const Track& b) { return a.id < b.id; });
+  std::sort(ended_.begin(), ended_.end(), [](const Track& a, const Track& b) {
+    return std::pair(a.id, a.observations.front().step) < std::pair(b.id, b.observations.front().step);
+  });
   std::vector<TrackedBox> out;
   int confirmed = 0;
   for (const Track& t : ended_) {

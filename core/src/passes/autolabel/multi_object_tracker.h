@@ -55,6 +55,8 @@ class MultiObjectTracker {
   };
 
   void end_track(Track& track);
+  // The track cut where it goes from a steady motion to standing or back at once (it followed two objects).
+  std::vector<Track> split_at_motion_breaks(Track track) const;
   // Joins ended tracks that continue each other across a short gap (an object lost for a moment).
   void stitch_tracks();
   void emit_boxes(const Track& track, std::vector<TrackedBox>& out) const;

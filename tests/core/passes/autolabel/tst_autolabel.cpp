@@ -336,6 +336,35 @@ class TestAutolabel : public QObject {
     QVERIFY(!other_tracks.count(samples_of.begin()->first));
   }
 
+  // A cyclist at 5 m/s whose detections stop at a parked car's side, where the car's detections go on: the online
+  // track runs from one onto the other; in hindsight it is cut where the steady motion meets the standstill.
+  void trackerSplitsAMovingObjectFromAStandingOne() {
+    const auto detection = [](Eigen::Vector2d c, const char* category) {
+      Detection d;
+      d.center = {c.x(), c.y(), 0.8};
+      d.length = 1.7, d.width = 0.6, d.height = 1.6;
+      d.category = category;
+      d.score = 0.9;
+      d.points = 100;
+      for (double sx : {-0.5, 0.5})
+        for (double sy : {-0.5, 0.5}) d.outline.push_back(c + Eigen::Vector2d(sx * 1.7, sy * 0.6));
+      return d;
+    };
+    const AutolabelSettings settings;
+    MultiObjectTracker tracker(settings);
+    for (int s = 0; s < 40; ++s) {
+      const Eigen::Vector2d at = s < 20 ? Eigen::Vector2d(30 - 0.5 * s, 8) : Eigen::Vector2d(20.3, 8.1);
+      tracker.add_sample(s, 0.1 * s, {detection(at, "Cyclist")});
+    }
+    std::map<int, std::set<int>> moving, standing;  // track -> samples
+    for (const TrackedBox& b : tracker.finish()) (b.sample < 20 ? moving : standing)[b.track].insert(b.sample);
+    QCOMPARE(moving.size(), std::size_t(1));
+    QCOMPARE(standing.size(), std::size_t(1));
+    QVERIFY(moving.begin()->first != standing.begin()->first);
+    QCOMPARE(moving.begin()->second.size(), std::size_t(20));
+    QCOMPARE(standing.begin()->second.size(), std::size_t(20));
+  }
+
   // Two oncoming objects detected as cars, seen from ahead at 5 m/s: a bicycle (a 1.7 m outline along its motion,
   // 0.55 m across) becomes a cyclist; a car (its 1.8 m wide front face) stays a car.
   void trackerHeadOnBicycleIsACyclist() {
@@ -460,9 +489,9 @@ class TestAutolabel : public QObject {
           truths["Car"], recall("Car"), truths["Pedestrian"], recall("Pedestrian"), truths["Cyclist"],
           recall("Cyclist"), precision, auto_near, id_purity);
     QVERIFY(truths["Car"] > 50);
-    // Just below the figures measured on this drive (0.938, 0.990, 0.803, 0.798, 0.918): a drop shows. (Purity was
+    // Just below the figures measured on this drive (0.952, 0.990, 0.803, 0.805, 0.912): a drop shows. (Purity was
     // 0.955 while slow parked cars had sideways headings: their boxes, now matched, are split over two tracks.)
-    QVERIFY(recall("Car") >= 0.92);
+    QVERIFY(recall("Car") >= 0.94);
     QVERIFY(recall("Pedestrian") >= 0.97);
     QVERIFY(recall("Cyclist") >= 0.78);
     QVERIFY(precision >= 0.78);
