@@ -336,6 +336,8 @@ private slots:
   void labelZeroSize() { check_bad_label_row("zero", "Car 0.00 0 1.85 387.63 181.54 423.81 203.12 1.67 0 3.69 -16.53 2.39 58.49 1.57", "column 10 (w) 0 out of range"); }
   void labelHugeSize() { check_bad_label_row("huge", "Car 0.00 0 1.85 387.63 181.54 423.81 203.12 1.67 1.87 1e300 -16.53 2.39 58.49 1.57", "column 11 (l) 1e+300 out of range"); }
   void labelHugeRotation() { check_bad_label_row("rot", "Car 0.00 0 1.85 387.63 181.54 423.81 203.12 1.67 1.87 3.69 -16.53 2.39 58.49 1e30", "column 15 (rotation_y) 1e+30 out of range"); }
+  // Found by fuzzing: a DontCare row's occlusion was not range-checked and became an int (undefined behaviour).
+  void labelDontCareHugeOcclusion() { check_bad_label_row("dcocc", "DontCare -1 -4.4e72 -10 503.89 169.71 590.61 190.13 -1 -1 -1 -1000 -1000 -1000 -10", "column 3 (occluded) -4.4e+72 out of range -1..3"); }
   void labelNan() { check_bad_label_row("nan", "Car 0.00 0 1.85 387.63 181.54 423.81 203.12 1.67 1.87 3.69 nan 2.39 58.49 1.57", "column 12 (x) 'nan' is not a number"); }
   void labelFarLocation() { check_bad_label_row("far", "Car 0.00 0 1.85 387.63 181.54 423.81 203.12 1.67 1.87 3.69 -16.53 2.39 5e6 1.57", "column 14 (z) 5e+06 out of range"); }
   void labelTruncationOutOfRange() { check_bad_label_row("trunc", "Car 1.5 0 1.85 387.63 181.54 423.81 203.12 1.67 1.87 3.69 -16.53 2.39 58.49 1.57", "column 2 (truncated) 1.5 out of range"); }

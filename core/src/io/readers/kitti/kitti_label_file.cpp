@@ -38,7 +38,8 @@ void check_ranges(const std::string& type, const double* v, const std::filesyste
   };
   for (int c = 4; c < 8; ++c)
     if (std::abs(v[c]) > kMaxPixel) out_of(c, "-100000..100000 px");
-  // DontCare rows carry placeholders (-1 sizes, -1000 positions, -10 rotation) in their 3D fields.
+  // DontCare rows carry placeholders (-1 occlusion and sizes, -1000 positions, -10 rotation).
+  if (v[2] < -1 || v[2] > 3) out_of(2, "-1..3");
   if (type == "DontCare") return;
   if (v[1] < 0 || v[1] > 1) out_of(1, "0..1");
   if (v[2] < 0 || v[2] > 3) out_of(2, "0..3");
