@@ -99,6 +99,19 @@ std::vector<Eigen::Vector2d> visible_faces(Eigen::Vector2d center, double length
   return points;
 }
 
+// A whole car (4.2 x 1.8 m, its outline the footprint's corners) detected at `c`, facing +x.
+Detection car_detection(Eigen::Vector2d c) {
+  Detection d;
+  d.center = {c.x(), c.y(), 0.8};
+  d.length = 4.2, d.width = 1.8, d.height = 1.5;
+  d.category = "Car";
+  d.score = 0.9;
+  d.points = 200;
+  for (double sx : {-0.5, 0.5})
+    for (double sy : {-0.5, 0.5}) d.outline.push_back(c + Eigen::Vector2d(sx * 4.2, sy * 1.8));
+  return d;
+}
+
 }  // namespace
 
 class TestAutolabel : public QObject {
@@ -264,21 +277,10 @@ class TestAutolabel : public QObject {
   // its heading comes from its shape (length along x), not from the sideways "motion"; a car creeping forward at
   // 1.2 m/s faces the way it goes.
   void trackerSlowVehicleKeepsItsShapeHeading() {
-    const auto car = [](Eigen::Vector2d c) {
-      Detection d;
-      d.center = {c.x(), c.y(), 0.8};
-      d.length = 4.2, d.width = 1.8, d.height = 1.5;
-      d.category = "Car";
-      d.score = 0.9;
-      d.points = 200;
-      for (double sx : {-0.5, 0.5})
-        for (double sy : {-0.5, 0.5}) d.outline.push_back(c + Eigen::Vector2d(sx * 4.2, sy * 1.8));
-      return d;
-    };
     const AutolabelSettings settings;
     MultiObjectTracker tracker(settings);
     for (int s = 0; s < 30; ++s)
-      tracker.add_sample(s, 0.1 * s, {car({20, -2 - 0.06 * s}), car({-10 - 0.12 * s, 6})});
+      tracker.add_sample(s, 0.1 * s, {car_detection({20, -2 - 0.06 * s}), car_detection({-10 - 0.12 * s, 6})});
     int wandering = 0, creeping = 0;
     for (const TrackedBox& b : tracker.finish()) {
       QVERIFY(b.moving);
@@ -297,25 +299,14 @@ class TestAutolabel : public QObject {
   // A car lost for 7 samples (longer than max_misses, so its track ends) and found again where its motion leads
   // keeps one track id, the gap bridged; a car appearing in the same gap 4 m off that path is another track.
   void trackerStitchesAcrossAGap() {
-    const auto car = [](Eigen::Vector2d c) {
-      Detection d;
-      d.center = {c.x(), c.y(), 0.8};
-      d.length = 4.2, d.width = 1.8, d.height = 1.5;
-      d.category = "Car";
-      d.score = 0.9;
-      d.points = 200;
-      for (double sx : {-0.5, 0.5})
-        for (double sy : {-0.5, 0.5}) d.outline.push_back(c + Eigen::Vector2d(sx * 4.2, sy * 1.8));
-      return d;
-    };
     const AutolabelSettings settings;
     QVERIFY(settings.max_misses < 7);
     MultiObjectTracker tracker(settings);
     for (int s = 0; s < 30; ++s) {
       std::vector<Detection> seen;
       const Eigen::Vector2d at(5 + 0.8 * s, 2);  // 8 m/s along x
-      if (s < 10 || s > 16) seen.push_back(car(at));
-      if (s >= 12) seen.push_back(car({5 + 0.8 * s, 6 - 0.05 * (s - 12)}));  // another car, 4 m to the side
+      if (s < 10 || s > 16) seen.push_back(car_detection(at));
+      if (s >= 12) seen.push_back(car_detection({5 + 0.8 * s, 6 - 0.05 * (s - 12)}));  // another car, 4 m to the side
       tracker.add_sample(s, 0.1 * s, seen);
     }
     std::map<int, std::set<int>> samples_of;
