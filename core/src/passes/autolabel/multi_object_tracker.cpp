@@ -5,9 +5,9 @@
 #include "passes/autolabel/outline_projection.h"
 
 #include <algorithm>
-#include <tuple>
 #include <cmath>
 #include <numbers>
+#include <tuple>
 
 namespace dc::core::autolabel {
 
@@ -23,6 +23,9 @@ constexpr double kSideViewRange_m = 25.0;
 constexpr int kSideViewPoints = 30;
 constexpr double kSideViewCos = 0.7;
 constexpr double kMaxPersonLength_m = 2.5;  // a cyclist with its bicycle at most
+constexpr double kMaxPersonWidth_m = 1.0;   // ... and across (a vehicle's front or back is wider than this)
+constexpr double kMinBicycleDepth_m = 1.2;  // a bicycle seen end-on still shows this much of its length
+constexpr std::size_t kNarrowViews = 3;     // well-seen detections needed to call a "vehicle" a bicycle
 // A track that goes from faster than walking to standing (or back) between two windows of this many observations,
 // each a steady motion (centers within this RMS of a straight line), followed two objects: a cyclist passing a
 // parked car, say. Nothing brakes from 3 m/s to a standstill within a second.
@@ -37,9 +40,6 @@ constexpr std::size_t kStitchFitWindow = 5;  // observations the end motions are
 constexpr double kStitchDistance_m = 1.0;
 constexpr double kStitchDistancePerSecond_m = 1.0;
 constexpr double kStitchSpeedChange = 2.0;
-constexpr double kMaxPersonWidth_m = 1.0;   // ... and across (a vehicle's front or back is wider than this)
-constexpr double kMinBicycleDepth_m = 1.2;  // a bicycle seen end-on still shows this much of its length
-constexpr std::size_t kNarrowViews = 3;     // well-seen detections needed to call a "vehicle" a bicycle
 // m/s: a vehicle slower than this takes its heading from its shape (as a standing one), only the direction from its
 // motion: the centers of a parked car seen from changing angles wander by a metre or two, sideways as often as not.
 constexpr double kSlowVehicleSpeed = 2.0;
@@ -69,6 +69,39 @@ double percentile(std::vector<double> v, double q) {
 }
 
 double wrap(double a) { return std::remainder(a, 2 * std::numbers::pi); }
+
+// The least-squares line through points over time, p(t) = at + velocity * (t - t0), and the points' RMS distance
+// from it. Without two distinct times there is no line: `fitted` false, `at` the points' mean.
+struct LineFit {
+  bool fitted = false;
+  Eigen::Vector2d at = Eigen::Vector2d::Zero(), velocity = Eigen::Vector2d::Zero();
+  double rms = 0;
+};
+
+// Points `from` .. `to` - 1, each given by point_at(i) as (time, position).
+template <class PointAt>
+LineFit fit_line(std::size_t from, std::size_t to, double t0, const PointAt& point_at) {
+  double st = 0, stt = 0, m = 0;
+  Eigen::Vector2d sp = Eigen::Vector2d::Zero(), stp = Eigen::Vector2d::Zero();
+  for (std::size_t i = from; i < to; ++i) {
+    const auto [time, p] = point_at(i);
+    const double t = time - t0;
+    st += t, stt += t * t, m += 1, sp += p, stp += t * p;
+  }
+  LineFit f;
+  if (m == 0) return f;
+  const double det = m * stt - st * st;
+  f.fitted = det >= 1e-9;
+  if (f.fitted) f.velocity = (m * stp - st * sp) / det;
+  f.at = (sp - f.velocity * st) / m;
+  double ss = 0;
+  for (std::size_t i = from; i < to; ++i) {
+    const auto [time, p] = point_at(i);
+    ss += (p - f.at - f.velocity * (time - t0)).squaredNorm();
+  }
+  f.rms = std::sqrt(ss / m);
+  return f;
+}
 
 bool inside_footprint(const Detection& box, const Eigen::Vector2d& p, double margin) {
   const Eigen::Vector2d d = p - box.center.head<2>();
@@ -129,32 +162,20 @@ void MultiObjectTracker::end_track(Track& track) {
 }
 
 std::vector<MultiObjectTracker::Track> MultiObjectTracker::split_at_motion_breaks(Track track) const {
-  // The velocity of a window of observations (least squares over time) and how far they lie from that line (RMS).
+  const auto& obs = track.observations;
   const auto motion = [&](std::size_t from, std::size_t to) {
-    const auto& obs = track.observations;
-    double st = 0, stt = 0, m = 0;
-    Eigen::Vector2d sp = Eigen::Vector2d::Zero(), stp = Eigen::Vector2d::Zero();
-    for (std::size_t i = from; i < to; ++i) {
-      const double t = steps_[static_cast<std::size_t>(obs[i].step)].time_s;
-      const Eigen::Vector2d p = obs[i].box.center.head<2>();
-      st += t, stt += t * t, m += 1, sp += p, stp += t * p;
-    }
-    const double det = m * stt - st * st;
-    if (det < 1e-12) return std::pair{Eigen::Vector2d(Eigen::Vector2d::Zero()), 1e9};
-    const Eigen::Vector2d v = (m * stp - st * sp) / det, p0 = (sp - v * st) / m;
-    double ss = 0;
-    for (std::size_t i = from; i < to; ++i)
-      ss += (obs[i].box.center.head<2>() - p0 - v * steps_[static_cast<std::size_t>(obs[i].step)].time_s).squaredNorm();
-    return std::pair{v, std::sqrt(ss / m)};
+    return fit_line(from, to, 0.0, [&](std::size_t i) {
+      return std::pair{steps_[static_cast<std::size_t>(obs[i].step)].time_s, Eigen::Vector2d(obs[i].box.center.head<2>())};
+    });
   };
   const std::size_t n = track.observations.size();
   std::size_t best = 0;
   double best_jump = 0;
   for (std::size_t k = kBreakWindow; k + kBreakWindow <= n; ++k) {
-    const auto [before, before_rms] = motion(k - kBreakWindow, k);
-    const auto [after, after_rms] = motion(k, k + kBreakWindow);
-    if (before_rms > kBreakSteadiness_m || after_rms > kBreakSteadiness_m) continue;
-    const double slow = std::min(before.norm(), after.norm()), fast = std::max(before.norm(), after.norm());
+    const LineFit before = motion(k - kBreakWindow, k), after = motion(k, k + kBreakWindow);
+    if (!before.fitted || !after.fitted || before.rms > kBreakSteadiness_m || after.rms > kBreakSteadiness_m) continue;
+    const double slow = std::min(before.velocity.norm(), after.velocity.norm());
+    const double fast = std::max(before.velocity.norm(), after.velocity.norm());
     if (slow < kStandingSpeed && fast > kMaxWalkingSpeed && fast - slow > best_jump) best = k, best_jump = fast - slow;
   }
   if (best == 0) return {std::move(track)};
@@ -175,17 +196,10 @@ void MultiObjectTracker::stitch_tracks() {
   const auto time_of = [&](int step) { return steps_[static_cast<std::size_t>(step)].time_s; };
   // Position and velocity (least squares) of a few observations at one end of a track, at that end.
   const auto fit = [&](const std::vector<Observation>& obs, std::size_t from, std::size_t to, int at_step) {
-    double st = 0, stt = 0, m = 0;
-    Eigen::Vector2d sp = Eigen::Vector2d::Zero(), stp = Eigen::Vector2d::Zero();
-    const double t0 = time_of(at_step);
-    for (std::size_t i = from; i < to; ++i) {
-      const double t = time_of(obs[i].step) - t0;
-      const Eigen::Vector2d p = obs[i].box.center.head<2>();
-      st += t, stt += t * t, m += 1, sp += p, stp += t * p;
-    }
-    const double det = m * stt - st * st;
-    const Eigen::Vector2d v = det < 1e-12 ? Eigen::Vector2d::Zero() : Eigen::Vector2d((m * stp - st * sp) / det);
-    return std::pair{Eigen::Vector2d((sp - v * st) / m), v};
+    const LineFit f = fit_line(from, to, time_of(at_step), [&](std::size_t i) {
+      return std::pair{time_of(obs[i].step), Eigen::Vector2d(obs[i].box.center.head<2>())};
+    });
+    return std::pair{f.at, f.velocity};
   };
   std::vector<Ends> ends(ended_.size());
   for (std::size_t i = 0; i < ended_.size(); ++i) {
@@ -458,20 +472,15 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
       for (std::size_t k = 0; k < n; ++k) {
         const std::size_t a = k >= kSmoothWindow ? k - kSmoothWindow : 0, z = std::min(n - 1, k + kSmoothWindow);
         // Least squares line through the window's centers over time, evaluated at this detection's time.
-        double st = 0, stt = 0, m = 0;
-        Eigen::Vector2d sp = Eigen::Vector2d::Zero(), stp = Eigen::Vector2d::Zero();
-        const double t0 = time_of(obs[k]);
-        for (std::size_t i = a; i <= z; ++i) {
-          const double t = time_of(obs[i]) - t0;
-          st += t, stt += t * t, m += 1, sp += centers[i], stp += t * centers[i];
-        }
-        const double det = m * stt - st * st;
-        if (det < 1e-9) {
+        const LineFit f = fit_line(a, z + 1, time_of(obs[k]), [&](std::size_t i) {
+          return std::pair{time_of(obs[i]), centers[i]};
+        });
+        if (!f.fitted) {
           smoothed[k] = centers[k];
           continue;
         }
-        const Eigen::Vector2d v = (m * stp - st * sp) / det;
-        smoothed[k] = (sp - v * st) / m;
+        const Eigen::Vector2d v = f.velocity;
+        smoothed[k] = f.at;
         if (!slow_vehicle && v.norm() > settings_.moving_speed_mps) yaw[k] = std::atan2(v.y(), v.x()), snap_to_shape(k);
       }
       if (pass == 0) refit();
