@@ -6,6 +6,15 @@
 
 namespace dc::widgets {
 
+std::optional<Eigen::Vector3d> ray_plane_hit(const Eigen::Vector3d& origin, const Eigen::Vector3d& dir,
+                                             const Eigen::Vector3d& point, const Eigen::Vector3d& normal) {
+  const double denom = normal.dot(dir);
+  if (std::abs(denom) < 1e-12) return std::nullopt;
+  const double t = normal.dot(point - origin) / denom;
+  if (t <= 0) return std::nullopt;
+  return origin + t * dir;
+}
+
 double wrap_angle(double a) {
   constexpr double kPi = std::numbers::pi;
   a = std::fmod(a + kPi, 2 * kPi);

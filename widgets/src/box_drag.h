@@ -3,6 +3,7 @@
 
 #include <Eigen/Core>
 #include <array>
+#include <optional>
 #include <vector>
 
 namespace dc::widgets {
@@ -31,6 +32,11 @@ dc::core::BoxLabel dragged_box(const dc::core::BoxLabel& start, const BoxHandle&
 // The box after dragging its top-face handle from height `grab_z` to `now_z`: the top follows, the bottom stays
 // (height no smaller than kMinBoxSize).
 dc::core::BoxLabel heightened_box(const dc::core::BoxLabel& start, double grab_z, double now_z);
+
+// Where the ray origin + t * dir (t > 0) meets the plane through `point` with normal `normal`; nullopt when it runs
+// parallel to the plane or away from it. How a cursor's viewing ray picks the point a handle is dragged to.
+std::optional<Eigen::Vector3d> ray_plane_hit(const Eigen::Vector3d& origin, const Eigen::Vector3d& dir,
+                                             const Eigen::Vector3d& point, const Eigen::Vector3d& normal);
 
 // Wraps an angle into (-pi, pi].
 double wrap_angle(double radians);

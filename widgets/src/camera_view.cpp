@@ -398,11 +398,7 @@ std::optional<std::pair<Eigen::Vector3d, Eigen::Vector3d>> CameraView::Impl::ray
 std::optional<Eigen::Vector3d> CameraView::Impl::on_plane(const QPointF& image_point, double z) const {
   const auto ray = ray_of(image_point);
   if (!ray) return std::nullopt;
-  const auto& [origin, dir] = *ray;
-  if (std::abs(dir.z()) < 1e-12) return std::nullopt;
-  const double t = (z - origin.z()) / dir.z();
-  if (t <= 0) return std::nullopt;
-  return origin + t * dir;
+  return ray_plane_hit(ray->first, ray->second, Eigen::Vector3d(0, 0, z), Eigen::Vector3d::UnitZ());
 }
 
 std::optional<Eigen::Vector3d> CameraView::Impl::on_upright(const QPointF& image_point,
@@ -410,14 +406,10 @@ std::optional<Eigen::Vector3d> CameraView::Impl::on_upright(const QPointF& image
   const auto ray = ray_of(image_point);
   if (!ray) return std::nullopt;
   const auto& [origin, dir] = *ray;
-  Eigen::Vector3d n = anchor - origin;
+  Eigen::Vector3d n = anchor - origin;  // facing the camera, upright
   n.z() = 0;
   if (n.norm() < 1e-9) return std::nullopt;
-  const double denom = n.dot(dir);
-  if (std::abs(denom) < 1e-12) return std::nullopt;
-  const double t = n.dot(anchor - origin) / denom;
-  if (t <= 0) return std::nullopt;
-  return origin + t * dir;
+  return ray_plane_hit(origin, dir, anchor, n);
 }
 
 void CameraView::Impl::paint_handles(QPainter& p) const {

@@ -387,11 +387,7 @@ std::optional<Eigen::Vector3d> PointCloudView::Impl::upright_point(const QPointF
   n.normalize();
   Eigen::Vector3d origin, dir;
   camera.ray(pos.x() + 0.5, pos.y() + 0.5, self->width(), self->height(), origin, dir);
-  const double denom = n.dot(dir);
-  if (std::abs(denom) < 1e-12) return std::nullopt;
-  const double t = n.dot(anchor - origin) / denom;
-  if (t <= 0) return std::nullopt;
-  return origin + t * dir;
+  return ray_plane_hit(origin, dir, anchor, n);
 }
 
 std::optional<BoxLabel> PointCloudView::Impl::dragged_to(const QPointF& pos) const {
@@ -463,10 +459,7 @@ void PointCloudView::Impl::rebuild_handles() {
 std::optional<Eigen::Vector3d> PointCloudView::Impl::ground_point(const QPointF& pos, double z) const {
   Eigen::Vector3d origin, dir;
   camera.ray(pos.x() + 0.5, pos.y() + 0.5, self->width(), self->height(), origin, dir);
-  if (std::abs(dir.z()) < 1e-12) return std::nullopt;
-  const double t = (z - origin.z()) / dir.z();
-  if (t <= 0) return std::nullopt;
-  return origin + t * dir;
+  return ray_plane_hit(origin, dir, Eigen::Vector3d(0, 0, z), Eigen::Vector3d::UnitZ());
 }
 
 BoxHandle PointCloudView::Impl::handle_at(const QPoint& pos) const {
