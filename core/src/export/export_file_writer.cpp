@@ -84,15 +84,9 @@ void copy_file_contents(const fs::path& from, const fs::path& to) {
   out.fd = -1;
 }
 
-void ExportFileWriter::place(const fs::path& source, const std::string& rel) {
-  (void)rel;  // named by the done(rel, ...) that follows
-  pending_ = Job{0, source, std::nullopt};
-}
+void ExportFileWriter::place(const fs::path& source) { pending_ = Job{0, source, std::nullopt}; }
 
-void ExportFileWriter::write(const std::string& rel, std::string bytes) {
-  (void)rel;
-  pending_ = Job{0, std::nullopt, std::move(bytes)};
-}
+void ExportFileWriter::write(std::string bytes) { pending_ = Job{0, std::nullopt, std::move(bytes)}; }
 
 void ExportFileWriter::write_unlisted(const std::string& rel, const std::string& bytes) {
   write_bytes(root_ / rel, bytes);

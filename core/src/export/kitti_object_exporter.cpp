@@ -103,8 +103,8 @@ ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, con
     const std::string velo_rel = "velodyne/" + name + ".bin";
     if (lower_extension(lidar->file) != ".bin")
       throw std::invalid_argument(lidar->file + ": only KITTI .bin point clouds can be exported");
-    if (frame_is_kitti_bin(*lidar)) out.place(lidar->file, velo_rel);
-    else out.write(velo_rel, kitti_point_bytes(*lidar));
+    if (frame_is_kitti_bin(*lidar)) out.place(lidar->file);
+    else out.write(kitti_point_bytes(*lidar));
     out.done(velo_rel, lidar->file, drive, ts);
 
     // Image: a PNG source is placed as is; anything else is decoded and written as PNG.
@@ -116,8 +116,8 @@ ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, con
       throw std::invalid_argument(drive + " sample " + std::to_string(ref.key) + ": no image of camera '" + camera +
                                   "'");
     const std::string image_rel = "image_2/" + name + ".png";
-    if (lower_extension(image->file) == ".png" && frame_is_whole_file(*image)) out.place(image->file, image_rel);
-    else out.write(image_rel, frame_as_png(*image));
+    if (lower_extension(image->file) == ".png" && frame_is_whole_file(*image)) out.place(image->file);
+    else out.write(frame_as_png(*image));
     out.done(image_rel, image->file, drive, member ? json(sample.timestamp_ns + member->skew_ns) : ts);
 
     // Calibration: the one valid at the sample (the file's; refined ones are stored after it), or on request the
@@ -155,7 +155,7 @@ ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, con
     calib_text.t_cam_from_rect0[2] = (model->T_cam_from_lidar * T_lidar_from_rect0).translation();
     calib_text.T_lidar_from_imu = session.T_lidar_from_imu(i);
     const std::string calib_rel = "calib/" + name + ".txt";
-    out.write(calib_rel, calib_text.text());
+    out.write(calib_text.text());
     out.done(calib_rel, nullptr, drive, ts);
 
     // Labels of the chosen sources and review states in the camera frame; DontCare regions with ground truth, as
@@ -189,7 +189,7 @@ ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, con
         provenance.push_back({{"line", ++line}, {"category", "DontCare"}, {"source", "gt"}});
       }
     const std::string label_rel = "label_2/" + name + ".txt";
-    out.write(label_rel, label_text);
+    out.write(label_text);
     out.done(label_rel, nullptr, drive, ts);
 
     const bool is_val = val_drives.count(ref.drive_id) > 0;
@@ -208,7 +208,7 @@ ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, con
     std::string text;
     for (const auto& n : *names) text += n + "\n";
     const std::string rel = std::string("ImageSets/") + set_name + ".txt";
-    out.write(rel, text);
+    out.write(text);
     out.done(rel, nullptr, nullptr, nullptr);
   }
 

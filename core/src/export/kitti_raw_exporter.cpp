@@ -322,7 +322,7 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
                                      std::pair{"calib_velo_to_cam.txt", plan->calib.velo_to_cam()},
                                      std::pair{"calib_imu_to_velo.txt", plan->calib.imu_to_velo()}}) {
       const std::string rel = date + "/" + file;
-      out.write(rel, text);
+      out.write(text);
       out.done(rel, nullptr, drives, nullptr);
     }
     calibrations.push_back({{"date", date}, {"drives", drives}, {"sources", sources}});
@@ -357,21 +357,21 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
         const std::string rel = dir + "/data/" + frame_file(f.index, extension);
         const bool same_format = lower_extension(f.file) == extension;
         if (m.kind == SensorKind::Camera && !(same_format && frame_is_whole_file(f))) {
-          out.write(rel, frame_as_png(f));
+          out.write(frame_as_png(f));
         } else if (m.kind == SensorKind::Lidar) {
-          if (frame_is_kitti_bin(f)) out.place(f.file, rel);
-          else out.write(rel, kitti_point_bytes(f));
+          if (frame_is_kitti_bin(f)) out.place(f.file);
+          else out.write(kitti_point_bytes(f));
         } else {
           if (!same_format)
             throw std::invalid_argument(f.file + ": a " + m.folder + " payload must be a KITTI " + extension +
                                         " file to be exported as kitti-raw");
-          if (frame_is_whole_file(f)) out.place(f.file, rel);
-          else out.write(rel, read_frame_bytes(f));
+          if (frame_is_whole_file(f)) out.place(f.file);
+          else out.write(read_frame_bytes(f));
         }
         out.done(rel, f.file, drive, f.timestamp_ns);
       }
       const std::string stamps = kitti_timestamps_text(times, zone);
-      out.write(dir + "/timestamps.txt", stamps);
+      out.write(stamps);
       out.done(dir + "/timestamps.txt", nullptr, drive, nullptr);
       // The sweep's start and end times are not in the catalog: a KITTI raw source's files are kept, otherwise the
       // sweep time stands for both.
@@ -380,10 +380,10 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
           const fs::path source = source_root / m.sensor / file;
           const std::string rel = dir + "/" + file;
           if (from_kitti_raw && m.sensor == "velodyne_points" && regular_file_at(source)) {
-            out.place(source, rel);
+            out.place(source);
             out.done(rel, source.string(), drive, nullptr);
           } else {
-            out.write(rel, stamps);
+            out.write(stamps);
             out.done(rel, nullptr, drive, nullptr);
           }
         }
@@ -391,10 +391,10 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
         const fs::path source = source_root / m.sensor / "dataformat.txt";
         const std::string rel = dir + "/dataformat.txt";
         if (from_kitti_raw && regular_file_at(source)) {
-          out.place(source, rel);
+          out.place(source);
           out.done(rel, source.string(), drive, nullptr);
         } else {
-          out.write(rel, kitti_oxts_dataformat_text());
+          out.write(kitti_oxts_dataformat_text());
           out.done(rel, nullptr, drive, nullptr);
         }
       }
@@ -425,7 +425,7 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
         ++result.labels;
       }
     const std::string tracklet_rel = plan.folder + "/tracklet_labels.xml";
-    out.write(tracklet_rel, kitti_tracklet_xml(tracklets));
+    out.write(kitti_tracklet_xml(tracklets));
     out.done(tracklet_rel, nullptr, drive, nullptr);
 
     const bool is_val = val_drives.count(id) > 0;

@@ -74,11 +74,11 @@ private slots:
       out.make_folders("data");
       for (int i = 0; i < 40; ++i) {
         const std::string placed = "data/p" + std::to_string(i) + ".bin";
-        out.place(sources_ / ("payload" + std::to_string(i) + ".bin"), placed);
+        out.place(sources_ / ("payload" + std::to_string(i) + ".bin"));
         out.done(placed, "source " + std::to_string(i), "drive", i);
         const std::string rel = "data/t" + std::to_string(i) + ".txt";
         texts[rel] = "text of file " + std::to_string(i) + "\n";
-        out.write(rel, texts[rel]);
+        out.write(texts[rel]);
         out.done(rel, nullptr, "drive", nullptr);
       }
       files = out.take_files();
@@ -115,7 +115,7 @@ private slots:
     for (const auto placement : {PayloadPlacement::LinkOrCopy, PayloadPlacement::Copy}) {
       fs::remove_all(root / "a.bin");
       ExportFileWriter out(root, placement, progress, 2);
-      out.place(sources_ / "no-such-payload.bin", "a.bin");
+      out.place(sources_ / "no-such-payload.bin");
       out.done("a.bin", nullptr, nullptr, nullptr);
       std::string error;
       try {
@@ -143,10 +143,10 @@ private slots:
     dc::core::Progress progress;
     progress.cancel = &cancel;
     ExportFileWriter out(root, PayloadPlacement::LinkOrCopy, progress, 3);
-    out.write("a.txt", "a");
+    out.write("a");
     out.done("a.txt", nullptr, nullptr, nullptr);
     cancel = true;
-    out.write("b.txt", "b");
+    out.write("b");
     QVERIFY_THROWS_EXCEPTION(dc::core::Cancelled, out.done("b.txt", nullptr, nullptr, nullptr));
   }
 };
