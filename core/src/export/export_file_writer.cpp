@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 #include <system_error>
@@ -220,7 +221,10 @@ void ExportFileWriter::done(const std::string& rel, const nlohmann::json& source
 
 nlohmann::json ExportFileWriter::take_files() {
   std::unique_lock lock(mutex_);
-  wake_.wait(lock, [this] { return hashes_.size() == files_.size() || failure_; });
+  // The workers may still be copying most of the payloads: a cancel must stop the export here too.
+  while (!wake_.wait_for(lock, std::chrono::milliseconds(50),
+                         [this] { return hashes_.size() == files_.size() || failure_; }))
+    if (progress_.cancelled()) throw Cancelled();
   if (failure_) std::rethrow_exception(failure_);
   for (auto& [index, hash] : hashes_) files_[index]["sha256"] = hash;
   for (const auto& [index, key] : learn_) checksums_->insert(key, hashes_[index]);

@@ -52,7 +52,8 @@ public:
   void done(const std::string& rel, const nlohmann::json& source, const nlohmann::json& drive,
             const nlohmann::json& timestamp_ns);
 
-  // Waits for the workers and hands over the manifest's file list (call once); throws what a worker hit.
+  // Waits for the workers and hands over the manifest's file list (call once); throws what a worker hit, or
+  // Cancelled when asked to stop meanwhile.
   nlohmann::json take_files();
 
   // Counts, complete once take_files() returned.

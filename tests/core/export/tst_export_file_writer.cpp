@@ -8,6 +8,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -133,6 +134,29 @@ private slots:
     dc::core::Progress progress;
     ExportFileWriter out(root, PayloadPlacement::LinkOrCopy, progress, 1);
     QVERIFY_THROWS_EXCEPTION(std::logic_error, out.done("x.txt", nullptr, nullptr, nullptr));
+  }
+
+  // All files filed, the workers still busy (hashing a 512 MB payload takes a good fraction of a second): a cancel
+  // now stops the wait for them.
+  void cancelStopsTheWaitForWorkers() {
+    const fs::path root = work_ / "cancel_wait";
+    fs::remove_all(root);
+    fs::create_directories(root);
+    const fs::path big = work_ / "big.bin";
+    fs::remove(big);
+    { std::ofstream(big, std::ios::binary); }
+    fs::resize_file(big, std::uintmax_t(512) << 20);  // sparse: no disk space, but every byte is hashed
+    std::atomic<bool> cancel{false};
+    dc::core::Progress progress;
+    progress.cancel = &cancel;
+    {
+      ExportFileWriter out(root, PayloadPlacement::LinkOrCopy, progress, 1);
+      out.place(big);
+      out.done("big.bin", nullptr, nullptr, nullptr);
+      cancel = true;
+      QVERIFY_THROWS_EXCEPTION(dc::core::Cancelled, out.take_files());
+    }
+    fs::remove(big);
   }
 
   void cancelStopsAtTheNextFile() {
