@@ -99,18 +99,25 @@ std::vector<Eigen::Vector2d> visible_faces(Eigen::Vector2d center, double length
   return points;
 }
 
-// A whole car (4.2 x 1.8 m, its outline the footprint's corners) detected at `c`, facing +x.
-Detection car_detection(Eigen::Vector2d c) {
+// The corners of the axis-aligned rectangle lo..hi: an outline as the lidar would give it.
+std::vector<Eigen::Vector2d> rectangle(Eigen::Vector2d lo, Eigen::Vector2d hi) {
+  return {lo, {lo.x(), hi.y()}, {hi.x(), lo.y()}, hi};
+}
+
+// A detection of `category` facing +x, its l x w x h box centred at `c` and its outline that box's footprint.
+Detection box_detection(const char* category, Eigen::Vector2d c, double l, double w, double h, int points) {
   Detection d;
   d.center = {c.x(), c.y(), 0.8};
-  d.length = 4.2, d.width = 1.8, d.height = 1.5;
-  d.category = "Car";
+  d.length = l, d.width = w, d.height = h;
+  d.category = category;
   d.score = 0.9;
-  d.points = 200;
-  for (double sx : {-0.5, 0.5})
-    for (double sy : {-0.5, 0.5}) d.outline.push_back(c + Eigen::Vector2d(sx * 4.2, sy * 1.8));
+  d.points = points;
+  d.outline = rectangle(c - Eigen::Vector2d(l / 2, w / 2), c + Eigen::Vector2d(l / 2, w / 2));
   return d;
 }
+
+// A whole car (4.2 x 1.8 m) detected at `c`.
+Detection car_detection(Eigen::Vector2d c) { return box_detection("Car", c, 4.2, 1.8, 1.5, 200); }
 
 }  // namespace
 
@@ -241,15 +248,7 @@ class TestAutolabel : public QObject {
   // another parked car's footprint (its roof over a nearer car) is a piece of it: its boxes join the car's track.
   void trackerStandingVehicles() {
     const auto detection = [](Eigen::Vector2d c, double l, double w, const char* category, int points) {
-      Detection d;
-      d.center = {c.x(), c.y(), 0.8};
-      d.length = l, d.width = w, d.height = 1.5;
-      d.category = category;
-      d.score = 0.9;
-      d.points = points;
-      for (double sx : {-0.5, 0.5})
-        for (double sy : {-0.5, 0.5}) d.outline.push_back(c + Eigen::Vector2d(sx * l, sy * w));
-      return d;
+      return box_detection(category, c, l, w, 1.5, points);
     };
     const AutolabelSettings settings;
     MultiObjectTracker tracker(settings);
@@ -330,22 +329,11 @@ class TestAutolabel : public QObject {
   // A cyclist at 5 m/s whose detections stop at a parked car's side, where the car's detections go on: the online
   // track runs from one onto the other; in hindsight it is cut where the steady motion meets the standstill.
   void trackerSplitsAMovingObjectFromAStandingOne() {
-    const auto detection = [](Eigen::Vector2d c, const char* category) {
-      Detection d;
-      d.center = {c.x(), c.y(), 0.8};
-      d.length = 1.7, d.width = 0.6, d.height = 1.6;
-      d.category = category;
-      d.score = 0.9;
-      d.points = 100;
-      for (double sx : {-0.5, 0.5})
-        for (double sy : {-0.5, 0.5}) d.outline.push_back(c + Eigen::Vector2d(sx * 1.7, sy * 0.6));
-      return d;
-    };
     const AutolabelSettings settings;
     MultiObjectTracker tracker(settings);
     for (int s = 0; s < 40; ++s) {
       const Eigen::Vector2d at = s < 20 ? Eigen::Vector2d(30 - 0.5 * s, 8) : Eigen::Vector2d(20.3, 8.1);
-      tracker.add_sample(s, 0.1 * s, {detection(at, "Cyclist")});
+      tracker.add_sample(s, 0.1 * s, {box_detection("Cyclist", at, 1.7, 0.6, 1.6, 100)});
     }
     std::map<int, std::set<int>> moving, standing;  // track -> samples
     for (const TrackedBox& b : tracker.finish()) (b.sample < 20 ? moving : standing)[b.track].insert(b.sample);
@@ -359,15 +347,11 @@ class TestAutolabel : public QObject {
   // Two oncoming objects detected as cars, seen from ahead at 5 m/s: a bicycle (a 1.7 m outline along its motion,
   // 0.55 m across) becomes a cyclist; a car (its 1.8 m wide front face) stays a car.
   void trackerHeadOnBicycleIsACyclist() {
+    // Detected as cars (4.2 x 1.8 m boxes centred at `center`) from what the lidar saw: an outline c.x + lo_x ..
+    // c.x + hi_x along x, c.y +- half_y across.
     const auto detection = [](Eigen::Vector2d c, double lo_x, double hi_x, double half_y, Eigen::Vector2d center) {
-      Detection d;
-      d.center = {center.x(), center.y(), 0.8};
-      d.length = 4.2, d.width = 1.8, d.height = 1.6;
-      d.category = "Car";
-      d.score = 0.9;
-      d.points = 120;
-      for (double x : {lo_x, hi_x})
-        for (double sy : {-1.0, 1.0}) d.outline.push_back({c.x() + x, c.y() + sy * half_y});
+      Detection d = box_detection("Car", center, 4.2, 1.8, 1.6, 120);
+      d.outline = rectangle(c + Eigen::Vector2d(lo_x, -half_y), c + Eigen::Vector2d(hi_x, half_y));
       return d;
     };
     const AutolabelSettings settings;
