@@ -50,7 +50,6 @@ std::string unknown_opcode(std::uint8_t opcode, std::uint64_t at, std::uint64_t 
   return s + " skipped";
 }
 
-// Messages in log_time order; equal times in file order (the record holding the message, then its place inside).
 // The message of a Message record's content (`r` at its start, its bytes owned by `storage`), checked against the
 // index entry that led to it.
 McapMessage indexed_message(McapByteReader& r, const McapMessageRef& ref, std::shared_ptr<const void> storage) {
@@ -68,6 +67,7 @@ McapMessage indexed_message(McapByteReader& r, const McapMessageRef& ref, std::s
   return m;
 }
 
+// Messages in log_time order; equal times in file order (the record holding the message, then its place inside).
 bool before(const McapMessageRef& a, const McapMessageRef& b) {
   if (a.log_time != b.log_time) return a.log_time < b.log_time;
   const std::uint64_t fa = a.chunk_offset != kMcapNotInChunk ? a.chunk_offset : a.record_offset;
