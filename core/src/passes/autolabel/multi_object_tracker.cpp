@@ -46,6 +46,7 @@ constexpr double kSlowVehicleSpeed = 2.0;
 constexpr std::size_t kSmoothWindow = 3;            // samples on each side for a moving track's smoothed centers
 constexpr double kSizePercentile = 0.8;      // of a track's visible extents: its size, merged frames left out
 constexpr double kMostlySeen = 0.8;          // a visible extent under this share of the class's size says nothing
+constexpr double kMergedMargin_m = 0.3;      // a detection more than this beyond the class's largest size is merged
 constexpr double kSmallEnd = 0.92;           // ... above it, the object is at least this share of the typical size
 // A "person" track whose boxes mostly lie within a parked vehicle's footprint (grown by this) is a piece of that
 // vehicle seen from afar (its roof over a nearer car): its boxes become the vehicle's, under the vehicle's id.
@@ -386,6 +387,37 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
 
   // Heading per detection. Moving: the direction of motion. Standing: the one orientation above.
   std::vector<double> yaw(n);
+  // A detection merged with a neighbour shows more than an object of the class can be (its outline's own rectangle,
+  // as a heading may be tilted by the merged centers): it says nothing of the object's size, and its center (the
+  // pair's) nothing of where the object went.
+  const auto merged_views = [&](const std::string& c) {
+    std::vector<char> m(n, 0);
+    const Eigen::Vector2d largest = ObjectClassifier::max_size(c);
+    for (std::size_t k = 0; k < n && largest.x() > 0; ++k) {
+      const Eigen::Vector2d own = OutlineProjection(obs[k].box, obs[k].box.yaw).extents();
+      m[k] = own.maxCoeff() > largest.x() + kMergedMargin_m || own.minCoeff() > largest.y() + kMergedMargin_m;
+    }
+    if (std::all_of(m.begin(), m.end(), [](char v) { return v; })) std::fill(m.begin(), m.end(), 0);
+    return m;
+  };
+  std::vector<char> merged = merged_views(category);
+  // Detection k and up to `window` detections on each side of it, merged ones passed over.
+  const auto neighbours = [&](std::size_t k, std::size_t window) {
+    std::vector<std::size_t> used;
+    for (std::size_t i = k, m = 0; i-- > 0 && m < window;)
+      if (!merged[i]) used.insert(used.begin(), i), ++m;
+    if (!merged[k]) used.push_back(k);
+    for (std::size_t i = k + 1, m = 0; i < n && m < window; ++i)
+      if (!merged[i]) used.push_back(i), ++m;
+    return used;
+  };
+  // The least-squares line through the positions of those neighbours, at detection k's time.
+  const auto local_fit = [&](std::size_t k, std::size_t window, const std::vector<Eigen::Vector2d>& at) {
+    const std::vector<std::size_t> used = neighbours(k, window);
+    return fit_line(0, used.size(), time_of(obs[k]), [&](std::size_t i) {
+      return std::pair{time_of(obs[used[i]]), at[used[i]]};
+    });
+  };
   // The motion gives the direction, the L-shape of a well-seen vehicle the exact axis: the one of its four
   // directions nearest the motion's (centers of partial views wander and tilt the motion by tens of degrees).
   const auto snap_to_shape = [&](std::size_t k) {
@@ -395,7 +427,9 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
   };
   const auto headings_from_motion = [&] {
     for (std::size_t k = 0; k < n; ++k) {
-      const Eigen::Vector2d v = centers[std::min(n - 1, k + kHeadingWindow)] - centers[k >= kHeadingWindow ? k - kHeadingWindow : 0];
+      const std::vector<std::size_t> ends = neighbours(k, kHeadingWindow);
+      const Eigen::Vector2d v =
+          ends.empty() ? Eigen::Vector2d::Zero() : Eigen::Vector2d(centers[ends.back()] - centers[ends.front()]);
       yaw[k] = v.norm() > 1e-6 ? std::atan2(v.y(), v.x()) : obs[k].box.yaw;
       snap_to_shape(k);
     }
@@ -442,6 +476,20 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
   }
 
   if (category == "Pedestrian" && speed > kMaxWalkingSpeed) category = "Cyclist";
+  // With the class known: its merged views, then those that the heading of the clean ones shows too wide or long.
+  merged = merged_views(category);
+  if (moving && !slow_vehicle) {
+    headings_from_motion();
+    const Eigen::Vector2d largest = ObjectClassifier::max_size(category);
+    bool more = false;
+    for (std::size_t k = 0; k < n && largest.x() > 0; ++k) {
+      const Eigen::Vector2d e = OutlineProjection(obs[k].box, yaw[k]).extents();
+      if (!merged[k] && (e.x() > largest.x() + kMergedMargin_m || e.y() > largest.y() + kMergedMargin_m))
+        merged[k] = 1, more = true;
+    }
+    if (more && std::count(merged.begin(), merged.end(), 0) > 0) headings_from_motion();
+    else if (more) std::fill(merged.begin(), merged.end(), 0);
+  }
 
   // One size (objects are rigid): what the track saw of it at its best (a high percentile of the visible extents,
   // so a frame merged with a neighbour does not count), or the class's typical size where it never saw most of it.
@@ -457,8 +505,11 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
     return seen < kMostlySeen * typical_size ? typical_size
                                              : std::clamp(seen, kSmallEnd * typical_size, largest_size);
   };
-  const double length = size_from(percentile(seen_length, kSizePercentile), typical.x(), largest.x());
-  const double width = size_from(percentile(seen_width, kSizePercentile), typical.y(), largest.y());
+  std::vector<double> clean_length, clean_width;
+  for (std::size_t k = 0; k < n; ++k)
+    if (!merged[k]) clean_length.push_back(seen_length[k]), clean_width.push_back(seen_width[k]);
+  const double length = size_from(percentile(clean_length, kSizePercentile), typical.x(), largest.x());
+  const double width = size_from(percentile(clean_width, kSizePercentile), typical.y(), largest.y());
 
   // The box of that size placed on each detection's outline, facing the sensor; then, for moving tracks, centers
   // and headings smoothed by a local constant-velocity fit (twice, as the refit depends on the heading).
@@ -470,11 +521,7 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
     for (int pass = 0; pass < 2; ++pass) {
       std::vector<Eigen::Vector2d> smoothed(n);
       for (std::size_t k = 0; k < n; ++k) {
-        const std::size_t a = k >= kSmoothWindow ? k - kSmoothWindow : 0, z = std::min(n - 1, k + kSmoothWindow);
-        // Least squares line through the window's centers over time, evaluated at this detection's time.
-        const LineFit f = fit_line(a, z + 1, time_of(obs[k]), [&](std::size_t i) {
-          return std::pair{time_of(obs[i]), centers[i]};
-        });
+        const LineFit f = local_fit(k, kSmoothWindow, centers);
         if (!f.fitted) {
           smoothed[k] = centers[k];
           continue;

@@ -25,7 +25,8 @@ struct TrackedBox {
 // longer than a bicycle when seen from the side is a person, a fast pedestrian a cyclist), moving or standing (by
 // robust centers, and boxes refitted as if standing must move too), heading from the motion (on the L-shape's
 // axis for vehicles) for moving tracks and one orientation for standing ones, one size (what the track saw at its
-// best, else the class's typical size), each box refitted at that heading and size on the detection's outline from
+// best, else the class's typical size; detections merged with a neighbour, larger than the class can be, left out
+// of it and of the motion), each box refitted at that heading and size on the detection's outline from
 // the side facing the sensor (moving tracks smoothed by a local constant-velocity fit, standing ones at one place),
 // and boxes interpolated across the gaps it bridged. Last, a person track lying mostly within a parked vehicle's
 // footprint is a far piece of it and joins its track.

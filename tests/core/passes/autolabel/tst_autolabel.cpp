@@ -377,6 +377,35 @@ class TestAutolabel : public QObject {
     QCOMPARE(cars, 30);
   }
 
+  // A cyclist at 5 m/s along +x (1.7 x 0.55 m) whose cluster merges, in 8 of 30 samples, with a parked car beside
+  // it: those detections are 2.8 m across and centred between the two. The merged views say nothing of the cyclist's
+  // size or path: every box keeps the bicycle's width, the heading of its motion and its place.
+  void trackerMergedViewsLeaveSizeAndHeading() {
+    const AutolabelSettings settings;
+    MultiObjectTracker tracker(settings);
+    const std::set<int> merged{8, 9, 10, 17, 18, 19, 25, 26};
+    const auto truth = [](int s) { return Eigen::Vector2d(10 + 0.5 * s, 4); };
+    for (int s = 0; s < 30; ++s) {
+      const Eigen::Vector2d c = truth(s);
+      Detection d = box_detection("Cyclist", c, 1.7, 0.55, 1.6, 120);
+      if (merged.count(s)) {
+        d = box_detection("Cyclist", c + Eigen::Vector2d(0, 1.1), 1.7, 2.8, 1.6, 400);
+        d.outline = rectangle(c - Eigen::Vector2d(0.85, 0.275), c + Eigen::Vector2d(0.85, 0.275 + 2.25));
+      }
+      tracker.add_sample(s, 0.1 * s, {d});
+    }
+    const std::vector<TrackedBox> boxes = tracker.finish();
+    QCOMPARE(boxes.size(), std::size_t(30));
+    for (const TrackedBox& b : boxes) {
+      QCOMPARE(b.box.category, std::string("Cyclist"));
+      QVERIFY2(b.box.width < 0.7, qPrintable(QString("width %1").arg(b.box.width)));
+      QVERIFY2(std::abs(std::remainder(b.box.yaw, 2 * std::numbers::pi)) < 0.05,
+               qPrintable(QString("sample %1 yaw %2").arg(b.sample).arg(b.box.yaw)));
+      const double off = (b.box.center.head<2>() - truth(b.sample)).norm();
+      QVERIFY2(off < 0.2, qPrintable(QString("sample %1 off by %2").arg(b.sample).arg(off)));
+    }
+  }
+
   // Shapes of the kind the lidar sees, classified as a person would: a car's side, a car's rear (grown 4.2 m away
   // from the sensor), a pedestrian, a wall too long for any class, a low curb-like cluster.
   void classesFromSize() {
@@ -464,11 +493,11 @@ class TestAutolabel : public QObject {
           truths["Car"], recall("Car"), truths["Pedestrian"], recall("Pedestrian"), truths["Cyclist"],
           recall("Cyclist"), precision, auto_near, id_purity);
     QVERIFY(truths["Car"] > 50);
-    // Just below the figures measured on this drive (0.952, 0.990, 0.803, 0.805, 0.912): a drop shows. (Purity was
+    // Just below the figures measured on this drive (0.952, 0.996, 0.831, 0.809, 0.912): a drop shows. (Purity was
     // 0.955 while slow parked cars had sideways headings: their boxes, now matched, are split over two tracks.)
     QVERIFY(recall("Car") >= 0.94);
-    QVERIFY(recall("Pedestrian") >= 0.97);
-    QVERIFY(recall("Cyclist") >= 0.78);
+    QVERIFY(recall("Pedestrian") >= 0.98);
+    QVERIFY(recall("Cyclist") >= 0.81);
     QVERIFY(precision >= 0.78);
     QVERIFY(id_purity >= 0.91);
   }
