@@ -349,6 +349,11 @@ int cmd_eval_show(const Options& o, std::int64_t run) {
   }
   std::printf("evaluation of run %lld: %s against %s\nparameters %s\n", static_cast<long long>(run),
               printable(e.predicted).c_str(), printable(e.reference).c_str(), e.parameters_json.c_str());
+  std::printf("%d samples", s.value("samples", 0));
+  if (s.contains("samples_unannotated"))
+    std::printf(" (%d more between the reference's keyframes, not annotated, left out)",
+                s["samples_unannotated"].get<int>());
+  std::printf("\n");
   if (s.contains("kitti")) {
     std::printf("\nKITTI benchmark (AP with 40 recall positions; 11-point in brackets), %d frames\n",
                 s["kitti"].value("frames", 0));

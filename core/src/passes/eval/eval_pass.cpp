@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <optional>
 
 namespace dc::core {
@@ -82,6 +83,24 @@ std::optional<std::pair<json, json>> kitti_benchmark(const DriveSession& session
   return std::pair{summary, curves};
 }
 
+// Which samples the reference annotated. Sources that label every sweep (KITTI tracklets, generated drives, a
+// model) see an object in consecutive samples; nuScenes annotates only its lidar keyframes (2 Hz of 20 Hz sweeps),
+// so boxes that are never in two consecutive samples mark keyframes, and the sweeps between them were not
+// annotated: their predictions would all count as false positives. Then only samples with reference boxes count.
+std::vector<char> annotated_samples(const DriveSession& session, const EvalSettings& settings) {
+  const auto n = static_cast<std::size_t>(session.sample_count());
+  std::vector<char> labelled(n, 0);
+  for (std::size_t s = 0; s < n; ++s) {
+    const auto& labels = session.labels(static_cast<int>(s));
+    labelled[s] =
+        std::any_of(labels.begin(), labels.end(), [&](const BoxLabel& b) { return settings.reference.accepts(b); });
+  }
+  bool consecutive = false;
+  for (std::size_t s = 1; s < n && !consecutive; ++s) consecutive = labelled[s] && labelled[s - 1];
+  const bool keyframes = !consecutive && std::count(labelled.begin(), labelled.end(), 1) >= 2;
+  return keyframes ? labelled : std::vector<char>(n, 1);
+}
+
 }  // namespace
 
 std::string EvalPass::summary() const {
@@ -103,12 +122,17 @@ PassResult EvalPass::run(const PassContext& context) const {
   bool predicted_tracks = false, reference_tracks = false;
   int predicted_boxes = 0, reference_boxes = 0;
   const int n = session.sample_count();
-  int evaluated = 0;
+  const std::vector<char> annotated = annotated_samples(session, settings);
+  int evaluated = 0, unannotated = 0;
   for (int s = 0; s < n; ++s) {
     if (context.progress.cancelled()) throw Cancelled();
     context.progress(s, n + 1, "comparing labels of sample " + std::to_string(session.sample(s).key()));
     if (!settings.selected(session.sample(s).key())) continue;
     ++evaluated;
+    if (!annotated[static_cast<std::size_t>(s)]) {
+      ++unannotated;
+      continue;
+    }
     std::vector<const BoxLabel*> reference, predicted;
     for (const BoxLabel& b : session.labels(s)) {
       if (settings.reference.accepts(b)) {
@@ -133,8 +157,9 @@ PassResult EvalPass::run(const PassContext& context) const {
                                 ": nothing to evaluate against");
   context.progress(n, n + 1, "summarising");
 
-  json summary = {{"samples", evaluated}, {"predicted_boxes", predicted_boxes}, {"reference_boxes", reference_boxes},
-                  {"bands", bands.summary()}};
+  json summary = {{"samples", evaluated - unannotated}, {"predicted_boxes", predicted_boxes},
+                  {"reference_boxes", reference_boxes}, {"bands", bands.summary()}};
+  if (unannotated > 0) summary["samples_unannotated"] = unannotated;
   // Samples whose boxes could not be checked for points (no readable cloud): none of their boxes was ignored.
   if (points && points->samples_without_cloud() > 0)
     summary["samples_without_points"] = points->samples_without_cloud();
@@ -157,7 +182,7 @@ PassResult EvalPass::run(const PassContext& context) const {
   result.evaluations.push_back(std::move(e));
   for (int s = 0; s < n; ++s) {
     const Sample& sample = session.sample(s);
-    if (!settings.selected(sample.key())) continue;
+    if (!settings.selected(sample.key()) || !annotated[static_cast<std::size_t>(s)]) continue;
     const auto it = bands.errors_per_sample().find(sample.key());
     const auto [fp, fn] = it == bands.errors_per_sample().end() ? std::pair{0, 0} : it->second;
     result.metrics.push_back({"eval-fp", "", sample.key(), sample.timestamp_ns, static_cast<double>(fp)});

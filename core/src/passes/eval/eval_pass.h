@@ -13,7 +13,7 @@ namespace dc::core {
 class EvalPass : public Pass {
  public:
   std::string name() const override { return "eval"; }
-  std::string version() const override { return "1"; }
+  std::string version() const override { return "2"; }  // 2: sweeps between keyframe annotations left out
   std::string summary() const override;
   std::vector<ParamSpec> parameters() const override;
   PassResult run(const PassContext& context) const override;

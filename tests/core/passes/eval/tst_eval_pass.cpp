@@ -234,6 +234,33 @@ class TestEvalPass : public QObject {
     }
   }
 
+  // Keyframe annotation (nuScenes: boxes at 2 Hz of 20 Hz sweeps). Reference car g in samples 0 and 2 only, found
+  // there by the model, which also boxes it in sample 1: never two consecutive samples with reference boxes, so
+  // sample 1 was not annotated and its box is no false positive (samples 2, unannotated 1, TP 2, FP 0, no
+  // eval-fp metric for sample 1). With g annotated in samples 0 and 1 instead, annotation is continuous: the empty
+  // sample 2 was annotated, and the box there is a false positive (TP 2, FP 1).
+  void keyframeAnnotationLeavesSweepsOut() {
+    Drive d = drive_;
+    for (int f : {0, 2}) d.labels.push_back(car(f, 10 + f, 0, "g", LabelSource::GroundTruth));
+    for (int f = 0; f < 3; ++f) d.labels.push_back(car(f, 10 + f, 0, "m", LabelSource::Model, 0.9));
+    PassResult r = run_eval(d, {{"predicted", "model"}});
+    json s = json::parse(r.evaluations[0].summary_json);
+    QCOMPARE(s["samples"].get<int>(), 2);
+    QCOMPARE(s["samples_unannotated"].get<int>(), 1);
+    QCOMPARE(s["bands"]["Car"]["all"]["tp"].get<int>(), 2);
+    QCOMPARE(s["bands"]["Car"]["all"]["fp"].get<int>(), 0);
+    for (const auto& m : r.metrics) QVERIFY(m.sample_key != 1);
+
+    d.labels.erase(d.labels.begin() + 1);  // g in sample 2
+    d.labels.push_back(car(1, 11, 0, "g", LabelSource::GroundTruth));
+    r = run_eval(d, {{"predicted", "model"}});
+    s = json::parse(r.evaluations[0].summary_json);
+    QCOMPARE(s["samples"].get<int>(), 3);
+    QVERIFY(!s.contains("samples_unannotated"));
+    QCOMPARE(s["bands"]["Car"]["all"]["tp"].get<int>(), 2);
+    QCOMPARE(s["bands"]["Car"]["all"]["fp"].get<int>(), 1);
+  }
+
   void perfectSourceScoresPerfectly() {
     Drive d = drive_;
     for (int f = 0; f < 3; ++f)
