@@ -134,7 +134,8 @@ void ExportFileWriter::make_folders(const std::string& rel) {
 
 ExportFileWriter::ExportFileWriter(const fs::path& root, PayloadPlacement placement, const Progress& progress,
                                    double total_files, ChecksumCache* checksums)
-    : checksums_(checksums), root_(root), placement_(placement), progress_(progress), total_(total_files) {
+    : checksums_(checksums), root_(root), placement_(placement), progress_(progress), total_(2 * total_files) {
+  progress_(0, total_, "exporting");
   const unsigned n = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
   for (unsigned i = 0; i < n; ++i) workers_.emplace_back([this] { worker(); });
 }
@@ -201,6 +202,7 @@ void ExportFileWriter::worker() {
 void ExportFileWriter::done(const std::string& rel, const nlohmann::json& source, const nlohmann::json& drive,
                             const nlohmann::json& timestamp_ns) {
   if (!pending_) throw std::logic_error("export: " + rel + " was neither placed nor written");
+  double steps = 0;
   {
     std::unique_lock lock(mutex_);
     if (failure_) std::rethrow_exception(failure_);
@@ -212,20 +214,29 @@ void ExportFileWriter::done(const std::string& rel, const nlohmann::json& source
     pending_->index = files_.size() - 1;
     if (pending_->bytes) queued_bytes_ += pending_->bytes->size();
     queue_.push_back(std::move(*pending_));
+    steps = static_cast<double>(files_.size() + hashes_.size());
   }
   pending_.reset();
   wake_.notify_one();
-  progress_(++done_, total_, rel);
+  progress_(steps, total_, rel);
   if (progress_.cancelled()) throw Cancelled();
 }
 
 nlohmann::json ExportFileWriter::take_files() {
   std::unique_lock lock(mutex_);
-  // The workers may still be copying most of the payloads: a cancel must stop the export here too.
+  // The workers may still be copying most of the payloads: progress follows them, and a cancel stops the export
+  // here too.
   while (!wake_.wait_for(lock, std::chrono::milliseconds(50),
-                         [this] { return hashes_.size() == files_.size() || failure_; }))
+                         [this] { return hashes_.size() == files_.size() || failure_; })) {
+    const std::size_t steps = files_.size() + hashes_.size(), to_go = files_.size() - hashes_.size();
+    lock.unlock();
+    progress_(static_cast<double>(steps), total_, "placing files: " + std::to_string(to_go) + " to go");
     if (progress_.cancelled()) throw Cancelled();
+    lock.lock();
+  }
   if (failure_) std::rethrow_exception(failure_);
+  lock.unlock();  // the workers are idle: every filed file is on disk
+  progress_(2.0 * static_cast<double>(files_.size()), total_, "files placed");
   for (auto& [index, hash] : hashes_) files_[index]["sha256"] = hash;
   for (const auto& [index, key] : learn_) checksums_->insert(key, hashes_[index]);
   learn_.clear();

@@ -24,7 +24,8 @@ enum class PayloadPlacement {
 };
 
 // Writes the files of one export below a staging root and lists each finished file for manifest.json (path,
-// sha256, source, drive, timestamp). Reports progress per file and throws Cancelled when asked to stop. Paths
+// sha256, source, drive, timestamp). Reports progress from its start and per file, and throws Cancelled when
+// asked to stop. Paths
 // given to it are relative to the root and built by the exporters from fixed names and numbers only. Payloads are
 // placed (linked or copied) and hashed by worker threads while the exporter goes on writing label texts, so the
 // kernel's copying and the exporter's own work overlap.
@@ -86,8 +87,9 @@ private:
   std::filesystem::path root_;
   PayloadPlacement placement_;
   const Progress& progress_;
+  // Progress counts two steps per file, filed and on disk (hashed): the bar does not stand full while the workers
+  // still copy what was filed.
   double total_;
-  double done_ = 0;
 };
 
 // Copies a file into a new file `to` (created, never overwritten): a reflink where the filesystem supports it,

@@ -76,7 +76,6 @@ ExportResult KittiObjectExporter::run(const std::vector<SampleRef>& samples, con
                        progress, total, &checksums);
   for (const char* dir : {"image_2", "velodyne", "calib", "label_2", "ImageSets"}) out.make_folders(dir);
   ExportResult result;
-  progress(0, total, "exporting");
   if (progress.cancelled()) throw Cancelled();
   std::vector<std::string> train, val;
   json sample_entries = json::array();

@@ -305,7 +305,6 @@ ExportResult KittiRawExporter::run(const std::vector<SampleRef>& samples, const 
   ChecksumCache checksums(catalog_.path().string() + ".checksums");
   ExportFileWriter out(staging.path(), options.copy_payloads ? PayloadPlacement::Copy : PayloadPlacement::LinkOrCopy,
                        progress, total, &checksums);
-  progress(0, total, "exporting");
   if (progress.cancelled()) throw Cancelled();
 
   json calibrations = json::array();

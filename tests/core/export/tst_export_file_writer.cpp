@@ -66,7 +66,19 @@ private slots:
     const fs::path root = work_ / (copy ? "copies" : "links");
     fs::remove_all(root);
     fs::create_directories(root);
+    // Progress: two steps per file, filed and on disk. Never more than the filed files' steps (a file is on disk
+    // only once filed), never back, and full (160 of 160) only after take_files().
+    std::vector<double> reported;
+    int filed = 0;
+    bool taken = false;
     dc::core::Progress progress;
+    progress.report = [&](double done, double total, const std::string&) {
+      QCOMPARE(total, 160.0);
+      QVERIFY(done <= 2.0 * filed);
+      QVERIFY(reported.empty() || done >= reported.back());
+      QVERIFY(done < total || taken);
+      reported.push_back(done);
+    };
     std::map<std::string, std::string> texts;
     nlohmann::json files;
     int linked = 0, copied = 0, written = 0;
@@ -76,18 +88,23 @@ private slots:
       for (int i = 0; i < 40; ++i) {
         const std::string placed = "data/p" + std::to_string(i) + ".bin";
         out.place(sources_ / ("payload" + std::to_string(i) + ".bin"));
+        ++filed;
         out.done(placed, "source " + std::to_string(i), "drive", i);
         const std::string rel = "data/t" + std::to_string(i) + ".txt";
         texts[rel] = "text of file " + std::to_string(i) + "\n";
         out.write(texts[rel]);
+        ++filed;
         out.done(rel, nullptr, "drive", nullptr);
       }
+      taken = true;  // from here the workers may report the last files on disk
       files = out.take_files();
       linked = out.linked;
       copied = out.copied;
       written = out.written;
     }
     QCOMPARE(files.size(), std::size_t(80));
+    QCOMPARE(reported.front(), 0.0);
+    QCOMPARE(reported.back(), 160.0);
     QCOMPARE(linked, copy ? 0 : 40);
     QCOMPARE(copied, copy ? 40 : 0);
     QCOMPARE(written, 40);
