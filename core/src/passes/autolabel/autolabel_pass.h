@@ -12,7 +12,7 @@ namespace dc::core {
 class AutolabelPass : public Pass {
  public:
   std::string name() const override { return "autolabel"; }
-  std::string version() const override { return "8"; }  // 8: merged views left out of sizes and motions
+  std::string version() const override { return "9"; }  // 9: pieces of a side seen end-on joined
   std::string summary() const override;
   std::vector<ParamSpec> parameters() const override;
   PassResult run(const PassContext& context) const override;

@@ -2,6 +2,7 @@
 
 #include "dc/gpu/euclidean_clustering.h"
 #include "passes/autolabel/convex_hull.h"
+#include "passes/autolabel/fragment_merger.h"
 #include "passes/autolabel/l_shape_fitter.h"
 #include "passes/autolabel/object_classifier.h"
 #include "passes/autolabel/regional_ground.h"
@@ -160,6 +161,7 @@ std::vector<Detection> ObjectDetector::detect(const PointCloud& cloud, dc::gpu::
   std::vector<std::vector<std::size_t>> members(clusters.cluster_count);
   for (std::size_t i = 0; i < clusters.labels.size(); ++i)
     if (clusters.labels[i] >= 0) members[static_cast<std::size_t>(clusters.labels[i])].push_back(i);
+  members = FragmentMerger().merge(obstacles, std::move(members));
   const std::size_t first_pass_clusters = members.size();
   const auto t_clusters = now();
 

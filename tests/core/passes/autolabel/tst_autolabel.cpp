@@ -11,6 +11,7 @@
 #include "dc/synth/drive_generator.h"
 #include "passes/autolabel/constant_velocity_filter.h"
 #include "passes/autolabel/footprint.h"
+#include "passes/autolabel/fragment_merger.h"
 #include "util/hungarian_assignment.h"
 #include "passes/autolabel/l_shape_fitter.h"
 #include "passes/autolabel/multi_object_tracker.h"
@@ -406,6 +407,41 @@ class TestAutolabel : public QObject {
     }
   }
 
+  // Clusters as the lidar leaves them: (1) a car's side along x at y = -3, seen end-on from 20-24 m, in three
+  // 0.8 m pieces 0.8 m apart along the line of sight; (2) two pedestrians side by side at 20 m, 0.5 m apart across
+  // it; (3) two pedestrians one behind the other at 20 and 21.2 m; (4) a side in two pieces at 8-10 m, where the
+  // returns are dense enough that pieces are separate objects. Only (1) is joined: its pieces lie at adjacent
+  // bearings (0.1 m apart across the line of sight), and together they are 4 m long. (2) is 0.5 m apart across the
+  // line of sight; (3) would be 1.7 m long, shorter than a vehicle; (4) is nearer than 15 m.
+  void fragmentsOfASideSeenEndOnAreJoined() {
+    std::vector<float> points;
+    std::vector<std::vector<std::size_t>> clusters;
+    const auto add = [&](double x0, double x1, double y0, double y1) {
+      clusters.emplace_back();
+      for (double x = x0; x <= x1 + 1e-9; x += 0.1)
+        for (double y = y0; y <= y1 + 1e-9; y += 0.1)
+          for (double z : {-1.2, -0.8, -0.4}) {
+            clusters.back().push_back(points.size() / 4);
+            points.insert(points.end(), {float(x), float(y), float(z), 0.f});
+          }
+    };
+    add(-20.8, -20.0, -3, -3), add(-22.4, -21.6, -3, -3), add(-24.0, -23.2, -3, -3);  // (1)
+    add(20, 20.5, 0, 0.5), add(20, 20.5, 1.0, 1.5);                                   // (2)
+    add(30, 30.5, 5, 5.5), add(31.2, 31.7, 5, 5.5);                                   // (3)
+    add(8, 8.8, -3, -3), add(9.6, 10.4, -3, -3);                                      // (4)
+    const auto merged = FragmentMerger().merge(points, clusters);
+    std::multiset<std::size_t> sizes;
+    for (const auto& c : merged) sizes.insert(c.size());
+    const std::size_t piece = clusters[0].size(), person = clusters[3].size();
+    QCOMPARE(merged.size(), std::size_t(1 + 2 + 2 + 2));
+    QCOMPARE(sizes.count(3 * piece), std::size_t(1));
+    QCOMPARE(sizes.count(person), std::size_t(4));
+    QCOMPARE(sizes.count(piece), std::size_t(2));
+    for (const auto& c : merged)
+      if (c.size() == 3 * piece)
+        QCOMPARE(std::set<std::size_t>(c.begin(), c.end()).size(), 3 * piece);  // every point of the three pieces
+  }
+
   // Shapes of the kind the lidar sees, classified as a person would: a car's side, a car's rear (grown 4.2 m away
   // from the sensor), a pedestrian, a wall too long for any class, a low curb-like cluster.
   void classesFromSize() {
@@ -493,13 +529,12 @@ class TestAutolabel : public QObject {
           truths["Car"], recall("Car"), truths["Pedestrian"], recall("Pedestrian"), truths["Cyclist"],
           recall("Cyclist"), precision, auto_near, id_purity);
     QVERIFY(truths["Car"] > 50);
-    // Just below the figures measured on this drive (0.952, 0.996, 0.831, 0.809, 0.912): a drop shows. (Purity was
-    // 0.955 while slow parked cars had sideways headings: their boxes, now matched, are split over two tracks.)
-    QVERIFY(recall("Car") >= 0.94);
-    QVERIFY(recall("Pedestrian") >= 0.98);
-    QVERIFY(recall("Cyclist") >= 0.81);
-    QVERIFY(precision >= 0.78);
-    QVERIFY(id_purity >= 0.91);
+    // Just below the figures measured on this drive (0.956, 0.996, 0.845, 0.822, 0.938): a drop shows.
+    QVERIFY(recall("Car") >= 0.945);
+    QVERIFY(recall("Pedestrian") >= 0.985);
+    QVERIFY(recall("Cyclist") >= 0.83);
+    QVERIFY(precision >= 0.81);
+    QVERIFY(id_purity >= 0.925);
   }
 
   // Real KITTI object frames (no timestamps: no tracking): every labeled object within 40 m that is hardly
