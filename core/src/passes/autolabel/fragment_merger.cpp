@@ -62,7 +62,8 @@ std::pair<double, double> footprint_size(const std::vector<float>& points, const
 }  // namespace
 
 std::vector<std::vector<std::size_t>> FragmentMerger::merge(const std::vector<float>& points,
-                                                             std::vector<std::vector<std::size_t>> clusters) const {
+                                                             std::vector<std::vector<std::size_t>> clusters,
+                                                             std::size_t min_object_points) const {
   const std::size_t n = clusters.size();
   std::vector<Extent> extents(n);
   std::vector<char> piece(n, 0);
@@ -106,7 +107,8 @@ std::vector<std::vector<std::size_t>> FragmentMerger::merge(const std::vector<fl
     group[rb] = ra;
     joins[ra] += 1 + joins[rb];
   }
-  // Joined groups too short to be a vehicle are left as they were.
+  // Joined groups too short to be a vehicle are left as they were, and so are an object with one crumb (fewer than
+  // min_object_points) beside it: a cyclist seen end-on and a stray return behind it are a car's length too.
   std::vector<std::vector<std::size_t>> out;
   for (std::size_t c = 0; c < n; ++c) {
     const std::size_t r = root(c);
@@ -114,7 +116,10 @@ std::vector<std::vector<std::size_t>> FragmentMerger::merge(const std::vector<fl
   }
   for (std::size_t c = 0; c < n; ++c) {
     if (root(c) != c || joins[c] == 0) continue;
-    if (footprint_size(points, clusters[c]).first >= kMinJoinedLength_m) {
+    std::size_t pieces = 0, objects = 0;
+    for (std::size_t p = 0; p < n; ++p)
+      if (root(p) == c) ++pieces, objects += original[p].size() >= min_object_points;
+    if ((pieces >= 3 || objects >= 2) && footprint_size(points, clusters[c]).first >= kMinJoinedLength_m) {
       out.push_back(std::move(clusters[c]));
       continue;
     }

@@ -11,10 +11,11 @@ namespace dc::core::autolabel {
 // is joined (two pedestrians side by side are at different bearings).
 class FragmentMerger {
  public:
-  // `points`: x, y, z, intensity per point; `clusters`: point indices per cluster. Returns the clusters, joined
-  // pieces as one.
+  // `points`: x, y, z, intensity per point; `clusters`: point indices per cluster, crumbs smaller than an object
+  // (min_object_points) included, as several may make one. Returns the clusters, joined pieces as one.
   std::vector<std::vector<std::size_t>> merge(const std::vector<float>& points,
-                                              std::vector<std::vector<std::size_t>> clusters) const;
+                                              std::vector<std::vector<std::size_t>> clusters,
+                                              std::size_t min_object_points) const;
 };
 
 }  // namespace dc::core::autolabel

@@ -17,6 +17,7 @@ namespace dc::core::autolabel {
 namespace {
 
 constexpr std::uint32_t kMaxClusterPoints = 30000;  // larger clusters are buildings and hedges
+constexpr std::uint32_t kMinPiecePoints = 2;        // smaller clusters are noise; larger ones may join into objects
 constexpr double kMaxFootprint_m = 18.0;            // ... and so are longer ones
 constexpr double kTallCell_m = 1.0;                 // grid of the points above the obstacle band
 constexpr double kReachesTop_m = 0.2;               // a cluster this close to max height may continue above it
@@ -153,7 +154,8 @@ std::vector<Detection> ObjectDetector::detect(const PointCloud& cloud, dc::gpu::
 
   dc::gpu::ClusterParams params;
   params.tolerance = static_cast<float>(settings_.cluster_tolerance_m);
-  params.min_size = static_cast<std::uint32_t>(settings_.min_cluster_points);
+  // Pieces smaller than an object may still join into one (a far side seen end-on): kept until after joining.
+  params.min_size = std::min<std::uint32_t>(kMinPiecePoints, static_cast<std::uint32_t>(settings_.min_cluster_points));
   params.max_size = kMaxClusterPoints;
   dc::gpu::ClusterResult clusters;
   dc::gpu::euclidean_clusters(kernels, obstacles, {}, params, clusters);
@@ -161,7 +163,9 @@ std::vector<Detection> ObjectDetector::detect(const PointCloud& cloud, dc::gpu::
   std::vector<std::vector<std::size_t>> members(clusters.cluster_count);
   for (std::size_t i = 0; i < clusters.labels.size(); ++i)
     if (clusters.labels[i] >= 0) members[static_cast<std::size_t>(clusters.labels[i])].push_back(i);
-  members = FragmentMerger().merge(obstacles, std::move(members));
+  const auto min_points = static_cast<std::size_t>(settings_.min_cluster_points);
+  members = FragmentMerger().merge(obstacles, std::move(members), min_points);
+  std::erase_if(members, [&](const auto& c) { return c.size() < min_points; });
   const std::size_t first_pass_clusters = members.size();
   const auto t_clusters = now();
 
