@@ -12,7 +12,7 @@ namespace dc::core {
 class AutolabelPass : public Pass {
  public:
   std::string name() const override { return "autolabel"; }
-  std::string version() const override { return "9"; }  // 9: pieces of a side seen end-on joined
+  std::string version() const override { return "10"; }  // 10: parked vehicles carried on beyond their detections
   std::string summary() const override;
   std::vector<ParamSpec> parameters() const override;
   PassResult run(const PassContext& context) const override;

@@ -17,6 +17,8 @@ constexpr double kForbidden = 1e9;
 constexpr double kOtherKindPenalty_m = 2.0;  // a person matched to a vehicle costs this much extra distance
 constexpr std::size_t kHeadingWindow = 2;           // samples on each side for the heading from motion
 constexpr double kBridgedScore = 0.8;        // interpolated boxes are less certain than detected ones
+constexpr int kCoastSamples = 10;             // a parked vehicle's box carried on this far beyond its detections ...
+constexpr std::size_t kCoastMinHits = 10;     // ... once it was detected this often
 constexpr double kMaxWalkingSpeed = 3.0;     // m/s: a "pedestrian" track faster than this is a cyclist seen from behind
 // Side views: a detection within this range, with this many points, seen within 45 degrees of its side.
 constexpr double kSideViewRange_m = 25.0;
@@ -115,7 +117,10 @@ bool inside_footprint(const Detection& box, const Eigen::Vector2d& p, double mar
 
 void MultiObjectTracker::add_sample(int sample, double time_s, const std::vector<Detection>& detections) {
   const int step = static_cast<int>(steps_.size());
-  steps_.push_back({sample, time_s});
+  steps_.push_back({sample, time_s,
+                    !detections.empty() ? detections.front().sensor
+                    : steps_.empty()    ? Eigen::Vector2d::Zero()
+                                        : steps_.back().sensor});
 
   for (auto& t : live_) t.filter.predict(time_s - t.last_time_s), t.last_time_s = time_s;
   std::vector<std::vector<double>> cost(live_.size(), std::vector<double>(detections.size(), kForbidden));
@@ -270,7 +275,24 @@ std::vector<TrackedBox> MultiObjectTracker::finish() {
   }
   ended_.clear();
   absorb_vehicle_pieces(out);
+  drop_covered_carries(out);
   return out;
+}
+
+void MultiObjectTracker::drop_covered_carries(std::vector<TrackedBox>& out) {
+  std::map<int, std::vector<std::size_t>> detected_in;  // sample -> boxes from detections
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (!out[i].bridged) detected_in[out[i].sample].push_back(i);
+  std::erase_if(out, [&](const TrackedBox& b) {
+    if (!b.carried) return false;
+    const auto it = detected_in.find(b.sample);
+    if (it == detected_in.end()) return false;
+    return std::any_of(it->second.begin(), it->second.end(), [&](std::size_t j) {
+      const TrackedBox& d = out[j];
+      return d.track != b.track && (inside_footprint(d.box, b.box.center.head<2>(), 0) ||
+                                    inside_footprint(b.box, d.box.center.head<2>(), 0));
+    });
+  });
 }
 
 void MultiObjectTracker::absorb_vehicle_pieces(std::vector<TrackedBox>& out) {
@@ -556,6 +578,22 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
     b.box.score = bridged ? kBridgedScore * mean_score : mean_score;
     return b;
   };
+  // A parked vehicle does not leave: seen long enough, its box goes on for a while before its first detection and
+  // after its last one (too few returns, far or hidden, to make a cluster) while within range. Boxes that another
+  // track's detections cover there are dropped in finish().
+  if (!moving && !is_person(category) && n >= kCoastMinHits) {
+    const auto carry = [&](int s) {
+      if ((steps_[static_cast<std::size_t>(s)].sensor - centers.front()).norm() > settings_.max_range_m) return false;
+      out.push_back(make(obs.front().box, centers.front(), yaw.front(), s, true));
+      out.back().carried = true;
+      return true;
+    };
+    const int first = obs.front().step, last = obs.back().step, steps = static_cast<int>(steps_.size());
+    for (int s = first - 1; s >= std::max(0, first - kCoastSamples) && carry(s); --s) {
+    }
+    for (int s = last + 1; s < std::min(steps, last + 1 + kCoastSamples) && carry(s); ++s) {
+    }
+  }
   for (std::size_t k = 0; k < n; ++k) {
     out.push_back(make(obs[k].box, centers[k], yaw[k], obs[k].step, false));
     // Bridge the gap to the next detection with boxes interpolated in position.

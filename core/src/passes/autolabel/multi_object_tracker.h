@@ -13,7 +13,8 @@ struct TrackedBox {
   int sample = 0;
   int track = 0;  // 1-based, in order of birth
   Detection box;
-  bool bridged = false;  // no detection in this sample: interpolated across a short gap
+  bool bridged = false;  // no detection in this sample: interpolated across a short gap, or carried on
+  bool carried = false;  // a parked vehicle's box carried on beyond its first or last detection
   bool moving = false;   // heading from the motion; a standing object's heading is known up to 180 degrees
 };
 
@@ -28,8 +29,9 @@ struct TrackedBox {
 // best, else the class's typical size; detections merged with a neighbour, larger than the class can be, left out
 // of it and of the motion), each box refitted at that heading and size on the detection's outline from
 // the side facing the sensor (moving tracks smoothed by a local constant-velocity fit, standing ones at one place),
-// and boxes interpolated across the gaps it bridged. Last, a person track lying mostly within a parked vehicle's
-// footprint is a far piece of it and joins its track.
+// and boxes interpolated across the gaps it bridged; a parked vehicle seen often keeps its box for a while before and
+// after its detections (within range, where no other track is detected on it). Last, a person track lying mostly
+// within a parked vehicle's footprint is a far piece of it and joins its track.
 class MultiObjectTracker {
  public:
   explicit MultiObjectTracker(const AutolabelSettings& settings) : settings_(settings) {}
@@ -53,6 +55,7 @@ class MultiObjectTracker {
   struct Step {
     int sample = 0;
     double time_s = 0;
+    Eigen::Vector2d sensor = Eigen::Vector2d::Zero();  // the lidar's position (of its detections; else the last)
   };
 
   void end_track(Track& track);
@@ -63,6 +66,8 @@ class MultiObjectTracker {
   void emit_boxes(const Track& track, std::vector<TrackedBox>& out) const;
   // Person tracks that are pieces of a parked vehicle (mostly inside its footprint) become part of its track.
   static void absorb_vehicle_pieces(std::vector<TrackedBox>& out);
+  // Carried-on boxes where another track has a detected box are dropped.
+  static void drop_covered_carries(std::vector<TrackedBox>& out);
 
   const AutolabelSettings& settings_;
   std::vector<Step> steps_;

@@ -378,6 +378,52 @@ class TestAutolabel : public QObject {
     QCOMPARE(cars, 30);
   }
 
+  // The lidar drives along +x at 20 m/s (2 m per 0.1 s sample) past parked cars: A at (30, 5) detected in samples
+  // 5-24, E at (-20, 5) in 0-14, B at (200, -50) in all 40 (it keeps every sample's sensor position); car D drives
+  // through A's place at 20 m/s in 26-32 (at x = 28, 30, 32 in 28-30). Parked cars seen 10 times or more keep their
+  // boxes for up to 10 samples beyond their detections while within 60 m: A in 0-4 and 25-34 except 28-30, where D
+  // was detected on it (one's center within the other's 4.2 m length); E in 15-19 (at sample 20 it is 60.2 m away);
+  // B (never missed) and D (moving) nowhere.
+  void trackerCarriesParkedCarsOn() {
+    const AutolabelSettings settings;
+    MultiObjectTracker tracker(settings);
+    for (int s = 0; s < 40; ++s) {
+      std::vector<Detection> ds;
+      const auto car = [&](Eigen::Vector2d at) {
+        ds.push_back(car_detection(at));
+        ds.back().sensor = {2.0 * s, 0};
+      };
+      car({200, -50});
+      if (s >= 5 && s <= 24) car({30, 5});
+      if (s <= 14) car({-20, 5});
+      if (s >= 26 && s <= 32) car({30 + 2.0 * (s - 29), 5});
+      tracker.add_sample(s, 0.1 * s, ds);
+    }
+    std::map<int, std::set<int>> detected, carried;  // by track
+    std::map<int, int> track_at;                      // a detected box's rounded x (sample 10, or D's 29) -> track
+    for (const TrackedBox& b : tracker.finish()) {
+      (b.carried ? carried : detected)[b.track].insert(b.sample);
+      QCOMPARE(b.bridged, b.carried);  // nothing to interpolate here
+      if (!b.carried && (b.sample == 10 || b.sample == 29))
+        track_at[static_cast<int>(std::lround(b.box.center.x())) + (b.sample == 29 ? 1000 : 0)] = b.track;
+    }
+    const auto range = [](int from, int to) {
+      std::set<int> r;
+      for (int s = from; s <= to; ++s) r.insert(s);
+      return r;
+    };
+    const int a = track_at.at(30), e = track_at.at(-20), b = track_at.at(200), d = track_at.at(1030);
+    QCOMPARE(detected[a], range(5, 24));
+    std::set<int> a_carried = range(0, 4);
+    for (int s : {25, 26, 27, 31, 32, 33, 34}) a_carried.insert(s);
+    QCOMPARE(carried[a], a_carried);
+    QCOMPARE(detected[e], range(0, 14));
+    QCOMPARE(carried[e], range(15, 19));
+    QCOMPARE(detected[b], range(0, 39));
+    QCOMPARE(detected[d], range(26, 32));
+    QVERIFY(!carried.count(b) && !carried.count(d));
+  }
+
   // A cyclist at 5 m/s along +x (1.7 x 0.55 m) whose cluster merges, in 8 of 30 samples, with a parked car beside
   // it: those detections are 2.8 m across and centred between the two. The merged views say nothing of the cyclist's
   // size or path: every box keeps the bicycle's width, the heading of its motion and its place.
@@ -538,8 +584,8 @@ class TestAutolabel : public QObject {
           truths["Car"], recall("Car"), truths["Pedestrian"], recall("Pedestrian"), truths["Cyclist"],
           recall("Cyclist"), precision, auto_near, id_purity);
     QVERIFY(truths["Car"] > 50);
-    // Just below the figures measured on this drive (0.972, 0.996, 0.831, 0.822, 0.913): a drop shows.
-    QVERIFY(recall("Car") >= 0.96);
+    // Just below the figures measured on this drive (0.982, 0.996, 0.831, 0.822, 0.914): a drop shows.
+    QVERIFY(recall("Car") >= 0.97);
     QVERIFY(recall("Pedestrian") >= 0.985);
     QVERIFY(recall("Cyclist") >= 0.82);
     QVERIFY(precision >= 0.81);
