@@ -280,19 +280,31 @@ std::vector<TrackedBox> MultiObjectTracker::finish() {
 }
 
 void MultiObjectTracker::drop_covered_carries(std::vector<TrackedBox>& out) {
-  std::map<int, std::vector<std::size_t>> detected_in;  // sample -> boxes from detections
-  for (std::size_t i = 0; i < out.size(); ++i)
-    if (!out[i].bridged) detected_in[out[i].sample].push_back(i);
-  std::erase_if(out, [&](const TrackedBox& b) {
-    if (!b.carried) return false;
-    const auto it = detected_in.find(b.sample);
-    if (it == detected_in.end()) return false;
-    return std::any_of(it->second.begin(), it->second.end(), [&](std::size_t j) {
-      const TrackedBox& d = out[j];
-      return d.track != b.track && (inside_footprint(d.box, b.box.center.head<2>(), 0) ||
-                                    inside_footprint(b.box, d.box.center.head<2>(), 0));
-    });
-  });
+  std::map<int, std::vector<std::size_t>> in_sample;
+  for (std::size_t i = 0; i < out.size(); ++i) in_sample[out[i].sample].push_back(i);
+  const auto overlap = [](const TrackedBox& a, const TrackedBox& b) {
+    return inside_footprint(a.box, b.box.center.head<2>(), 0) || inside_footprint(b.box, a.box.center.head<2>(), 0);
+  };
+  // A carried-on box gives way to another track's detected or interpolated box, and to one carried on first (two
+  // tracks of one parked car, each carried into the other's gap).
+  std::vector<char> drop(out.size(), 0);
+  for (const auto& [sample, boxes] : in_sample)
+    for (std::size_t i : boxes) {
+      if (!out[i].carried) continue;
+      for (std::size_t j : boxes)
+        if (j != i && out[j].track != out[i].track && !drop[j] && (!out[j].carried || j < i) &&
+            overlap(out[i], out[j])) {
+          drop[i] = 1;
+          break;
+        }
+    }
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (drop[i]) continue;
+    if (kept != i) out[kept] = std::move(out[i]);
+    ++kept;
+  }
+  out.resize(kept);
 }
 
 void MultiObjectTracker::absorb_vehicle_pieces(std::vector<TrackedBox>& out) {

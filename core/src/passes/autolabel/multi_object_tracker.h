@@ -66,7 +66,7 @@ class MultiObjectTracker {
   void emit_boxes(const Track& track, std::vector<TrackedBox>& out) const;
   // Person tracks that are pieces of a parked vehicle (mostly inside its footprint) become part of its track.
   static void absorb_vehicle_pieces(std::vector<TrackedBox>& out);
-  // Carried-on boxes where another track has a detected box are dropped.
+  // Carried-on boxes where another track has a box are dropped.
   static void drop_covered_carries(std::vector<TrackedBox>& out);
 
   const AutolabelSettings& settings_;

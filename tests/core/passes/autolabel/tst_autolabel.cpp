@@ -383,7 +383,9 @@ class TestAutolabel : public QObject {
   // through A's place at 20 m/s in 26-32 (at x = 28, 30, 32 in 28-30). Parked cars seen 10 times or more keep their
   // boxes for up to 10 samples beyond their detections while within 60 m: A in 0-4 and 25-34 except 28-30, where D
   // was detected on it (one's center within the other's 4.2 m length); E in 15-19 (at sample 20 it is 60.2 m away);
-  // B (never missed) and D (moving) nowhere.
+  // B (never missed) and D (moving) nowhere. Parked car F at (50, -5) is detected in 0-11 and 26-39, too far apart
+  // to be stitched: two tracks, each carried into the gap (the first in 12-21, the second in 16-25), and where both
+  // would be (16-21) only the first stays: one box of F in every sample.
   void trackerCarriesParkedCarsOn() {
     const AutolabelSettings settings;
     MultiObjectTracker tracker(settings);
@@ -397,12 +399,19 @@ class TestAutolabel : public QObject {
       if (s >= 5 && s <= 24) car({30, 5});
       if (s <= 14) car({-20, 5});
       if (s >= 26 && s <= 32) car({30 + 2.0 * (s - 29), 5});
+      if (s <= 11 || s >= 26) car({50, -5});
       tracker.add_sample(s, 0.1 * s, ds);
     }
     std::map<int, std::set<int>> detected, carried;  // by track
     std::map<int, int> track_at;                      // a detected box's rounded x (sample 10, or D's 29) -> track
+    std::map<int, int> f_boxes;                       // sample -> F's boxes
+    std::map<int, int> f_tracks;                      // F's track -> first sample
     for (const TrackedBox& b : tracker.finish()) {
       (b.carried ? carried : detected)[b.track].insert(b.sample);
+      if ((b.box.center.head<2>() - Eigen::Vector2d(50, -5)).norm() < 0.5) {
+        ++f_boxes[b.sample];
+        if (!b.carried && (!f_tracks.count(b.track) || b.sample < f_tracks[b.track])) f_tracks[b.track] = b.sample;
+      }
       QCOMPARE(b.bridged, b.carried);  // nothing to interpolate here
       if (!b.carried && (b.sample == 10 || b.sample == 29))
         track_at[static_cast<int>(std::lround(b.box.center.x())) + (b.sample == 29 ? 1000 : 0)] = b.track;
@@ -422,6 +431,13 @@ class TestAutolabel : public QObject {
     QCOMPARE(detected[b], range(0, 39));
     QCOMPARE(detected[d], range(26, 32));
     QVERIFY(!carried.count(b) && !carried.count(d));
+    QCOMPARE(f_boxes.size(), std::size_t(40));
+    for (const auto& [sample, n] : f_boxes) QCOMPARE(n, 1);
+    QCOMPARE(f_tracks.size(), std::size_t(2));
+    int f1 = 0, f2 = 0;
+    for (const auto& [track, first] : f_tracks) (first == 0 ? f1 : f2) = track;
+    QCOMPARE(carried[f1], range(12, 21));
+    QCOMPARE(carried[f2], range(22, 25));
   }
 
   // A cyclist at 5 m/s along +x (1.7 x 0.55 m) whose cluster merges, in 8 of 30 samples, with a parked car beside
@@ -584,7 +600,7 @@ class TestAutolabel : public QObject {
           truths["Car"], recall("Car"), truths["Pedestrian"], recall("Pedestrian"), truths["Cyclist"],
           recall("Cyclist"), precision, auto_near, id_purity);
     QVERIFY(truths["Car"] > 50);
-    // Just below the figures measured on this drive (0.982, 0.996, 0.831, 0.822, 0.914): a drop shows.
+    // Just below the figures measured on this drive (0.978, 0.996, 0.831, 0.829, 0.913): a drop shows.
     QVERIFY(recall("Car") >= 0.97);
     QVERIFY(recall("Pedestrian") >= 0.985);
     QVERIFY(recall("Cyclist") >= 0.82);
