@@ -106,6 +106,17 @@ LineFit fit_line(std::size_t from, std::size_t to, double t0, const PointAt& poi
   return f;
 }
 
+// Removes the boxes marked in `drop`, keeping the others in order.
+void erase_dropped(std::vector<TrackedBox>& out, const std::vector<char>& drop) {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (drop[i]) continue;
+    if (kept != i) out[kept] = std::move(out[i]);  // never onto itself: a self-move empties the box
+    ++kept;
+  }
+  out.resize(kept);
+}
+
 bool inside_footprint(const Detection& box, const Eigen::Vector2d& p, double margin) {
   const Eigen::Vector2d d = p - box.center.head<2>();
   const double u = d.x() * std::cos(box.yaw) + d.y() * std::sin(box.yaw);
@@ -298,13 +309,7 @@ void MultiObjectTracker::drop_covered_carries(std::vector<TrackedBox>& out) {
           break;
         }
     }
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if (drop[i]) continue;
-    if (kept != i) out[kept] = std::move(out[i]);
-    ++kept;
-  }
-  out.resize(kept);
+  erase_dropped(out, drop);
 }
 
 void MultiObjectTracker::absorb_vehicle_pieces(std::vector<TrackedBox>& out) {
@@ -335,16 +340,11 @@ void MultiObjectTracker::absorb_vehicle_pieces(std::vector<TrackedBox>& out) {
         out[i] = parked;
         out[i].sample = sample;
         out[i].bridged = bridged;
+        out[i].carried = false;  // a piece seen there
       }
     }
   }
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    if (drop[i]) continue;
-    if (kept != i) out[kept] = std::move(out[i]);
-    ++kept;
-  }
-  out.resize(kept);
+  erase_dropped(out, drop);
 }
 
 void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>& out) const {
