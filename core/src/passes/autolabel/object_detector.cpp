@@ -197,6 +197,7 @@ std::vector<Detection> ObjectDetector::detect(const PointCloud& cloud, dc::gpu::
       for (std::size_t i : cluster) subset.insert(subset.end(), &obstacles[4 * i], &obstacles[4 * i] + 4);
       dc::gpu::ClusterParams fine = params;
       fine.tolerance = static_cast<float>(std::min(settings_.cluster_tolerance_m, kSplitTolerance_m));
+      fine.min_size = static_cast<std::uint32_t>(min_points);  // the first pass's crumbs are joined by now
       dc::gpu::ClusterResult parts;
       dc::gpu::euclidean_clusters(kernels, subset, {}, fine, parts);
       if (parts.cluster_count > 1) {
