@@ -1,5 +1,7 @@
 #include "passes/autolabel/fragment_merger.h"
 
+#include "passes/autolabel/convex_hull.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -42,15 +44,22 @@ Extent extent_of(const std::vector<float>& points, const std::vector<std::size_t
   return e;
 }
 
-// Length and width of the smallest rectangle around the points, over headings in 2-degree steps.
-std::pair<double, double> footprint_size(const std::vector<float>& points, const std::vector<std::size_t>& cluster) {
+// The cluster's outline in the ground plane: its extremes in every direction, in a few points.
+std::vector<Eigen::Vector2d> outline_of(const std::vector<float>& points, const std::vector<std::size_t>& cluster) {
+  std::vector<Eigen::Vector2d> xy;
+  xy.reserve(cluster.size());
+  for (std::size_t i : cluster) xy.emplace_back(points[4 * i], points[4 * i + 1]);
+  return convex_hull(std::move(xy));
+}
+
+// Length and width of the smallest rectangle around the outline, over headings in 2-degree steps.
+std::pair<double, double> footprint_size(const std::vector<Eigen::Vector2d>& outline) {
   double best_area = std::numeric_limits<double>::max(), length = 0, width = 0;
   for (int step = 0; step < 45; ++step) {
     const double a = step * std::numbers::pi / 90, c = std::cos(a), s = std::sin(a);
     double lo1 = 1e9, hi1 = -1e9, lo2 = 1e9, hi2 = -1e9;
-    for (std::size_t i : cluster) {
-      const double x = points[4 * i], y = points[4 * i + 1];
-      const double u = c * x + s * y, v = -s * x + c * y;
+    for (const Eigen::Vector2d& p : outline) {
+      const double u = c * p.x() + s * p.y(), v = -s * p.x() + c * p.y();
       lo1 = std::min(lo1, u), hi1 = std::max(hi1, u), lo2 = std::min(lo2, v), hi2 = std::max(hi2, v);
     }
     const double e1 = hi1 - lo1, e2 = hi2 - lo2;
@@ -66,12 +75,14 @@ std::vector<std::vector<std::size_t>> FragmentMerger::merge(const std::vector<fl
                                                              std::size_t min_object_points) const {
   const std::size_t n = clusters.size();
   std::vector<Extent> extents(n);
+  std::vector<std::vector<Eigen::Vector2d>> outlines(n);  // of pieces only
   std::vector<char> piece(n, 0);
   for (std::size_t c = 0; c < n; ++c) {
     extents[c] = extent_of(points, clusters[c]);
     const Extent& e = extents[c];
-    piece[c] = e.range_lo >= kMinRange_m && (e.bearing_hi - e.bearing_lo) * e.range_lo <= kMaxPieceAcross_m &&
-               footprint_size(points, clusters[c]).first < kMaxPieceLength_m;
+    if (e.range_lo < kMinRange_m || (e.bearing_hi - e.bearing_lo) * e.range_lo > kMaxPieceAcross_m) continue;
+    outlines[c] = outline_of(points, clusters[c]);
+    piece[c] = footprint_size(outlines[c]).first < kMaxPieceLength_m;
   }
   // Candidate pairs, nearest along the line of sight first.
   std::vector<std::tuple<double, std::size_t, std::size_t>> pairs;
@@ -87,8 +98,10 @@ std::vector<std::vector<std::size_t>> FragmentMerger::merge(const std::vector<fl
         pairs.emplace_back(std::max(0.0, range_gap), a, b);
     }
   std::sort(pairs.begin(), pairs.end());
-  const std::vector<std::vector<std::size_t>> original = clusters;
-  std::vector<int> joins(n, 0);  // pieces joined onto each group's root
+  // Groups by their root: the clusters in it in the order joined, and the outlines of their points (the union of
+  // outlines has the extremes of the union of points).
+  std::vector<std::vector<std::size_t>> members(n);
+  for (std::size_t c = 0; c < n; ++c) members[c] = {c};
   std::vector<std::size_t> group(n);
   std::iota(group.begin(), group.end(), 0);
   const auto root = [&](std::size_t c) {
@@ -98,33 +111,32 @@ std::vector<std::vector<std::size_t>> FragmentMerger::merge(const std::vector<fl
   for (const auto& [gap, a, b] : pairs) {
     const std::size_t ra = root(a), rb = root(b);
     if (ra == rb) continue;
-    std::vector<std::size_t> joined = clusters[ra];
-    joined.insert(joined.end(), clusters[rb].begin(), clusters[rb].end());
-    const auto [length, width] = footprint_size(points, joined);
+    std::vector<Eigen::Vector2d> joined = outlines[ra];
+    joined.insert(joined.end(), outlines[rb].begin(), outlines[rb].end());
+    const auto [length, width] = footprint_size(joined);
     if (length > kMaxJoinedLength_m || width > kMaxJoinedWidth_m) continue;
-    clusters[ra] = std::move(joined);
-    clusters[rb].clear();
+    outlines[ra] = std::move(joined);
+    members[ra].insert(members[ra].end(), members[rb].begin(), members[rb].end());
     group[rb] = ra;
-    joins[ra] += 1 + joins[rb];
   }
   // Joined groups too short to be a vehicle are left as they were, and so are an object with one crumb (fewer than
   // min_object_points) beside it: a cyclist seen end-on and a stray return behind it are a car's length too.
   std::vector<std::vector<std::size_t>> out;
+  for (std::size_t c = 0; c < n; ++c)
+    if (root(c) == c && members[c].size() == 1) out.push_back(std::move(clusters[c]));
   for (std::size_t c = 0; c < n; ++c) {
-    const std::size_t r = root(c);
-    if (r == c && joins[c] == 0) out.push_back(std::move(clusters[c]));
-  }
-  for (std::size_t c = 0; c < n; ++c) {
-    if (root(c) != c || joins[c] == 0) continue;
-    std::size_t pieces = 0, objects = 0;
-    for (std::size_t p = 0; p < n; ++p)
-      if (root(p) == c) ++pieces, objects += original[p].size() >= min_object_points;
-    if ((pieces >= 3 || objects >= 2) && footprint_size(points, clusters[c]).first >= kMinJoinedLength_m) {
-      out.push_back(std::move(clusters[c]));
+    if (root(c) != c || members[c].size() == 1) continue;
+    std::size_t objects = 0;
+    for (std::size_t p : members[c]) objects += clusters[p].size() >= min_object_points;
+    if ((members[c].size() >= 3 || objects >= 2) && footprint_size(outlines[c]).first >= kMinJoinedLength_m) {
+      std::vector<std::size_t> joined;
+      for (std::size_t p : members[c]) joined.insert(joined.end(), clusters[p].begin(), clusters[p].end());
+      out.push_back(std::move(joined));
       continue;
     }
-    for (std::size_t p = 0; p < n; ++p)
-      if (root(p) == c) out.push_back(original[p]);
+    std::vector<std::size_t> apart = members[c];
+    std::sort(apart.begin(), apart.end());
+    for (std::size_t p : apart) out.push_back(std::move(clusters[p]));
   }
   return out;
 }
