@@ -25,10 +25,9 @@ enum class PayloadPlacement {
 
 // Writes the files of one export below a staging root and lists each finished file for manifest.json (path,
 // sha256, source, drive, timestamp). Reports progress from its start and per file, and throws Cancelled when
-// asked to stop. Paths
-// given to it are relative to the root and built by the exporters from fixed names and numbers only. Payloads are
-// placed (linked or copied) and hashed by worker threads while the exporter goes on writing label texts, so the
-// kernel's copying and the exporter's own work overlap.
+// asked to stop. Paths given to it are relative to the root and built by the exporters from fixed names and
+// numbers only. Payloads are placed (linked or copied) and hashed by worker threads while the exporter goes on
+// writing label texts, so the kernel's copying and the exporter's own work overlap.
 class ExportFileWriter {
 public:
   // `checksums` (optional) supplies the hashes of placed source files seen before and learns the new ones.

@@ -510,11 +510,12 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
   }
 
   if (category == "Pedestrian" && speed > kMaxWalkingSpeed) category = "Cyclist";
+  const Eigen::Vector2d typical = ObjectClassifier::typical_size(category);
+  const Eigen::Vector2d largest = ObjectClassifier::max_size(category);
   // With the class known: its merged views, then those that the heading of the clean ones shows too wide or long.
   merged = merged_views(category);
   if (moving && !slow_vehicle) {
     headings_from_motion();
-    const Eigen::Vector2d largest = ObjectClassifier::max_size(category);
     bool more = false;
     for (std::size_t k = 0; k < n && largest.x() > 0; ++k) {
       const Eigen::Vector2d e = OutlineProjection(obs[k].box, yaw[k]).extents();
@@ -527,8 +528,6 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
 
   // One size (objects are rigid): what the track saw of it at its best (a high percentile of the visible extents,
   // so a frame merged with a neighbour does not count), or the class's typical size where it never saw most of it.
-  const Eigen::Vector2d typical = ObjectClassifier::typical_size(category);
-  const Eigen::Vector2d largest = ObjectClassifier::max_size(category);
   std::vector<double> seen_length, seen_width;
   for (std::size_t k = 0; k < n; ++k) {
     const Eigen::Vector2d e = OutlineProjection(obs[k].box, yaw[k]).extents();
@@ -591,8 +590,8 @@ void MultiObjectTracker::emit_boxes(const Track& track, std::vector<TrackedBox>&
     return b;
   };
   // A parked vehicle does not leave: seen long enough, its box goes on for a while before its first detection and
-  // after its last one (too few returns, far or hidden, to make a cluster) while within range. Boxes that another
-  // track's detections cover there are dropped in finish().
+  // after its last one (too few returns, far or hidden, to make a cluster) while within range. Where another
+  // track has a box, drop_covered_carries() drops it.
   if (!moving && !is_person(category) && n >= kCoastMinHits) {
     const auto carry = [&](int s) {
       if ((steps_[static_cast<std::size_t>(s)].sensor - centers.front()).norm() > settings_.max_range_m) return false;
